@@ -1,0 +1,120 @@
+package io.warren.amqp.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.broker.Authenticator;
+import io.warren.amqp.broker.Broker;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AMQP listener: binds a port and serves each accepted socket with the pipeline of
+ * {@link AmqpServerInitializer}. Owns its event loops. {@link #close()} stops accepting, closes every
+ * connection with 320 CONNECTION_FORCED as RabbitMQ does on shutdown, and releases the loops.
+ */
+public final class AmqpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
+    private static final int WRITE_BUFFER_LOW_BYTES = 256 * 1024;
+    private static final int WRITE_BUFFER_HIGH_BYTES = 1024 * 1024;
+
+    private final AmqpServerConfig config;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    private AmqpServer(AmqpServerConfig config, int ioThreads) {
+        this.config = config;
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+    }
+
+    /**
+     * Binds {@code address} and starts serving.
+     *
+     * @param ioThreads event-loop threads for connections; keep small on small machines
+     * @throws java.net.BindException (sneaky, from Netty) when the port is taken
+     */
+    public static AmqpServer start(InetSocketAddress address, int ioThreads, AmqpServerConfig config,
+            Authenticator authenticator, Broker broker) throws InterruptedException {
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
+        }
+        AmqpServer server = new AmqpServer(config, ioThreads);
+        try {
+            server.bind(address, authenticator, broker);
+            return server;
+        } catch (InterruptedException | RuntimeException e) {
+            server.shutdownLoops();
+            throw e;
+        }
+    }
+
+    private void bind(InetSocketAddress address, Authenticator authenticator, Broker broker)
+            throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        AmqpServerInitializer.configure(channel.pipeline(), config, authenticator, broker);
+                    }
+                });
+        serverChannel = bootstrap.bind(address).sync().channel();
+        log.info("event=amqp_listening address={}", Addresses.format(serverChannel.localAddress()));
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** How many client sockets are open now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        AmqpException shutdown = AmqpException.of(ReplyCode.CONNECTION_FORCED,
+                "broker forced connection closure with reason 'shutdown'");
+        for (Channel connection : connections) {
+            AmqpConnectionHandler handler = connection.pipeline().get(AmqpConnectionHandler.class);
+            if (handler != null) {
+                handler.close(shutdown);
+            }
+        }
+        // Clients answer connection.close with close-ok and the handler then closes the socket.
+        connections.newCloseFuture().awaitUninterruptibly(config.closeTimeoutMs() + 1000, TimeUnit.MILLISECONDS);
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        shutdownLoops();
+        log.info("event=amqp_stopped");
+    }
+
+    private void shutdownLoops() {
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
