@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +134,11 @@ final class ChannelSession implements ClientChannel {
 
     private void dispatch(Command command) {
         Method method = command.method();
+        if (method.hasContent() && !(method instanceof BasicMethod.Publish)) {
+            // basic.deliver, return and get-ok come from servers; their content is dropped with them.
+            command.release();
+            throw serverOnly(method);
+        }
         switch (method) {
             case ChannelMethod m -> dispatchChannel(m);
             case ExchangeMethod m -> dispatchExchange(m);
@@ -166,36 +172,36 @@ final class ChannelSession implements ClientChannel {
 
     private void dispatchExchange(ExchangeMethod method) {
         switch (method) {
-            case ExchangeMethod.Declare m -> reply(broker.exchangeDeclare(m), m.noWait());
-            case ExchangeMethod.Delete m -> reply(broker.exchangeDelete(m), m.noWait());
-            case ExchangeMethod.Bind m -> reply(broker.exchangeBind(m), m.noWait());
-            case ExchangeMethod.Unbind m -> reply(broker.exchangeUnbind(m), m.noWait());
+            case ExchangeMethod.Declare m -> reply(m, m.noWait(), () -> broker.exchangeDeclare(m));
+            case ExchangeMethod.Delete m -> reply(m, m.noWait(), () -> broker.exchangeDelete(m));
+            case ExchangeMethod.Bind m -> reply(m, m.noWait(), () -> broker.exchangeBind(m));
+            case ExchangeMethod.Unbind m -> reply(m, m.noWait(), () -> broker.exchangeUnbind(m));
             default -> throw serverOnly(method);
         }
     }
 
     private void dispatchQueue(QueueMethod method) {
         switch (method) {
-            case QueueMethod.Declare m -> reply(broker.queueDeclare(m), m.noWait());
-            case QueueMethod.Bind m -> reply(broker.queueBind(m), m.noWait());
-            case QueueMethod.Unbind m -> reply(broker.queueUnbind(m), false);
-            case QueueMethod.Purge m -> reply(broker.queuePurge(m), m.noWait());
-            case QueueMethod.Delete m -> reply(broker.queueDelete(m), m.noWait());
+            case QueueMethod.Declare m -> reply(m, m.noWait(), () -> broker.queueDeclare(m));
+            case QueueMethod.Bind m -> reply(m, m.noWait(), () -> broker.queueBind(m));
+            case QueueMethod.Unbind m -> reply(m, false, () -> broker.queueUnbind(m));
+            case QueueMethod.Purge m -> reply(m, m.noWait(), () -> broker.queuePurge(m));
+            case QueueMethod.Delete m -> reply(m, m.noWait(), () -> broker.queueDelete(m));
             default -> throw serverOnly(method);
         }
     }
 
     private void dispatchBasic(BasicMethod method) {
         switch (method) {
-            case BasicMethod.Qos m -> reply(broker.basicQos(m), false);
-            case BasicMethod.Consume m -> reply(broker.basicConsume(m), m.noWait());
-            case BasicMethod.Cancel m -> reply(broker.basicCancel(m), m.noWait());
-            case BasicMethod.Get m -> replyFrames(broker.basicGet(m).thenApply(this::getFrames));
+            case BasicMethod.Qos m -> reply(m, false, () -> broker.basicQos(m));
+            case BasicMethod.Consume m -> reply(m, m.noWait(), () -> broker.basicConsume(m));
+            case BasicMethod.Cancel m -> reply(m, m.noWait(), () -> broker.basicCancel(m));
+            case BasicMethod.Get m -> replyFrames(m, () -> broker.basicGet(m).thenApply(this::getFrames));
             case BasicMethod.Ack m -> broker.ack(m);
             case BasicMethod.Nack m -> broker.nack(m);
             case BasicMethod.Reject m -> broker.reject(m);
-            case BasicMethod.Recover m -> reply(broker.recover(m.requeue()), false);
-            case BasicMethod.RecoverAsync m -> reply(broker.recover(m.requeue()), true);
+            case BasicMethod.Recover m -> reply(m, false, () -> broker.recover(m.requeue()));
+            case BasicMethod.RecoverAsync m -> reply(m, true, () -> broker.recover(m.requeue()));
             // a client's basic.cancel-ok answers a server-sent basic.cancel; nothing waits for it
             case BasicMethod.CancelOk m -> log.debug("event=ignored_cancel_ok channel={}", number);
             default -> throw serverOnly(method);
@@ -210,7 +216,7 @@ final class ChannelSession implements ClientChannel {
             throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "cannot switch from tx to confirm mode");
         }
         confirmMode = true;
-        reply(broker.confirmSelect().thenApply(ignored -> new ConfirmMethod.SelectOk()), select.noWait());
+        reply(select, select.noWait(), () -> broker.confirmSelect().thenApply(ignored -> new ConfirmMethod.SelectOk()));
     }
 
     private void dispatchTx(TxMethod method) {
@@ -220,15 +226,15 @@ final class ChannelSession implements ClientChannel {
                     throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "cannot switch from confirm to tx mode");
                 }
                 txMode = true;
-                reply(broker.txSelect().thenApply(ignored -> new TxMethod.SelectOk()), false);
+                reply(m, false, () -> broker.txSelect().thenApply(ignored -> new TxMethod.SelectOk()));
             }
             case TxMethod.Commit m -> {
                 requireTx();
-                reply(broker.txCommit().thenApply(ignored -> new TxMethod.CommitOk()), false);
+                reply(m, false, () -> broker.txCommit().thenApply(ignored -> new TxMethod.CommitOk()));
             }
             case TxMethod.Rollback m -> {
                 requireTx();
-                reply(broker.txRollback().thenApply(ignored -> new TxMethod.RollbackOk()), false);
+                reply(m, false, () -> broker.txRollback().thenApply(ignored -> new TxMethod.RollbackOk()));
             }
             default -> throw serverOnly(method);
         }
@@ -258,32 +264,49 @@ final class ChannelSession implements ClientChannel {
         };
     }
 
-    private void reply(CompletionStage<? extends Method> stage, boolean noWait) {
+    /**
+     * Calls the broker for {@code request} and sends its reply in request order. The reply's place is
+     * taken before the broker is called, so nothing the broker sends meanwhile (a delivery to the new
+     * consumer, say) can overtake it.
+     */
+    private void reply(Method request, boolean noWait, Supplier<CompletionStage<? extends Method>> call) {
         if (noWait) {
-            stage.whenComplete((ignored, error) -> {
+            call.get().whenComplete((ignored, error) -> {
                 if (error != null) {
-                    connection.runOnLoop(() -> failAsync(error));
+                    connection.runOnLoop(() -> {
+                        failAsync(request, error);
+                        connection.flushSoon();
+                    });
                 }
             });
             return;
         }
-        replyFrames(stage.thenApply(method -> List.of(new MethodFrame(number, method))));
+        replyFrames(request, () -> call.get().thenApply(method -> List.of(new MethodFrame(number, method))));
     }
 
-    private void replyFrames(CompletionStage<List<Frame>> stage) {
+    private void replyFrames(Method request, Supplier<CompletionStage<List<Frame>>> call) {
         Slot slot = new Slot();
         outbox.add(slot);
         connection.replyPending();
+        CompletionStage<List<Frame>> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            outbox.remove(slot);
+            connection.replyDone();
+            throw e;
+        }
         stage.whenComplete((frames, error) -> connection.runOnLoop(() -> {
             connection.replyDone();
             if (error != null) {
-                failAsync(error);
+                failAsync(request, error);
             } else if (state != State.OPEN || !outbox.contains(slot)) {
                 frames.forEach(ReferenceCountUtil::release);
             } else {
                 slot.frames = frames;
                 drainOutbox();
             }
+            connection.flushSoon();
         }));
     }
 
@@ -312,13 +335,14 @@ final class ChannelSession implements ClientChannel {
         outbox.clear();
     }
 
-    private void failAsync(Throwable error) {
+    private void failAsync(Method request, Throwable error) {
         Throwable cause = Futures.unwrap(error);
         if (cause instanceof AmqpException amqp) {
-            fail(amqp);
+            fail(amqp.causedBy(request.classId(), request.methodId()));
         } else {
-            log.error("event=broker_reply_failed channel={}", number, cause);
-            fail(AmqpException.of(ReplyCode.INTERNAL_ERROR, "broker failed: " + cause));
+            log.error("event=broker_reply_failed channel={} method={}", number, request.name(), cause);
+            fail(AmqpException.of(ReplyCode.INTERNAL_ERROR, "broker failed on " + request.name(),
+                    request.classId(), request.methodId()));
         }
     }
 
@@ -350,6 +374,7 @@ final class ChannelSession implements ClientChannel {
             if (state == State.CLOSING_BY_CLIENT) {
                 connection.write(new MethodFrame(number, new ChannelMethod.CloseOk()));
                 finishClose();
+                connection.flushSoon();
             }
         }));
     }
