@@ -48,6 +48,7 @@ public final class InMemoryBroker implements Broker {
     public final List<ConnectionInfo> closedConnections = new CopyOnWriteArrayList<>();
     public final List<Integer> closedChannels = new CopyOnWriteArrayList<>();
     public final List<ClientConnection> clients = new CopyOnWriteArrayList<>();
+    public final List<ClientChannel> clientChannels = new CopyOnWriteArrayList<>();
 
     private record Message(String exchange, String routingKey, BasicProperties properties, byte[] body,
             boolean redelivered) {
@@ -109,6 +110,7 @@ public final class InMemoryBroker implements Broker {
         return new BrokerConnection() {
             @Override
             public BrokerChannel openChannel(int channelNumber, ClientChannel clientChannel) {
+                clientChannels.add(clientChannel);
                 return new Channel(channelNumber, clientChannel);
             }
 
