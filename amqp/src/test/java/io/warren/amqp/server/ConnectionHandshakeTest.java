@@ -139,11 +139,7 @@ class ConnectionHandshakeTest {
 
     @Test
     void shouldRefuseAnUnknownVirtualHostWithNotAllowed() {
-        client.sendProtocolHeader();
-        client.expect(0, ConnectionMethod.Start.class);
-        client.send(0, new ConnectionMethod.StartOk(ScriptedClient.ALL_CAPABILITIES, "PLAIN",
-                ScriptedClient.plain("guest", "guest"), "en_US"));
-        client.expect(0, ConnectionMethod.Tune.class);
+        client.authenticate();
         client.send(0, new ConnectionMethod.TuneOk(0, 0, 0));
         client.send(0, new ConnectionMethod.Open("/nowhere"));
         ConnectionMethod.Close close = client.expectConnectionClose(530);
@@ -154,33 +150,21 @@ class ConnectionHandshakeTest {
 
     @Test
     void shouldRefuseAFrameMaxAboveTheServersWithNotAllowed() {
-        client.sendProtocolHeader();
-        client.expect(0, ConnectionMethod.Start.class);
-        client.send(0, new ConnectionMethod.StartOk(ScriptedClient.ALL_CAPABILITIES, "PLAIN",
-                ScriptedClient.plain("guest", "guest"), "en_US"));
-        client.expect(0, ConnectionMethod.Tune.class);
+        client.authenticate();
         client.send(0, new ConnectionMethod.TuneOk(0, config.frameMax() + 1, 0));
         client.expectConnectionClose(530);
     }
 
     @Test
     void shouldRefuseAFrameMaxBelowTheMinimumWithNotAllowed() {
-        client.sendProtocolHeader();
-        client.expect(0, ConnectionMethod.Start.class);
-        client.send(0, new ConnectionMethod.StartOk(ScriptedClient.ALL_CAPABILITIES, "PLAIN",
-                ScriptedClient.plain("guest", "guest"), "en_US"));
-        client.expect(0, ConnectionMethod.Tune.class);
+        client.authenticate();
         client.send(0, new ConnectionMethod.TuneOk(0, 1024, 0));
         client.expectConnectionClose(530);
     }
 
     @Test
     void shouldRefuseAChannelMaxAboveTheServersWithNotAllowed() {
-        client.sendProtocolHeader();
-        client.expect(0, ConnectionMethod.Start.class);
-        client.send(0, new ConnectionMethod.StartOk(ScriptedClient.ALL_CAPABILITIES, "PLAIN",
-                ScriptedClient.plain("guest", "guest"), "en_US"));
-        client.expect(0, ConnectionMethod.Tune.class);
+        client.authenticate();
         client.send(0, new ConnectionMethod.TuneOk(9, 0, 0));
         client.expectConnectionClose(530);
     }

@@ -166,12 +166,17 @@ public final class ScriptedClient implements AutoCloseable {
         }
     }
 
-    /** Runs start, start-ok (PLAIN), tune, tune-ok, open and open-ok. */
-    public void handshake(int channelMax, long frameMax, int heartbeat) {
+    /** Sends the protocol header and start-ok (PLAIN, guest) and expects connection.tune. */
+    public void authenticate() {
         sendProtocolHeader();
         expect(0, ConnectionMethod.Start.class);
         send(0, new ConnectionMethod.StartOk(ALL_CAPABILITIES, "PLAIN", plain("guest", "guest"), "en_US"));
         expect(0, ConnectionMethod.Tune.class);
+    }
+
+    /** Runs start, start-ok (PLAIN), tune, tune-ok, open and open-ok. */
+    public void handshake(int channelMax, long frameMax, int heartbeat) {
+        authenticate();
         send(0, new ConnectionMethod.TuneOk(channelMax, frameMax, heartbeat));
         send(0, new ConnectionMethod.Open("/"));
         expect(0, ConnectionMethod.OpenOk.class);
