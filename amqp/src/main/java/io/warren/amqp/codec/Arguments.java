@@ -37,14 +37,19 @@ public final class Arguments {
     }
 
     public static String shortString(String name, String value) {
-        if (value != null && utf8Length(value) > SHORT_STRING_BYTES_MAX) {
-            throw new IllegalArgumentException(
-                    name + ": " + utf8Length(value) + " bytes (expected: <= " + SHORT_STRING_BYTES_MAX + ")");
+        if (value != null) {
+            shortStringBytes(name, value);
         }
         return value;
     }
 
-    static int utf8Length(String value) {
-        return value.getBytes(StandardCharsets.UTF_8).length;
+    /** The UTF-8 bytes of a short string, checked to fit in 255. */
+    static byte[] shortStringBytes(String name, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > SHORT_STRING_BYTES_MAX) {
+            throw new IllegalArgumentException(
+                    name + ": " + bytes.length + " bytes (expected: <= " + SHORT_STRING_BYTES_MAX + ")");
+        }
+        return bytes;
     }
 }

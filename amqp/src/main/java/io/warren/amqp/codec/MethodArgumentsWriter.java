@@ -1,7 +1,6 @@
 package io.warren.amqp.codec;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -82,11 +81,7 @@ public final class MethodArgumentsWriter {
     }
 
     static void writeShortStringTo(ByteBuf out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Arguments.SHORT_STRING_BYTES_MAX) {
-            throw new IllegalArgumentException("short string: " + bytes.length + " bytes (expected: <= "
-                    + Arguments.SHORT_STRING_BYTES_MAX + ")");
-        }
+        byte[] bytes = Arguments.shortStringBytes("short string", value);
         out.writeByte(bytes.length);
         out.writeBytes(bytes);
     }

@@ -112,11 +112,6 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext context) {
-        context.fireChannelWritabilityChanged();
-    }
-
-    @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.WRITER_IDLE) {
@@ -239,8 +234,6 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
             case ConnectionMethod.UpdateSecret m -> throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED,
                     "connection.update-secret: Warren authenticates with passwords, which have no secret to refresh",
                     m.classId(), m.methodId());
-            case ConnectionMethod.Blocked m -> throw unexpectedMethod(m);
-            case ConnectionMethod.Unblocked m -> throw unexpectedMethod(m);
             default -> throw unexpectedMethod(method);
         }
     }

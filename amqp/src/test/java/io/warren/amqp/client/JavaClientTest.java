@@ -21,7 +21,6 @@ import io.warren.amqp.testing.InMemoryBroker;
 import io.warren.amqp.testing.TestAuthenticator;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -224,10 +223,6 @@ class JavaClientTest {
                     return new int[] {code, payload.getShort(), payload.getShort()};
                 }
             }
-        }
-
-        InputStream input() {
-            return in;
         }
     }
 }
