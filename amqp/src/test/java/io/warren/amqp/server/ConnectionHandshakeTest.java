@@ -178,6 +178,20 @@ class ConnectionHandshakeTest {
     }
 
     @Test
+    void shouldRefuseUpdateSecretWithNotImplemented() {
+        client.handshake();
+        client.send(0, new ConnectionMethod.UpdateSecret(LongString.of("token"), "refresh"));
+        client.expectConnectionClose(540);
+    }
+
+    @Test
+    void shouldRefuseAChannelFrameBeforeTheConnectionIsOpenWithCommandInvalid() {
+        client.authenticate();
+        client.send(1, new io.warren.amqp.method.ChannelMethod.Open());
+        client.expectConnectionClose(503);
+    }
+
+    @Test
     void shouldSendHeartbeatsWhenIdleAndCloseASilentPeer() {
         client.handshake(0, 0, 2);
         client.advanceSeconds(1);

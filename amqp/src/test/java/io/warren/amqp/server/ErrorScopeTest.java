@@ -58,6 +58,34 @@ class ErrorScopeTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldCloseTheConnectionWithInternalErrorWhenTheBrokerFailsWithoutAnAmqpError() {
+        io.warren.amqp.broker.Broker failing = (info, clientConnection) -> new io.warren.amqp.broker.BrokerConnection() {
+            @Override
+            public io.warren.amqp.broker.BrokerChannel openChannel(int number, io.warren.amqp.broker.ClientChannel ch) {
+                return (io.warren.amqp.broker.BrokerChannel) java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(), new Class<?>[] {io.warren.amqp.broker.BrokerChannel.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("close")) {
+                                return java.util.concurrent.CompletableFuture.completedFuture(null);
+                            }
+                            throw new IllegalStateException("broken broker");
+                        });
+            }
+
+            @Override
+            public void closed() {
+            }
+        };
+        try (ScriptedClient client = new ScriptedClient(AmqpServerConfig.defaults(), failing)) {
+            client.handshake();
+            client.openChannel(1);
+            client.send(1, new io.warren.amqp.method.BasicMethod.Qos(0, 1, false));
+            ConnectionMethod.Close close = client.expectConnectionClose(541);
+            assertEquals("INTERNAL_ERROR - broker failed on basic.qos", close.replyText());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ReplyCode.class)
     void shouldMatchTheSpecsScopeForEveryCode(ReplyCode code) {

@@ -49,7 +49,7 @@ public final class ScriptedClient implements AutoCloseable {
     private final EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(Integer.MAX_VALUE));
     private final ArrayDeque<Frame> received = new ArrayDeque<>();
 
-    public ScriptedClient(AmqpServerConfig config, InMemoryBroker broker) {
+    public ScriptedClient(AmqpServerConfig config, io.warren.amqp.broker.Broker broker) {
         server = new EmbeddedChannel();
         server.freezeTime();
         AmqpServerInitializer.configure(server.pipeline(), config, TestAuthenticator.guest(), broker);
