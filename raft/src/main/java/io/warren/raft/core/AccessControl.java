@@ -1,0 +1,68 @@
+package io.warren.raft.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Users and their per-vhost permissions, and the checks RabbitMQ makes: a resource name must match the
+ * user's pattern for the kind of access (an unanchored search, as Erlang's re:run does); an empty
+ * pattern grants nothing. The default exchange is checked under the name "amq.default".
+ */
+final class AccessControl {
+    enum Access { CONFIGURE, WRITE, READ }
+
+    final TreeMap<String, UserRecord> users = new TreeMap<>();
+    /** By "user\0vhost". */
+    final TreeMap<String, Permission> permissions = new TreeMap<>();
+    /** A cache only: never iterated, so its order cannot leak into state. */
+    private final Map<String, Pattern> compiled = new HashMap<>();
+
+    static String key(String user, String vhost) {
+        return user + '\0' + vhost;
+    }
+
+    Permission permission(String user, String vhost) {
+        return permissions.get(key(user, vhost));
+    }
+
+    void check(String user, String vhost, Access access, String kind, String name, AmqpMethod method) {
+        Permission permission = permission(user, vhost);
+        String resource = kind.equals("exchange") && name.isEmpty() ? "amq.default" : name;
+        if (permission == null || !permits(patternOf(permission, access), resource)) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "access to " + kind + " '" + resource + "' in vhost '"
+                    + vhost + "' refused for user '" + user + "'");
+        }
+    }
+
+    private static String patternOf(Permission permission, Access access) {
+        return switch (access) {
+            case CONFIGURE -> permission.configure();
+            case WRITE -> permission.write();
+            case READ -> permission.read();
+        };
+    }
+
+    private boolean permits(String regex, String resource) {
+        if (regex.isEmpty()) {
+            return false;
+        }
+        Pattern pattern = compiled.computeIfAbsent(regex, AccessControl::compileOrNothing);
+        return pattern != null && pattern.matcher(resource).find();
+    }
+
+    /** A pattern Java cannot compile grants nothing; admin commands validate patterns before the log. */
+    private static Pattern compileOrNothing(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            return null;
+        }
+    }
+
+    static boolean isValidPattern(String regex) {
+        return regex.isEmpty() || compileOrNothing(regex) != null;
+    }
+}

@@ -1,0 +1,94 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Ack;
+import io.warren.proto.Nack;
+import io.warren.proto.Recover;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** basic.ack, basic.nack, basic.reject and basic.recover: settling what a channel was given. */
+final class AckCommands {
+    private final Dispatcher dispatcher;
+
+    AckCommands(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** An acknowledged message is gone; freed credit may let its queue deliver more. */
+    void ack(Session session, Ack cmd, ApplyContext ctx) {
+        ChannelState channel = session.channel();
+        List<ChannelState.Unacked> deliveries = select(channel, cmd.getDeliveryTag(), cmd.getMultiple(),
+                AmqpMethod.BASIC_ACK);
+        LinkedHashSet<QueueState> touched = new LinkedHashSet<>();
+        for (ChannelState.Unacked delivery : deliveries) {
+            touched.add(dispatcher.settle(channel, delivery));
+        }
+        dispatchCredit(channel, touched, ctx);
+    }
+
+    /** basic.nack and basic.reject: requeue (redelivered) or drop. Dead-lettering is not implemented yet. */
+    void nack(Session session, Nack cmd, ApplyContext ctx) {
+        ChannelState channel = session.channel();
+        AmqpMethod method = cmd.getReject() ? AmqpMethod.BASIC_REJECT : AmqpMethod.BASIC_NACK;
+        List<ChannelState.Unacked> deliveries = select(channel, cmd.getDeliveryTag(),
+                cmd.getMultiple() && !cmd.getReject(), method);
+        LinkedHashSet<QueueState> touched;
+        if (cmd.getRequeue()) {
+            touched = dispatcher.requeue(channel, deliveries);
+        } else {
+            touched = new LinkedHashSet<>();
+            for (ChannelState.Unacked delivery : deliveries) {
+                touched.add(dispatcher.settle(channel, delivery));
+            }
+        }
+        dispatchCredit(channel, touched, ctx);
+    }
+
+    /** basic.recover requeue=true puts every unacked delivery of the channel back; false is refused as RabbitMQ does. */
+    void recover(Session session, Recover cmd, ApplyContext ctx) {
+        if (!cmd.getRequeue()) {
+            throw AmqpMethod.BASIC_RECOVER.refuse(ReplyCodes.NOT_IMPLEMENTED, "requeue=false");
+        }
+        ChannelState channel = session.channel();
+        LinkedHashSet<QueueState> touched = dispatcher.requeue(channel, new ArrayList<>(channel.unacked.values()));
+        ctx.answer(Dispatcher.done());
+        dispatchCredit(channel, touched, ctx);
+    }
+
+    /**
+     * The deliveries an ack, nack or reject names: one tag, or with {@code multiple} every tag up to it
+     * (all of them for tag 0). A tag the channel does not hold is refused with 406, as RabbitMQ does.
+     */
+    private static List<ChannelState.Unacked> select(ChannelState channel, long tag, boolean multiple,
+            AmqpMethod method) {
+        List<ChannelState.Unacked> selected = new ArrayList<>();
+        if (multiple && tag == 0) {
+            selected.addAll(channel.unacked.values());
+            return selected;
+        }
+        if (!channel.unacked.containsKey(tag)) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "unknown delivery tag " + tag);
+        }
+        if (!multiple) {
+            selected.add(channel.unacked.get(tag));
+            return selected;
+        }
+        for (ChannelState.Unacked delivery : channel.unacked.values()) {
+            if (delivery.deliveryTag() > tag) {
+                break;
+            }
+            selected.add(delivery);
+        }
+        return selected;
+    }
+
+    /** Settled deliveries free credit on their queues and on every queue this channel consumes from. */
+    private void dispatchCredit(ChannelState channel, LinkedHashSet<QueueState> touched, ApplyContext ctx) {
+        if (channel.globalPrefetch != 0) {
+            channel.consumers.values().forEach(consumer -> touched.add(consumer.queue));
+        }
+        touched.removeIf(queue -> queue.deleted);
+        dispatcher.dispatchAll(touched, ctx);
+    }
+}

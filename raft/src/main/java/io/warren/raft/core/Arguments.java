@@ -1,0 +1,71 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Table;
+import io.warren.proto.TableEntry;
+import io.warren.proto.Value;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Declaration arguments: which ones Warren does not implement yet (refused with 406 rather than silently
+ * ignored, so nobody relies on a TTL or a length limit that is not there), and the equivalence checks of
+ * a redeclaration, with RabbitMQ's 406 texts.
+ */
+final class Arguments {
+    static final Set<String> QUEUE_UNSUPPORTED = Set.of("x-message-ttl", "x-expires", "x-max-length",
+            "x-max-length-bytes", "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
+            "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-queue-mode",
+            "x-queue-master-locator", "x-queue-leader-locator", "x-max-in-memory-length",
+            "x-max-in-memory-bytes", "x-dead-letter-strategy", "x-initial-cluster-size", "x-max-age",
+            "x-stream-max-segment-size-bytes");
+    static final Set<String> EXCHANGE_UNSUPPORTED = Set.of("alternate-exchange");
+    /** Queue arguments RabbitMQ compares on redeclaration among those Warren accepts; a list, so the order of checks is fixed. */
+    static final List<String> QUEUE_COMPARED = List.of("x-queue-type");
+
+    private Arguments() {}
+
+    static void refuseUnsupported(Table arguments, Set<String> unsupported, String kind, AmqpMethod method) {
+        for (TableEntry entry : arguments.getEntriesList()) {
+            if (unsupported.contains(entry.getKey())) {
+                throw method.refuse(ReplyCodes.PRECONDITION_FAILED, kind + " argument '" + entry.getKey()
+                        + "' is not supported by Warren yet");
+            }
+        }
+    }
+
+    /** x-queue-type may be classic or quorum (every Warren queue is replicated); streams are not offered. */
+    static void checkQueueType(Table arguments, AmqpMethod method) {
+        Value type = Tables.get(arguments, "x-queue-type");
+        if (type != null) {
+            String name = Tables.text(type);
+            if (name == null || !(name.equals("classic") || name.equals("quorum"))) {
+                throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-queue-type' of value '"
+                        + Tables.display(type) + "': Warren offers classic and quorum");
+            }
+        }
+    }
+
+    static void requireSame(String arg, Object received, Object current, String what, AmqpMethod method) {
+        if (!received.equals(current)) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "inequivalent arg '" + arg + "' for " + what
+                    + ": received '" + received + "' but current is '" + current + "'");
+        }
+    }
+
+    static void requireSameArguments(Table received, Table current, String what, AmqpMethod method) {
+        for (String key : QUEUE_COMPARED) {
+            Value mine = Tables.get(received, key);
+            Value theirs = Tables.get(current, key);
+            boolean same = mine == null ? theirs == null : theirs != null && mine.equals(theirs);
+            if (!same) {
+                throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "inequivalent arg '" + key + "' for " + what
+                        + ": received " + describe(mine) + " but current is " + describe(theirs));
+            }
+        }
+    }
+
+    private static String describe(Value value) {
+        return value == null ? "none"
+                : "the value '" + Tables.display(value) + "' of type '" + Tables.rabbitTypeName(value) + "'";
+    }
+}

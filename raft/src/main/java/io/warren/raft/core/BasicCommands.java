@@ -1,0 +1,131 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Cancel;
+import io.warren.proto.Consume;
+import io.warren.proto.ConsumerStarted;
+import io.warren.proto.Get;
+import io.warren.proto.GotMessage;
+import io.warren.proto.GotNothing;
+import io.warren.proto.Publish;
+import io.warren.proto.Qos;
+import io.warren.proto.Reply;
+import io.warren.raft.core.AccessControl.Access;
+import java.util.LinkedHashSet;
+
+/** basic.qos, basic.consume, basic.cancel, basic.get and basic.publish. */
+final class BasicCommands {
+    private final BrokerState state;
+    private final Dispatcher dispatcher;
+
+    BasicCommands(BrokerState state, Dispatcher dispatcher) {
+        this.state = state;
+        this.dispatcher = dispatcher;
+    }
+
+    void qos(Session session, Qos cmd, ApplyContext ctx) {
+        ChannelState channel = session.channel();
+        if (cmd.getGlobal()) {
+            channel.globalPrefetch = cmd.getPrefetchCount();
+        } else {
+            channel.consumerPrefetch = cmd.getPrefetchCount();
+        }
+        ctx.answer(Dispatcher.done());
+        LinkedHashSet<QueueState> queues = new LinkedHashSet<>();
+        channel.consumers.values().forEach(consumer -> queues.add(consumer.queue));
+        dispatcher.dispatchAll(queues, ctx);
+    }
+
+    void consume(Session session, Consume cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.BASIC_CONSUME;
+        ChannelState channel = session.channel();
+        state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
+        QueueState queue = session.queue(cmd.getQueue(), method);
+        session.checkExclusive(queue, method);
+        String tag = cmd.getConsumerTag().isEmpty() ? freshTag(channel, ctx) : cmd.getConsumerTag();
+        if (channel.consumers.containsKey(tag)) {
+            throw method.refuse(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
+        }
+        if (queue.hasExclusiveConsumer() || cmd.getExclusive() && !queue.consumers.isEmpty()) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, queue.describe() + " in exclusive use");
+        }
+        ConsumerState consumer = new ConsumerState(state.nextConsumerId++, channel, tag, queue, cmd.getNoAck(),
+                cmd.getExclusive(),
+                channel.consumerPrefetch, cmd.getArguments());
+        channel.consumers.put(tag, consumer);
+        queue.consumers.add(consumer);
+        queue.hadConsumers = true;
+        ctx.answer(Reply.newBuilder().setConsumerStarted(ConsumerStarted.newBuilder().setConsumerTag(tag)).build());
+        dispatcher.dispatch(queue, ctx);
+    }
+
+    private static String freshTag(ChannelState channel, ApplyContext ctx) {
+        for (int attempt = 0; ; attempt++) {
+            String tag = ctx.freshName("amq.ctag-", attempt);
+            if (!channel.consumers.containsKey(tag)) {
+                return tag;
+            }
+        }
+    }
+
+    /** Ends a consumer; an unknown tag is answered with cancel-ok too, as RabbitMQ does. */
+    void cancel(Session session, Cancel cmd, ApplyContext ctx) {
+        ConsumerState consumer = session.channel().consumers.get(cmd.getConsumerTag());
+        ctx.answer(Dispatcher.done());
+        if (consumer != null) {
+            dispatcher.removeConsumer(consumer, ctx);
+        }
+    }
+
+    void get(Session session, Get cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.BASIC_GET;
+        ChannelState channel = session.channel();
+        state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
+        QueueState queue = session.queue(cmd.getQueue(), method);
+        session.checkExclusive(queue, method);
+        var first = queue.ready.pollFirstEntry();
+        if (first == null) {
+            ctx.answer(Reply.newBuilder().setGotNothing(GotNothing.getDefaultInstance()).build());
+            return;
+        }
+        QueueEntry entry = first.getValue();
+        long tag = channel.nextDeliveryTag++;
+        if (!cmd.getNoAck()) {
+            channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null));
+            queue.unackedCount++;
+        }
+        MessageContent content = entry.content();
+        ctx.answer(Reply.newBuilder().setGotMessage(GotMessage.newBuilder().setDeliveryTag(tag)
+                .setRedelivered(entry.deliveryCount() > 0).setExchange(content.exchange())
+                .setRoutingKey(content.routingKey()).setMessageCount(queue.ready.size())
+                .setProperties(content.properties()).setBody(content.body())).build());
+    }
+
+    /**
+     * Routes and enqueues a message. Unroutable with mandatory: basic.return (312 NO_ROUTE) before the
+     * confirm, as RabbitMQ orders them. In confirm mode the confirm follows, once the message is in every
+     * queue it was routed to: applying this entry is what makes it safe (DESIGN invariant 2).
+     */
+    void publish(Session session, Publish cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
+        VhostState vhost = session.vhost();
+        ExchangeState exchange = session.exchange(cmd.getExchange(), method);
+        if (exchange.internal) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "cannot publish to internal exchange '"
+                    + exchange.name + "' in " + vhost.describe());
+        }
+        state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
+        MessageContent content = new MessageContent(cmd.getExchange(), cmd.getRoutingKey(), cmd.getProperties(),
+                cmd.getBody(), cmd.getPersistent());
+        LinkedHashSet<QueueState> queues = Router.route(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
+        for (QueueState queue : queues) {
+            queue.enqueue(content);
+        }
+        if (queues.isEmpty() && cmd.getMandatory()) {
+            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", content));
+        }
+        if (cmd.getConfirmSequence() != 0) {
+            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), true));
+        }
+        dispatcher.dispatchAll(queues, ctx);
+    }
+}

@@ -1,0 +1,208 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Batch;
+import io.warren.proto.Command;
+import io.warren.proto.Refusal;
+import io.warren.proto.Reply;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The replicated broker: batches in, effects out. Pure and deterministic (DESIGN invariant 1): no IO,
+ * clocks, randomness or threads; the result depends only on the state and the batch. Refused commands
+ * are ordinary replies and change nothing (invariant 8). A resent batch, recognised by its
+ * (node, epoch, sequence), is applied once (invariant 9).
+ *
+ * <p>Not thread-safe: the Ratis adapter applies on its one updater thread and guards the read-only
+ * queries of {@link BrokerQueries} with the same lock.
+ */
+public final class BrokerCore {
+    private final BrokerState state;
+    private final Dispatcher dispatcher;
+    private final SessionCommands sessions;
+    private final ExchangeCommands exchanges;
+    private final QueueCommands queues;
+    private final BasicCommands basic;
+    private final AckCommands acks;
+    private final AdminCommands admin;
+
+    private BrokerCore(BrokerState state) {
+        this.state = state;
+        this.dispatcher = new Dispatcher(state);
+        this.sessions = new SessionCommands(state, dispatcher);
+        this.exchanges = new ExchangeCommands(state, dispatcher);
+        this.queues = new QueueCommands(state, dispatcher);
+        this.basic = new BasicCommands(state, dispatcher);
+        this.acks = new AckCommands(dispatcher);
+        this.admin = new AdminCommands(state, dispatcher);
+    }
+
+    /** A broker that has applied nothing: vhost "/", the standard exchanges, user guest. */
+    public static BrokerCore initial() {
+        return new BrokerCore(BrokerState.initial());
+    }
+
+    static BrokerCore of(BrokerState state) {
+        return new BrokerCore(state);
+    }
+
+    BrokerState state() {
+        return state;
+    }
+
+    public BrokerQueries queries() {
+        return new BrokerQueries(state);
+    }
+
+    public long appliedIndex() {
+        return state.appliedIndex;
+    }
+
+    /**
+     * Applies one log entry.
+     *
+     * @param logIndex the entry's Raft log index, the only source of fresh names
+     * @return the effects, in the order they must be performed, each addressed to its node
+     */
+    public List<Effect> apply(long logIndex, long term, Batch batch) {
+        state.appliedIndex = logIndex;
+        state.appliedTerm = term;
+        List<Effect> effects = new ArrayList<>();
+        if (!accept(batch)) {
+            return effects;
+        }
+        for (int position = 0; position < batch.getCommandsCount(); position++) {
+            Command command = batch.getCommands(position);
+            ApplyContext ctx = new ApplyContext(logIndex, position, batch.getNode(), batch.getEpoch(), command,
+                    effects);
+            applyCommand(ctx);
+        }
+        return effects;
+    }
+
+    /** Registration batches (epoch 0) always apply; others only from the node's current epoch, once each. */
+    private boolean accept(Batch batch) {
+        if (batch.getEpoch() == 0) {
+            return batch.getCommandsList().stream().allMatch(Command::hasRegisterNode);
+        }
+        NodeRecord node = state.nodes.get(batch.getNode());
+        if (node == null || node.epoch != batch.getEpoch() || batch.getSequence() <= node.lastSequence) {
+            return false;
+        }
+        node.lastSequence = batch.getSequence();
+        return true;
+    }
+
+    private void applyCommand(ApplyContext ctx) {
+        Command command = ctx.command;
+        Session session = null;
+        try {
+            if (isChannelCommand(command)) {
+                session = session(ctx);
+                if (session == null) {
+                    return;
+                }
+            }
+            route(command, session, ctx);
+        } catch (Refused refused) {
+            refuse(ctx, session, refused.toRefusal());
+        }
+    }
+
+    private void route(Command command, Session session, ApplyContext ctx) {
+        switch (command.getKindCase()) {
+            case REGISTER_NODE -> sessions.registerNode(command.getRegisterNode(), ctx);
+            case OPEN_CONNECTION -> sessions.openConnection(command.getOpenConnection(), ctx);
+            case CLOSE_CONNECTION -> sessions.closeConnection(command.getCloseConnection(), ctx);
+            case CLOSE_CHANNEL -> {
+                dispatcher.closeChannel(session.channel(), ctx);
+                ctx.answer(Dispatcher.done());
+            }
+            case DECLARE_EXCHANGE -> exchanges.declare(session, command.getDeclareExchange(), ctx);
+            case DELETE_EXCHANGE -> exchanges.delete(session, command.getDeleteExchange(), ctx);
+            case BIND_EXCHANGE -> exchanges.bind(session, command.getBindExchange(), ctx);
+            case UNBIND_EXCHANGE -> exchanges.unbind(session, command.getUnbindExchange(), ctx);
+            case DECLARE_QUEUE -> queues.declare(session, command.getDeclareQueue(), ctx);
+            case BIND_QUEUE -> queues.bind(session, command.getBindQueue(), ctx);
+            case UNBIND_QUEUE -> queues.unbind(session, command.getUnbindQueue(), ctx);
+            case PURGE_QUEUE -> queues.purge(session, command.getPurgeQueue(), ctx);
+            case DELETE_QUEUE -> queues.delete(session, command.getDeleteQueue(), ctx);
+            case QOS -> basic.qos(session, command.getQos(), ctx);
+            case CONSUME -> basic.consume(session, command.getConsume(), ctx);
+            case CANCEL -> basic.cancel(session, command.getCancel(), ctx);
+            case GET -> basic.get(session, command.getGet(), ctx);
+            case PUBLISH -> basic.publish(session, command.getPublish(), ctx);
+            case ACK -> acks.ack(session, command.getAck(), ctx);
+            case NACK -> acks.nack(session, command.getNack(), ctx);
+            case RECOVER -> acks.recover(session, command.getRecover(), ctx);
+            case PUT_USER -> admin.putUser(command.getPutUser(), ctx);
+            case DELETE_USER -> admin.deleteUser(command.getDeleteUser(), ctx);
+            case PUT_VHOST -> admin.putVhost(command.getPutVhost(), ctx);
+            case DELETE_VHOST -> admin.deleteVhost(command.getDeleteVhost(), ctx);
+            case SET_PERMISSIONS -> admin.setPermissions(command.getSetPermissions(), ctx);
+            case CLEAR_PERMISSIONS -> admin.clearPermissions(command.getClearPermissions(), ctx);
+            case KIND_NOT_SET -> throw AmqpMethod.NONE.refuse(ReplyCodes.NOT_IMPLEMENTED, "unknown command");
+        }
+    }
+
+    private static boolean isChannelCommand(Command command) {
+        return switch (command.getKindCase()) {
+            case REGISTER_NODE, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
+                    SET_PERMISSIONS, CLEAR_PERMISSIONS, KIND_NOT_SET -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * The channel a command came on. Null (the command is ignored) for a channel that already refused a
+     * command: RabbitMQ drops what a client pipelined after the error that closes its channel.
+     */
+    private Session session(ApplyContext ctx) {
+        var ref = ctx.command.getChannel();
+        ConnectionKey connectionKey = ConnectionKey.of(ref.getConnection());
+        ConnectionState connection = state.connections.get(connectionKey);
+        if (!connectionKey.node().equals(ctx.node) || connectionKey.epoch() != ctx.epoch || connection == null) {
+            throw AmqpMethod.NONE.refuse(ReplyCodes.CHANNEL_ERROR, "no open connection for this channel");
+        }
+        ChannelKey channelKey = ChannelKey.of(ref);
+        ChannelState channel = state.channels.get(channelKey);
+        boolean closing = ctx.command.hasCloseChannel();
+        if (channel == null) {
+            if (closing) {
+                ctx.answer(Dispatcher.done());
+                return null;
+            }
+            channel = new ChannelState(ref, connection);
+            state.channels.put(channelKey, channel);
+        }
+        if ((connection.failed || channel.failed) && !closing) {
+            ctx.answer(Reply.newBuilder().setRefusal(Refusal.newBuilder().setCode(ReplyCodes.PRECONDITION_FAILED)
+                    .setText("channel is closing after an earlier error")).build());
+            return null;
+        }
+        VhostState vhost = state.vhosts.get(connection.vhost());
+        if (vhost == null) {
+            throw AmqpMethod.NONE.refuse(320, "vhost '" + connection.vhost() + "' was deleted");
+        }
+        return new Session(channel, connection, vhost);
+    }
+
+    /**
+     * A refusal goes to whoever waits for the reply; with nobody waiting (publish, ack) it closes the
+     * channel through an effect. Either way the channel, or the connection, ignores later commands.
+     */
+    private static void refuse(ApplyContext ctx, Session session, Refusal refusal) {
+        if (ctx.command.getRequest() != 0) {
+            ctx.answer(Reply.newBuilder().setRefusal(refusal).build());
+        } else if (ctx.command.hasChannel()) {
+            ctx.emit(new Effect.CloseChannel(ctx.command.getChannel(), refusal));
+        }
+        if (session != null) {
+            if (ReplyCodes.closesConnection(refusal.getCode())) {
+                session.connection().failed = true;
+            } else {
+                session.channel().failed = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read-only views of the core for the node's edges: authentication, the admin API (warrenctl
+ * list_queues, list_bindings, ...). Callers hold the adapter's lock while they call these; the
+ * returned values are copies and stay valid after it is released.
+ */
+public final class BrokerQueries {
+    private final BrokerState state;
+
+    BrokerQueries(BrokerState state) {
+        this.state = state;
+    }
+
+    /** One row of list_queues. */
+    public record QueueView(String vhost, String name, boolean durable, boolean autoDelete, boolean exclusive,
+            int messagesReady, int messagesUnacknowledged, int consumers, Table arguments) {}
+
+    /** One row of list_bindings; source "" is the default exchange. */
+    public record BindingView(String vhost, String source, String destination, String destinationKind,
+            String routingKey, Table arguments) {}
+
+    /** One row of list_exchanges. */
+    public record ExchangeView(String vhost, String name, String type, boolean durable, boolean autoDelete,
+            boolean internal) {}
+
+    /** One row of list_connections. */
+    public record ConnectionView(String node, long epoch, long id, String name, String user, String vhost,
+            int channels) {}
+
+    public Optional<UserRecord> user(String name) {
+        return Optional.ofNullable(state.access.users.get(name));
+    }
+
+    public List<UserRecord> users() {
+        return List.copyOf(state.access.users.values());
+    }
+
+    public List<String> vhosts() {
+        return List.copyOf(state.vhosts.keySet());
+    }
+
+    public boolean vhostExists(String vhost) {
+        return state.vhosts.containsKey(vhost);
+    }
+
+    public Optional<Permission> permission(String user, String vhost) {
+        return Optional.ofNullable(state.access.permission(user, vhost));
+    }
+
+    public List<Permission> permissions() {
+        return List.copyOf(state.access.permissions.values());
+    }
+
+    public long epochOf(String node) {
+        NodeRecord record = state.nodes.get(node);
+        return record == null ? 0 : record.epoch;
+    }
+
+    public List<QueueView> queues(String vhost) {
+        List<QueueView> views = new ArrayList<>();
+        VhostState state = this.state.vhosts.get(vhost);
+        if (state != null) {
+            for (QueueState q : state.queues.values()) {
+                views.add(new QueueView(vhost, q.name, q.durable, q.autoDelete, q.exclusiveOwner != null,
+                        q.ready.size(), q.unackedCount, q.consumers.size(), q.arguments));
+            }
+        }
+        return views;
+    }
+
+    /** As rabbitmqctl list_bindings: the default exchange's implicit binding of each queue first. */
+    public List<BindingView> bindings(String vhost) {
+        List<BindingView> views = new ArrayList<>();
+        VhostState state = this.state.vhosts.get(vhost);
+        if (state == null) {
+            return views;
+        }
+        for (QueueState q : state.queues.values()) {
+            views.add(new BindingView(vhost, "", q.name, "queue", q.name, Table.getDefaultInstance()));
+        }
+        for (ExchangeState exchange : state.exchanges.values()) {
+            for (Binding b : exchange.bindings) {
+                views.add(new BindingView(vhost, b.source(), b.destination(),
+                        b.destinationIsQueue() ? "queue" : "exchange", b.routingKey(), b.arguments()));
+            }
+        }
+        return views;
+    }
+
+    public List<ExchangeView> exchanges(String vhost) {
+        List<ExchangeView> views = new ArrayList<>();
+        VhostState state = this.state.vhosts.get(vhost);
+        if (state != null) {
+            for (ExchangeState x : state.exchanges.values()) {
+                views.add(new ExchangeView(vhost, x.name, x.type.wireName, x.durable, x.autoDelete, x.internal));
+            }
+        }
+        return views;
+    }
+
+    public List<ConnectionView> connections() {
+        List<ConnectionView> views = new ArrayList<>();
+        for (ConnectionState c : state.connections.values()) {
+            int channels = (int) state.channels.values().stream().filter(ch -> ch.connection == c).count();
+            views.add(new ConnectionView(c.key.node(), c.key.epoch(), c.key.id(), c.opened.getName(), c.user(),
+                    c.vhost(), channels));
+        }
+        return views;
+    }
+}

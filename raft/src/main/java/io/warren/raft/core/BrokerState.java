@@ -1,0 +1,42 @@
+package io.warren.raft.core;
+
+import com.google.protobuf.ByteString;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Everything the replicated broker knows. Only {@link BrokerCore#apply} changes it, on one thread.
+ * Every map iterates in a defined order (sorted, or insertion order set by the log), so two nodes that
+ * applied the same log hold the same state and write the same snapshot bytes.
+ */
+final class BrokerState {
+    /** SHA-256 salted hash of "guest" under the fixed salt 0x908D_C60A, RabbitMQ's default user. */
+    static final ByteString GUEST_PASSWORD_HASH = ByteString.fromHex(
+            "908dc60a" + "bb3004b3594331c927de502e8c9f015a286219ef7fb8dbaa25bd063398525a1e");
+
+    final TreeMap<String, NodeRecord> nodes = new TreeMap<>();
+    final AccessControl access = new AccessControl();
+    final TreeMap<String, VhostState> vhosts = new TreeMap<>();
+    final LinkedHashMap<ConnectionKey, ConnectionState> connections = new LinkedHashMap<>();
+    final LinkedHashMap<ChannelKey, ChannelState> channels = new LinkedHashMap<>();
+    long nextQueueIncarnation = 1;
+    long nextConsumerId = 1;
+    long appliedIndex;
+    long appliedTerm;
+
+    /** A fresh broker, as RabbitMQ's first boot makes it: vhost "/" and user guest with full rights there. */
+    static BrokerState initial() {
+        BrokerState state = new BrokerState();
+        state.vhosts.put("/", VhostState.withStandardExchanges("/"));
+        state.access.users.put("guest", new UserRecord("guest", GUEST_PASSWORD_HASH, List.of("administrator")));
+        state.access.permissions.put(AccessControl.key("guest", "/"),
+                new Permission("guest", "/", ".*", ".*", ".*"));
+        return state;
+    }
+
+    /** An empty state to load a snapshot into. */
+    static BrokerState empty() {
+        return new BrokerState();
+    }
+}

@@ -1,0 +1,24 @@
+package io.warren.raft.core;
+
+import io.warren.proto.OpenConnection;
+
+/** One client connection: who it is, in which vhost; ended by CloseConnection or its node's next epoch. */
+final class ConnectionState {
+    final ConnectionKey key;
+    final OpenConnection opened;
+    /** The connection refused a command with a connection-scoped code and is closing. */
+    boolean failed;
+
+    ConnectionState(ConnectionKey key, OpenConnection opened) {
+        this.key = key;
+        this.opened = opened;
+    }
+
+    String user() {
+        return opened.getUser();
+    }
+
+    String vhost() {
+        return opened.getVhost();
+    }
+}

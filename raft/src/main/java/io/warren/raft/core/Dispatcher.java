@@ -1,0 +1,194 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Reply;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The queue mechanics every command shares: handing ready messages to consumers with credit
+ * (round-robin), settling and requeueing deliveries, and tearing down queues, consumers, channels and
+ * connections with what follows from that (auto-delete, consumer cancel notifications).
+ */
+final class Dispatcher {
+    private final BrokerState state;
+
+    Dispatcher(BrokerState state) {
+        this.state = state;
+    }
+
+    /** Delivers ready messages to consumers with credit, round-robin from where the queue left off. */
+    void dispatch(QueueState queue, ApplyContext ctx) {
+        while (!queue.ready.isEmpty() && !queue.consumers.isEmpty()) {
+            ConsumerState consumer = nextConsumerWithCredit(queue);
+            if (consumer == null) {
+                return;
+            }
+            QueueEntry entry = queue.ready.pollFirstEntry().getValue();
+            deliver(consumer, entry, ctx);
+        }
+    }
+
+    void dispatchAll(Collection<QueueState> queues, ApplyContext ctx) {
+        for (QueueState queue : queues) {
+            dispatch(queue, ctx);
+        }
+    }
+
+    private ConsumerState nextConsumerWithCredit(QueueState queue) {
+        int count = queue.consumers.size();
+        for (int i = 0; i < count; i++) {
+            int index = (queue.nextConsumerIndex + i) % count;
+            ConsumerState consumer = queue.consumers.get(index);
+            if (consumer.hasCredit()) {
+                queue.nextConsumerIndex = (index + 1) % count;
+                return consumer;
+            }
+        }
+        return null;
+    }
+
+    private void deliver(ConsumerState consumer, QueueEntry entry, ApplyContext ctx) {
+        ChannelState channel = consumer.channel;
+        long tag = channel.nextDeliveryTag++;
+        boolean redelivered = entry.deliveryCount() > 0;
+        if (!consumer.noAck) {
+            channel.unacked.put(tag, new ChannelState.Unacked(tag, consumer.queue, entry.delivered(), consumer));
+            consumer.unacked++;
+            channel.consumerUnacked++;
+            consumer.queue.unackedCount++;
+        }
+        ctx.emit(new Effect.Deliver(channel.ref, consumer.tag, tag, redelivered, entry.content()));
+    }
+
+    /** Takes one delivery off its channel's books; returns its queue so the caller can dispatch to it. */
+    QueueState settle(ChannelState channel, ChannelState.Unacked delivery) {
+        channel.unacked.remove(delivery.deliveryTag());
+        if (delivery.consumer() != null) {
+            delivery.consumer().unacked--;
+            channel.consumerUnacked--;
+        }
+        QueueState queue = delivery.queue();
+        if (!queue.deleted) {
+            queue.unackedCount--;
+        }
+        return queue;
+    }
+
+    /** Settles deliveries and puts them back in their queues (marked redelivered), in tag order. */
+    LinkedHashSet<QueueState> requeue(ChannelState channel, List<ChannelState.Unacked> deliveries) {
+        LinkedHashSet<QueueState> touched = new LinkedHashSet<>();
+        for (ChannelState.Unacked delivery : deliveries) {
+            QueueState queue = settle(channel, delivery);
+            queue.requeue(delivery.entry());
+            touched.add(queue);
+        }
+        return touched;
+    }
+
+    /** Ends a channel: its unacked deliveries go back to their queues and its consumers end. */
+    void closeChannel(ChannelState channel, ApplyContext ctx) {
+        LinkedHashSet<QueueState> touched = requeue(channel, new ArrayList<>(channel.unacked.values()));
+        for (ConsumerState consumer : new ArrayList<>(channel.consumers.values())) {
+            touched.add(consumer.queue);
+            removeConsumer(consumer, ctx);
+        }
+        state.channels.remove(channel.key);
+        touched.removeIf(queue -> queue.deleted);
+        dispatchAll(touched, ctx);
+    }
+
+    /** Ends a connection: all its channels, then the exclusive queues it owned. */
+    void closeConnection(ConnectionState connection, ApplyContext ctx) {
+        for (ChannelState channel : new ArrayList<>(state.channels.values())) {
+            if (channel.connection == connection) {
+                closeChannel(channel, ctx);
+            }
+        }
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : new ArrayList<>(vhost.queues.values())) {
+                if (connection.key.equals(queue.exclusiveOwner)) {
+                    deleteQueue(vhost, queue, ctx);
+                }
+            }
+        }
+        state.connections.remove(connection.key);
+    }
+
+    /** Removes a consumer; an auto-delete queue that loses its last consumer is deleted. */
+    void removeConsumer(ConsumerState consumer, ApplyContext ctx) {
+        consumer.channel.consumers.remove(consumer.tag);
+        QueueState queue = consumer.queue;
+        int index = queue.consumers.indexOf(consumer);
+        queue.consumers.remove(index);
+        if (queue.nextConsumerIndex > index) {
+            queue.nextConsumerIndex--;
+        }
+        if (queue.consumers.isEmpty()) {
+            queue.nextConsumerIndex = 0;
+            if (queue.autoDelete && queue.hadConsumers && !queue.deleted) {
+                deleteQueue(state.vhosts.get(queue.vhost), queue, ctx);
+            }
+        }
+    }
+
+    /**
+     * Deletes a queue: its consumers are cancelled (each told with basic.cancel), its bindings removed,
+     * its ready messages dropped. Deliveries still unacked stay with their channels; settling them later
+     * changes nothing. Returns how many ready messages were dropped.
+     */
+    int deleteQueue(VhostState vhost, QueueState queue, ApplyContext ctx) {
+        int dropped = queue.ready.size();
+        queue.deleted = true;
+        vhost.queues.remove(queue.name);
+        for (ConsumerState consumer : new ArrayList<>(queue.consumers)) {
+            consumer.channel.consumers.remove(consumer.tag);
+            ctx.emit(new Effect.CancelConsumer(consumer.channel.ref, consumer.tag));
+        }
+        queue.consumers.clear();
+        queue.ready.clear();
+        removeBindingsTo(vhost, queue.name, true, ctx);
+        return dropped;
+    }
+
+    /** Deletes an exchange with every binding from it and to it. */
+    void deleteExchange(VhostState vhost, ExchangeState exchange, ApplyContext ctx) {
+        vhost.exchanges.remove(exchange.name);
+        exchange.bindings.clear();
+        removeBindingsTo(vhost, exchange.name, false, ctx);
+    }
+
+    private void removeBindingsTo(VhostState vhost, String destination, boolean isQueue, ApplyContext ctx) {
+        for (ExchangeState source : new ArrayList<>(vhost.exchanges.values())) {
+            boolean removed = source.bindings.removeIf(
+                    b -> b.destinationIsQueue() == isQueue && b.destination().equals(destination));
+            if (removed) {
+                autoDeleteIfUnbound(vhost, source, ctx);
+            }
+        }
+    }
+
+    /** An auto-delete exchange goes when the last binding from it goes. */
+    void autoDeleteIfUnbound(VhostState vhost, ExchangeState exchange, ApplyContext ctx) {
+        if (exchange.autoDelete && exchange.bindings.isEmpty() && vhost.exchanges.get(exchange.name) == exchange) {
+            deleteExchange(vhost, exchange, ctx);
+        }
+    }
+
+    static Reply done() {
+        return Reply.newBuilder().setDone(io.warren.proto.Done.getDefaultInstance()).build();
+    }
+
+    static <K, V> List<V> valuesUpTo(Map<K, V> map, int limit) {
+        List<V> values = new ArrayList<>();
+        for (V value : map.values()) {
+            if (values.size() == limit) {
+                break;
+            }
+            values.add(value);
+        }
+        return values;
+    }
+}

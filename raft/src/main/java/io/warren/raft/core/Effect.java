@@ -1,0 +1,55 @@
+package io.warren.raft.core;
+
+import io.warren.proto.ChannelRef;
+import io.warren.proto.Refusal;
+import io.warren.proto.Reply;
+
+/**
+ * What applying a command asks the world to do, addressed to the node and epoch that must do it
+ * (DESIGN invariant 4). Every node computes the same effects; each performs only its own. Effects may
+ * be lost in a crash, so nothing in the core depends on one being performed.
+ */
+public sealed interface Effect {
+
+    /** The node (and epoch) that performs this effect. */
+    String node();
+
+    long epoch();
+
+    /** The answer to a command that waits for one, addressed to the request id its node gave it. */
+    record Answer(String node, long epoch, long request, Reply reply) implements Effect {}
+
+    /** basic.deliver to a consumer. */
+    record Deliver(ChannelRef channel, String consumerTag, long deliveryTag, boolean redelivered,
+            MessageContent message) implements Effect {
+        @Override public String node() { return channel.getConnection().getNode(); }
+        @Override public long epoch() { return channel.getConnection().getEpoch(); }
+    }
+
+    /** A publisher confirm: basic.ack (or basic.nack) for one publish sequence number. */
+    record Confirm(ChannelRef channel, long sequence, boolean ack) implements Effect {
+        @Override public String node() { return channel.getConnection().getNode(); }
+        @Override public long epoch() { return channel.getConnection().getEpoch(); }
+    }
+
+    /** basic.return of an unroutable mandatory message. */
+    record Return(ChannelRef channel, int replyCode, String replyText, MessageContent message) implements Effect {
+        @Override public String node() { return channel.getConnection().getNode(); }
+        @Override public long epoch() { return channel.getConnection().getEpoch(); }
+    }
+
+    /** A server-sent basic.cancel: the consumer's queue was deleted. */
+    record CancelConsumer(ChannelRef channel, String consumerTag) implements Effect {
+        @Override public String node() { return channel.getConnection().getNode(); }
+        @Override public long epoch() { return channel.getConnection().getEpoch(); }
+    }
+
+    /**
+     * An error for a command nobody waited on (a publish, an ack): closes the channel, or the whole
+     * connection when the code says so.
+     */
+    record CloseChannel(ChannelRef channel, Refusal refusal) implements Effect {
+        @Override public String node() { return channel.getConnection().getNode(); }
+        @Override public long epoch() { return channel.getConnection().getEpoch(); }
+    }
+}

@@ -1,0 +1,119 @@
+package io.warren.raft.core;
+
+import io.warren.proto.BindExchange;
+import io.warren.proto.DeclareExchange;
+import io.warren.proto.DeleteExchange;
+import io.warren.proto.Table;
+import io.warren.proto.UnbindExchange;
+import io.warren.raft.core.AccessControl.Access;
+
+/** exchange.declare, exchange.delete, exchange.bind and exchange.unbind, with RabbitMQ's refusals. */
+final class ExchangeCommands {
+    private final BrokerState state;
+    private final Dispatcher dispatcher;
+
+    ExchangeCommands(BrokerState state, Dispatcher dispatcher) {
+        this.state = state;
+        this.dispatcher = dispatcher;
+    }
+
+    void declare(Session session, DeclareExchange cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.EXCHANGE_DECLARE;
+        String name = cmd.getName();
+        if (cmd.getPassive()) {
+            session.exchange(name, method);
+            ctx.answer(Dispatcher.done());
+            return;
+        }
+        if (name.isEmpty()) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        if (name.startsWith("amq.")) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED,
+                    "exchange name '" + name + "' contains reserved prefix 'amq.*'");
+        }
+        ExchangeType type = ExchangeType.fromWireName(cmd.getType()).orElseThrow(() -> method.refuse(
+                ReplyCodes.COMMAND_INVALID, "unknown exchange type '" + cmd.getType() + "'"));
+        Arguments.refuseUnsupported(cmd.getArguments(), Arguments.EXCHANGE_UNSUPPORTED, "exchange", method);
+        state.access.check(session.user(), session.vhost().name, Access.CONFIGURE, "exchange", name, method);
+        ExchangeState existing = session.vhost().exchanges.get(name);
+        if (existing != null) {
+            String what = "exchange '" + name + "' in " + session.vhost().describe();
+            Arguments.requireSame("type", type.wireName, existing.type.wireName, what, method);
+            Arguments.requireSame("durable", cmd.getDurable(), existing.durable, what, method);
+            Arguments.requireSame("auto_delete", cmd.getAutoDelete(), existing.autoDelete, what, method);
+            Arguments.requireSame("internal", cmd.getInternal(), existing.internal, what, method);
+        } else {
+            session.vhost().exchanges.put(name, new ExchangeState(session.vhost().name, name, type,
+                    cmd.getDurable(), cmd.getAutoDelete(), cmd.getInternal(), cmd.getArguments(), ctx.node));
+        }
+        ctx.answer(Dispatcher.done());
+    }
+
+    void delete(Session session, DeleteExchange cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.EXCHANGE_DELETE;
+        String name = cmd.getName();
+        if (name.isEmpty()) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        if (name.startsWith("amq.")) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "deletion of system exchange '" + name + "' in "
+                    + session.vhost().describe() + " not allowed");
+        }
+        state.access.check(session.user(), session.vhost().name, Access.CONFIGURE, "exchange", name, method);
+        ExchangeState exchange = session.vhost().exchanges.get(name);
+        if (exchange != null) {
+            if (cmd.getIfUnused() && !exchange.bindings.isEmpty()) {
+                throw method.refuse(ReplyCodes.PRECONDITION_FAILED,
+                        "exchange '" + name + "' in " + session.vhost().describe() + " in use");
+            }
+            dispatcher.deleteExchange(session.vhost(), exchange, ctx);
+        }
+        ctx.answer(Dispatcher.done());
+    }
+
+    void bind(Session session, BindExchange cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.EXCHANGE_BIND;
+        ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), method);
+        Binding binding = new Binding(cmd.getSource(), cmd.getDestination(), false, cmd.getRoutingKey(),
+                cmd.getArguments());
+        addBinding(source, binding, method);
+        ctx.answer(Dispatcher.done());
+    }
+
+    void unbind(Session session, UnbindExchange cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.EXCHANGE_UNBIND;
+        ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), method);
+        Binding binding = new Binding(cmd.getSource(), cmd.getDestination(), false, cmd.getRoutingKey(),
+                cmd.getArguments());
+        if (source.bindings.remove(binding)) {
+            dispatcher.autoDeleteIfUnbound(session.vhost(), source, ctx);
+        }
+        ctx.answer(Dispatcher.done());
+    }
+
+    /** Checks both ends of an exchange-to-exchange binding as RabbitMQ does; returns the source. */
+    private ExchangeState checkEndpoints(Session session, String destination, String source, AmqpMethod method) {
+        if (destination.isEmpty() || source.isEmpty()) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        String vhost = session.vhost().name;
+        state.access.check(session.user(), vhost, Access.WRITE, "exchange", destination, method);
+        state.access.check(session.user(), vhost, Access.READ, "exchange", source, method);
+        session.exchange(destination, method);
+        return session.exchange(source, method);
+    }
+
+    /** Adds a binding unless the same one exists; a headers binding must have a valid x-match. */
+    static void addBinding(ExchangeState source, Binding binding, AmqpMethod method) {
+        if (source.type == ExchangeType.HEADERS && HeadersMatcher.matchMode(binding.arguments()).isEmpty()) {
+            Table arguments = binding.arguments();
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "Invalid x-match field value "
+                    + Tables.display(Tables.get(arguments, "x-match"))
+                    + "; expected all, any, all-with-x, or any-with-x");
+        }
+        if (!source.bindings.contains(binding)) {
+            source.bindings.add(binding);
+        }
+    }
+}

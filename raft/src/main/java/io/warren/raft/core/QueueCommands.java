@@ -1,0 +1,137 @@
+package io.warren.raft.core;
+
+import io.warren.proto.BindQueue;
+import io.warren.proto.DeclareQueue;
+import io.warren.proto.DeleteQueue;
+import io.warren.proto.MessageCount;
+import io.warren.proto.PurgeQueue;
+import io.warren.proto.QueueDeclared;
+import io.warren.proto.Reply;
+import io.warren.proto.UnbindQueue;
+import io.warren.raft.core.AccessControl.Access;
+
+/** queue.declare, queue.bind, queue.unbind, queue.purge and queue.delete, with RabbitMQ's refusals. */
+final class QueueCommands {
+    private final BrokerState state;
+    private final Dispatcher dispatcher;
+
+    QueueCommands(BrokerState state, Dispatcher dispatcher) {
+        this.state = state;
+        this.dispatcher = dispatcher;
+    }
+
+    void declare(Session session, DeclareQueue cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.QUEUE_DECLARE;
+        VhostState vhost = session.vhost();
+        if (cmd.getPassive()) {
+            QueueState queue = session.queue(cmd.getName(), method);
+            session.checkExclusive(queue, method);
+            ctx.answer(declared(queue));
+            return;
+        }
+        String name = cmd.getName().isEmpty() ? freshQueueName(vhost, ctx) : cmd.getName();
+        if (!cmd.getName().isEmpty() && name.startsWith("amq.")) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED,
+                    "queue name '" + name + "' contains reserved prefix 'amq.*'");
+        }
+        Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
+        Arguments.checkQueueType(cmd.getArguments(), method);
+        state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
+        QueueState existing = vhost.queues.get(name);
+        if (existing != null) {
+            session.checkExclusive(existing, method);
+            String what = existing.describe();
+            Arguments.requireSame("durable", cmd.getDurable(), existing.durable, what, method);
+            Arguments.requireSame("auto_delete", cmd.getAutoDelete(), existing.autoDelete, what, method);
+            Arguments.requireSame("exclusive", cmd.getExclusive(), existing.exclusiveOwner != null, what, method);
+            Arguments.requireSameArguments(cmd.getArguments(), existing.arguments, what, method);
+            ctx.answer(declared(existing));
+            return;
+        }
+        QueueState queue = new QueueState(vhost.name, name, state.nextQueueIncarnation++, cmd.getDurable(),
+                cmd.getExclusive() ? session.connection().key : null, cmd.getAutoDelete(), cmd.getArguments(),
+                ctx.node);
+        vhost.queues.put(name, queue);
+        ctx.answer(declared(queue));
+    }
+
+    private static String freshQueueName(VhostState vhost, ApplyContext ctx) {
+        for (int attempt = 0; ; attempt++) {
+            String name = ctx.freshName("amq.gen-", attempt);
+            if (!vhost.queues.containsKey(name)) {
+                return name;
+            }
+        }
+    }
+
+    static Reply declared(QueueState queue) {
+        return Reply.newBuilder().setQueueDeclared(QueueDeclared.newBuilder().setQueue(queue.name)
+                .setMessageCount(queue.ready.size()).setConsumerCount(queue.consumers.size())).build();
+    }
+
+    void bind(Session session, BindQueue cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.QUEUE_BIND;
+        ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), method);
+        ExchangeCommands.addBinding(source, new Binding(cmd.getExchange(), cmd.getQueue(), true,
+                cmd.getRoutingKey(), cmd.getArguments()), method);
+        ctx.answer(Dispatcher.done());
+    }
+
+    void unbind(Session session, UnbindQueue cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.QUEUE_UNBIND;
+        ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), method);
+        Binding binding = new Binding(cmd.getExchange(), cmd.getQueue(), true, cmd.getRoutingKey(),
+                cmd.getArguments());
+        if (source.bindings.remove(binding)) {
+            dispatcher.autoDeleteIfUnbound(session.vhost(), source, ctx);
+        }
+        ctx.answer(Dispatcher.done());
+    }
+
+    private ExchangeState checkEndpoints(Session session, String queueName, String exchangeName,
+            AmqpMethod method) {
+        if (exchangeName.isEmpty()) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        String vhost = session.vhost().name;
+        state.access.check(session.user(), vhost, Access.WRITE, "queue", queueName, method);
+        state.access.check(session.user(), vhost, Access.READ, "exchange", exchangeName, method);
+        QueueState queue = session.queue(queueName, method);
+        ExchangeState exchange = session.exchange(exchangeName, method);
+        session.checkExclusive(queue, method);
+        return exchange;
+    }
+
+    void purge(Session session, PurgeQueue cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.QUEUE_PURGE;
+        state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
+        QueueState queue = session.queue(cmd.getQueue(), method);
+        session.checkExclusive(queue, method);
+        int purged = queue.ready.size();
+        queue.ready.clear();
+        ctx.answer(count(purged));
+    }
+
+    void delete(Session session, DeleteQueue cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.QUEUE_DELETE;
+        VhostState vhost = session.vhost();
+        state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", cmd.getQueue(), method);
+        QueueState queue = vhost.queues.get(cmd.getQueue());
+        if (queue == null) {
+            ctx.answer(count(0));
+            return;
+        }
+        session.checkExclusive(queue, method);
+        if (cmd.getIfUnused() && !queue.consumers.isEmpty()) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, queue.describe() + " in use");
+        }
+        if (cmd.getIfEmpty() && !queue.ready.isEmpty()) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, queue.describe() + " not empty");
+        }
+        ctx.answer(count(dispatcher.deleteQueue(vhost, queue, ctx)));
+    }
+
+    static Reply count(int messages) {
+        return Reply.newBuilder().setMessageCount(MessageCount.newBuilder().setMessageCount(messages)).build();
+    }
+}

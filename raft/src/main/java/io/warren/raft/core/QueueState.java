@@ -1,0 +1,67 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One queue: its ready messages in order, how many are out unacknowledged, and its consumers in the
+ * order they subscribed (served round-robin). A queue refers to no other queue, so queues can later move
+ * to Raft groups of their own (DESIGN, "Growing past one Raft group").
+ */
+final class QueueState {
+    final String vhost;
+    final String name;
+    /** Tells this queue from an earlier queue of the same name: unacked messages of a deleted queue are dropped. */
+    final long incarnation;
+    final boolean durable;
+    /** The connection that owns an exclusive queue; null for a shared queue. */
+    final ConnectionKey exclusiveOwner;
+    final boolean autoDelete;
+    final Table arguments;
+    /** The node whose restart deletes this queue when it is not durable, and its transient messages. */
+    final String homeNode;
+
+    /** Ready messages by id: a requeued message goes back to its original place, as in RabbitMQ. */
+    final TreeMap<Long, QueueEntry> ready = new TreeMap<>();
+    final List<ConsumerState> consumers = new ArrayList<>();
+    long nextMessageId = 1;
+    int unackedCount;
+    int nextConsumerIndex;
+    /** An auto-delete queue is deleted when its last consumer goes, but only once it has had one. */
+    boolean hadConsumers;
+    boolean deleted;
+
+    QueueState(String vhost, String name, long incarnation, boolean durable, ConnectionKey exclusiveOwner,
+            boolean autoDelete, Table arguments, String homeNode) {
+        this.vhost = vhost;
+        this.name = name;
+        this.incarnation = incarnation;
+        this.durable = durable;
+        this.exclusiveOwner = exclusiveOwner;
+        this.autoDelete = autoDelete;
+        this.arguments = arguments;
+        this.homeNode = homeNode;
+    }
+
+    void enqueue(MessageContent content) {
+        long id = nextMessageId++;
+        ready.put(id, new QueueEntry(id, content, 0));
+    }
+
+    /** Puts a message that was delivered back in its place, unless this queue was deleted meanwhile. */
+    void requeue(QueueEntry entry) {
+        if (!deleted) {
+            ready.put(entry.id(), entry);
+        }
+    }
+
+    boolean hasExclusiveConsumer() {
+        return consumers.stream().anyMatch(consumer -> consumer.exclusive);
+    }
+
+    String describe() {
+        return "queue '" + name + "' in vhost '" + vhost + "'";
+    }
+}

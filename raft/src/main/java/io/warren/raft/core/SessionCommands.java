@@ -1,0 +1,92 @@
+package io.warren.raft.core;
+
+import io.warren.proto.CloseConnection;
+import io.warren.proto.NodeRegistered;
+import io.warren.proto.OpenConnection;
+import io.warren.proto.RegisterNode;
+import io.warren.proto.Reply;
+import java.util.ArrayList;
+
+/**
+ * Node epochs and the lifecycle of connections and channels. A node's new epoch ends everything its
+ * earlier epochs held, exactly as a RabbitMQ node restart does: connections close (their unacked
+ * deliveries return, redelivered), exclusive and non-durable queues and non-durable exchanges homed on
+ * the node are deleted, and durable classic queues homed there lose their transient messages.
+ */
+final class SessionCommands {
+    private final BrokerState state;
+    private final Dispatcher dispatcher;
+
+    SessionCommands(BrokerState state, Dispatcher dispatcher) {
+        this.state = state;
+        this.dispatcher = dispatcher;
+    }
+
+    void registerNode(RegisterNode cmd, ApplyContext ctx) {
+        String node = cmd.getNode();
+        NodeRecord previous = state.nodes.get(node);
+        long epoch = previous == null ? 1 : previous.epoch + 1;
+        if (previous != null) {
+            releaseNode(node, ctx);
+        }
+        state.nodes.put(node, new NodeRecord(node, epoch, 0));
+        ctx.answer(Reply.newBuilder().setNodeRegistered(NodeRegistered.newBuilder().setNode(node).setEpoch(epoch)
+                .setIncarnation(cmd.getIncarnation())).build());
+    }
+
+    private void releaseNode(String node, ApplyContext ctx) {
+        for (ConnectionState connection : new ArrayList<>(state.connections.values())) {
+            if (connection.key.node().equals(node)) {
+                dispatcher.closeConnection(connection, ctx);
+            }
+        }
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : new ArrayList<>(vhost.queues.values())) {
+                if (!queue.homeNode.equals(node)) {
+                    continue;
+                }
+                if (!queue.durable) {
+                    dispatcher.deleteQueue(vhost, queue, ctx);
+                } else if (!isQuorum(queue)) {
+                    queue.ready.values().removeIf(entry -> !entry.content().persistent());
+                }
+            }
+            for (ExchangeState exchange : new ArrayList<>(vhost.exchanges.values())) {
+                if (exchange.homeNode.equals(node) && !exchange.durable) {
+                    dispatcher.deleteExchange(vhost, exchange, ctx);
+                }
+            }
+        }
+    }
+
+    /** A queue declared with x-queue-type=quorum keeps transient messages over restarts, as RabbitMQ's do. */
+    private static boolean isQuorum(QueueState queue) {
+        var type = Tables.get(queue.arguments, "x-queue-type");
+        return type != null && "quorum".equals(Tables.text(type));
+    }
+
+    void openConnection(OpenConnection cmd, ApplyContext ctx) {
+        AmqpMethod method = AmqpMethod.CONNECTION_OPEN;
+        ConnectionKey key = ConnectionKey.of(cmd.getConnection());
+        if (!key.node().equals(ctx.node) || key.epoch() != ctx.epoch) {
+            throw method.refuse(ReplyCodes.NOT_ALLOWED, "a node may open connections only for itself");
+        }
+        if (!state.vhosts.containsKey(cmd.getVhost())) {
+            throw method.refuse(ReplyCodes.NOT_ALLOWED, "vhost '" + cmd.getVhost() + "' not found");
+        }
+        if (state.access.permission(cmd.getUser(), cmd.getVhost()) == null) {
+            throw method.refuse(ReplyCodes.NOT_ALLOWED, "access to vhost '" + cmd.getVhost()
+                    + "' refused for user '" + cmd.getUser() + "'");
+        }
+        state.connections.putIfAbsent(key, new ConnectionState(key, cmd));
+        ctx.answer(Dispatcher.done());
+    }
+
+    void closeConnection(CloseConnection cmd, ApplyContext ctx) {
+        ConnectionState connection = state.connections.get(ConnectionKey.of(cmd.getConnection()));
+        if (connection != null) {
+            dispatcher.closeConnection(connection, ctx);
+        }
+        ctx.answer(Dispatcher.done());
+    }
+}

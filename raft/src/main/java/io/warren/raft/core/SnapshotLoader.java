@@ -1,0 +1,215 @@
+package io.warren.raft.core;
+
+import io.warren.proto.ConsumerRecord;
+import io.warren.proto.MessageRecord;
+import io.warren.proto.QueueRecord;
+import io.warren.proto.SnapshotRecord;
+import io.warren.proto.UnackedRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds a core from the record stream {@link SnapshotRecords} wrote. A stream that breaks the format
+ * (no header, records out of order, a dangling reference, a wrong footer count) is refused with
+ * {@link IllegalStateException}: a corrupt snapshot must stop the node, never load half a broker.
+ */
+public final class SnapshotLoader {
+    private final BrokerState state = BrokerState.empty();
+    private final Map<Long, ConsumerState> consumersById = new HashMap<>();
+    private final Map<String, QueueState> deletedQueues = new HashMap<>();
+    private final List<ConsumerRecord> consumerRecords = new ArrayList<>();
+    private QueueState lastQueue;
+    private long count;
+
+    private SnapshotLoader() {}
+
+    public static BrokerCore load(Iterator<SnapshotRecord> records) {
+        return new SnapshotLoader().run(records);
+    }
+
+    private BrokerCore run(Iterator<SnapshotRecord> records) {
+        check(records.hasNext() && records.next() instanceof SnapshotRecord first && header(first),
+                "the first record is not a header of format " + SnapshotRecords.FORMAT);
+        while (records.hasNext()) {
+            SnapshotRecord record = records.next();
+            if (record.hasFooter()) {
+                check(record.getFooter().getRecordCount() == count, "footer counts "
+                        + record.getFooter().getRecordCount() + " records, found " + count);
+                check(!records.hasNext(), "records after the footer");
+                finishConsumers();
+                return BrokerCore.of(state);
+            }
+            count++;
+            accept(record);
+        }
+        throw new IllegalStateException("snapshot invalid: no footer after " + count + " records");
+    }
+
+    private boolean header(SnapshotRecord record) {
+        count++;
+        if (!record.hasHeader() || record.getHeader().getFormat() != SnapshotRecords.FORMAT) {
+            return false;
+        }
+        var header = record.getHeader();
+        state.appliedIndex = header.getAppliedIndex();
+        state.appliedTerm = header.getAppliedTerm();
+        state.nextQueueIncarnation = header.getNextQueueIncarnation();
+        state.nextConsumerId = header.getNextConsumerId();
+        return true;
+    }
+
+    private void accept(SnapshotRecord record) {
+        switch (record.getKindCase()) {
+            case NODE -> {
+                var node = record.getNode();
+                state.nodes.put(node.getNode(), new NodeRecord(node.getNode(), node.getEpoch(), node.getLastSequence()));
+            }
+            case USER -> {
+                var user = record.getUser();
+                state.access.users.put(user.getName(),
+                        new UserRecord(user.getName(), user.getPasswordHash(), user.getTagsList()));
+            }
+            case VHOST -> state.vhosts.put(record.getVhost().getName(), new VhostState(record.getVhost().getName()));
+            case PERMISSION -> {
+                var p = record.getPermission();
+                state.access.permissions.put(AccessControl.key(p.getUser(), p.getVhost()),
+                        new Permission(p.getUser(), p.getVhost(), p.getConfigure(), p.getWrite(), p.getRead()));
+            }
+            case CONNECTION -> {
+                var opened = record.getConnection().getConnection();
+                ConnectionKey key = ConnectionKey.of(opened.getConnection());
+                ConnectionState connection = new ConnectionState(key, opened);
+                connection.failed = record.getConnection().getFailed();
+                state.connections.put(key, connection);
+            }
+            case CHANNEL -> channel(record.getChannel());
+            case EXCHANGE -> exchange(record.getExchange());
+            case QUEUE -> queue(record.getQueue());
+            case MESSAGE -> {
+                check(lastQueue != null, "a message before any queue");
+                QueueEntry entry = entry(record.getMessage());
+                lastQueue.ready.put(entry.id(), entry);
+            }
+            case BINDING -> {
+                var b = record.getBinding();
+                ExchangeState source = vhost(b.getVhost()).exchanges.get(b.getSource());
+                check(source != null, "a binding from unknown exchange '" + b.getSource() + "'");
+                source.bindings.add(new Binding(b.getSource(), b.getDestination(), b.getDestinationIsQueue(),
+                        b.getRoutingKey(), b.getArguments()));
+            }
+            case CONSUMER -> consumer(record.getConsumer());
+            case UNACKED -> unacked(record.getUnacked());
+            case HEADER, FOOTER, KIND_NOT_SET -> check(false, "unexpected record " + record.getKindCase());
+        }
+    }
+
+    private void channel(io.warren.proto.ChannelRecord record) {
+        ConnectionState connection = state.connections.get(ConnectionKey.of(record.getChannel().getConnection()));
+        check(connection != null, "a channel of an unknown connection");
+        ChannelState channel = new ChannelState(record.getChannel(), connection);
+        channel.consumerPrefetch = record.getConsumerPrefetch();
+        channel.globalPrefetch = record.getGlobalPrefetch();
+        channel.nextDeliveryTag = record.getNextDeliveryTag();
+        channel.failed = record.getFailed();
+        state.channels.put(channel.key, channel);
+    }
+
+    private void exchange(io.warren.proto.ExchangeRecord x) {
+        ExchangeType type = ExchangeType.fromWireName(x.getType()).orElse(null);
+        check(type != null, "exchange type '" + x.getType() + "'");
+        vhost(x.getVhost()).exchanges.put(x.getName(), new ExchangeState(x.getVhost(), x.getName(), type,
+                x.getDurable(), x.getAutoDelete(), x.getInternal(), x.getArguments(), x.getHomeNode()));
+    }
+
+    private void queue(QueueRecord q) {
+        ConnectionKey owner = q.hasExclusiveOwner() ? ConnectionKey.of(q.getExclusiveOwner()) : null;
+        QueueState queue = new QueueState(q.getVhost(), q.getName(), q.getIncarnation(), q.getDurable(), owner,
+                q.getAutoDelete(), q.getArguments(), q.getHomeNode());
+        queue.nextMessageId = q.getNextMessageId();
+        queue.hadConsumers = q.getHadConsumers();
+        queue.nextConsumerIndex = q.getNextConsumerIndex();
+        vhost(q.getVhost()).queues.put(q.getName(), queue);
+        lastQueue = queue;
+    }
+
+    private void consumer(ConsumerRecord c) {
+        ChannelState channel = channel(c.getChannel());
+        QueueState queue = vhost(c.getVhost()).queues.get(c.getQueue());
+        check(queue != null, "a consumer of unknown queue '" + c.getQueue() + "'");
+        ConsumerState consumer = new ConsumerState(c.getConsumerId(), channel, c.getConsumerTag(), queue,
+                c.getNoAck(), c.getExclusive(), c.getPrefetch(), c.getArguments());
+        consumer.unacked = c.getUnacked();
+        channel.consumers.put(consumer.tag, consumer);
+        consumersById.put(consumer.id, consumer);
+        consumerRecords.add(c);
+    }
+
+    /** Queues list their consumers in round-robin order, which the records carry as positions. */
+    private void finishConsumers() {
+        consumerRecords.sort(Comparator.comparingInt(ConsumerRecord::getQueuePosition));
+        for (ConsumerRecord c : consumerRecords) {
+            ConsumerState consumer = consumersById.get(c.getConsumerId());
+            consumer.queue.consumers.add(consumer);
+        }
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : vhost.queues.values()) {
+                check(queue.consumers.isEmpty() || queue.nextConsumerIndex < queue.consumers.size(),
+                        "queue '" + queue.name + "' round-robin index out of range");
+            }
+        }
+    }
+
+    private void unacked(UnackedRecord u) {
+        ChannelState channel = channel(u.getChannel());
+        QueueState queue = vhost(u.getVhost()).queues.get(u.getQueue());
+        if (queue == null || queue.incarnation != u.getQueueIncarnation()) {
+            queue = deletedQueues.computeIfAbsent(u.getVhost() + '\0' + u.getQueue() + '\0' + u.getQueueIncarnation(),
+                    k -> deletedQueue(u));
+        } else {
+            queue.unackedCount++;
+        }
+        ConsumerState consumer = null;
+        if (u.getConsumerId() != 0) {
+            consumer = consumersById.computeIfAbsent(u.getConsumerId(), id -> new ConsumerState(id, channel,
+                    u.getConsumerTag(), deletedQueue(u), false, false, 0, io.warren.proto.Table.getDefaultInstance()));
+            channel.consumerUnacked++;
+        }
+        channel.unacked.put(u.getDeliveryTag(), new ChannelState.Unacked(u.getDeliveryTag(), queue,
+                entry(u.getMessage()), consumer));
+    }
+
+    /** A stand-in for a queue deleted while some of its messages were out: settling them changes nothing. */
+    private static QueueState deletedQueue(UnackedRecord u) {
+        QueueState queue = new QueueState(u.getVhost(), u.getQueue(), u.getQueueIncarnation(), false, null, false,
+                io.warren.proto.Table.getDefaultInstance(), "");
+        queue.deleted = true;
+        return queue;
+    }
+
+    private ChannelState channel(io.warren.proto.ChannelRef ref) {
+        ChannelState channel = state.channels.get(ChannelKey.of(ref));
+        check(channel != null, "a record of an unknown channel");
+        return channel;
+    }
+
+    private VhostState vhost(String name) {
+        VhostState vhost = state.vhosts.get(name);
+        check(vhost != null, "a record in unknown vhost '" + name + "'");
+        return vhost;
+    }
+
+    private static QueueEntry entry(MessageRecord m) {
+        return new QueueEntry(m.getId(), new MessageContent(m.getExchange(), m.getRoutingKey(), m.getProperties(),
+                m.getBody(), m.getPersistent()), m.getDeliveryCount());
+    }
+
+    private static void check(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalStateException("snapshot invalid: " + problem);
+        }
+    }
+}

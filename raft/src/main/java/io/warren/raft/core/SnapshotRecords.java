@@ -1,0 +1,140 @@
+package io.warren.raft.core;
+
+import io.warren.proto.ChannelRecord;
+import io.warren.proto.ConnectionRecord;
+import io.warren.proto.ConsumerRecord;
+import io.warren.proto.ExchangeRecord;
+import io.warren.proto.MessageRecord;
+import io.warren.proto.NodeRecord;
+import io.warren.proto.PermissionRecord;
+import io.warren.proto.QueueRecord;
+import io.warren.proto.SnapshotFooter;
+import io.warren.proto.SnapshotHeader;
+import io.warren.proto.SnapshotRecord;
+import io.warren.proto.UnackedRecord;
+import io.warren.proto.UserRecord;
+import io.warren.proto.VhostRecord;
+import java.util.function.Consumer;
+
+/**
+ * Turns the whole state into the record stream of snapshot.proto, in its fixed order. The core only
+ * produces records; the adapter writes them to disk. Two states built by the same log give the same
+ * records, hence the same snapshot bytes (checked by the determinism test).
+ */
+public final class SnapshotRecords {
+    public static final int FORMAT = 1;
+
+    private SnapshotRecords() {}
+
+    public static void write(BrokerCore core, Consumer<SnapshotRecord> sink) {
+        Counter out = new Counter(sink);
+        BrokerState state = core.state();
+        out.accept(SnapshotRecord.newBuilder().setHeader(SnapshotHeader.newBuilder().setFormat(FORMAT)
+                .setAppliedIndex(state.appliedIndex).setAppliedTerm(state.appliedTerm)
+                .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)).build());
+        for (var node : state.nodes.values()) {
+            out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
+                    .setEpoch(node.epoch).setLastSequence(node.lastSequence)).build());
+        }
+        for (var user : state.access.users.values()) {
+            out.accept(SnapshotRecord.newBuilder().setUser(UserRecord.newBuilder().setName(user.name())
+                    .setPasswordHash(user.passwordHash()).addAllTags(user.tags())).build());
+        }
+        for (String vhost : state.vhosts.keySet()) {
+            out.accept(SnapshotRecord.newBuilder().setVhost(VhostRecord.newBuilder().setName(vhost)).build());
+        }
+        for (var p : state.access.permissions.values()) {
+            out.accept(SnapshotRecord.newBuilder().setPermission(PermissionRecord.newBuilder().setUser(p.user())
+                    .setVhost(p.vhost()).setConfigure(p.configure()).setWrite(p.write()).setRead(p.read())).build());
+        }
+        for (var connection : state.connections.values()) {
+            out.accept(SnapshotRecord.newBuilder().setConnection(ConnectionRecord.newBuilder()
+                    .setConnection(connection.opened).setFailed(connection.failed)).build());
+        }
+        for (var channel : state.channels.values()) {
+            out.accept(SnapshotRecord.newBuilder().setChannel(ChannelRecord.newBuilder().setChannel(channel.ref)
+                    .setConsumerPrefetch(channel.consumerPrefetch).setGlobalPrefetch(channel.globalPrefetch)
+                    .setNextDeliveryTag(channel.nextDeliveryTag).setFailed(channel.failed)).build());
+        }
+        writeVhosts(state, out);
+        writeConsumersAndUnacked(state, out);
+        out.sink.accept(SnapshotRecord.newBuilder().setFooter(SnapshotFooter.newBuilder()
+                .setRecordCount(out.count)).build());
+    }
+
+    private static void writeVhosts(BrokerState state, Counter out) {
+        for (VhostState vhost : state.vhosts.values()) {
+            for (ExchangeState x : vhost.exchanges.values()) {
+                out.accept(SnapshotRecord.newBuilder().setExchange(ExchangeRecord.newBuilder().setVhost(vhost.name)
+                        .setName(x.name).setType(x.type.wireName).setDurable(x.durable).setAutoDelete(x.autoDelete)
+                        .setInternal(x.internal).setArguments(x.arguments).setHomeNode(x.homeNode)).build());
+            }
+            for (QueueState q : vhost.queues.values()) {
+                QueueRecord.Builder record = QueueRecord.newBuilder().setVhost(vhost.name).setName(q.name)
+                        .setIncarnation(q.incarnation).setDurable(q.durable).setAutoDelete(q.autoDelete)
+                        .setArguments(q.arguments).setHomeNode(q.homeNode).setNextMessageId(q.nextMessageId)
+                        .setHadConsumers(q.hadConsumers).setNextConsumerIndex(q.nextConsumerIndex);
+                if (q.exclusiveOwner != null) {
+                    record.setExclusiveOwner(q.exclusiveOwner.toRef());
+                }
+                out.accept(SnapshotRecord.newBuilder().setQueue(record).build());
+                for (QueueEntry entry : q.ready.values()) {
+                    out.accept(SnapshotRecord.newBuilder().setMessage(message(entry)).build());
+                }
+            }
+            for (ExchangeState x : vhost.exchanges.values()) {
+                for (Binding b : x.bindings) {
+                    out.accept(SnapshotRecord.newBuilder().setBinding(io.warren.proto.BindingRecord.newBuilder()
+                            .setVhost(vhost.name).setSource(b.source()).setDestination(b.destination())
+                            .setDestinationIsQueue(b.destinationIsQueue()).setRoutingKey(b.routingKey())
+                            .setArguments(b.arguments())).build());
+                }
+            }
+        }
+    }
+
+    private static void writeConsumersAndUnacked(BrokerState state, Counter out) {
+        for (ChannelState channel : state.channels.values()) {
+            for (ConsumerState c : channel.consumers.values()) {
+                out.accept(SnapshotRecord.newBuilder().setConsumer(ConsumerRecord.newBuilder()
+                        .setChannel(channel.ref).setConsumerTag(c.tag).setVhost(c.queue.vhost).setQueue(c.queue.name)
+                        .setNoAck(c.noAck).setExclusive(c.exclusive).setPrefetch(c.prefetch).setUnacked(c.unacked)
+                        .setArguments(c.arguments).setConsumerId(c.id)
+                        .setQueuePosition(c.queue.consumers.indexOf(c))).build());
+            }
+        }
+        for (ChannelState channel : state.channels.values()) {
+            for (ChannelState.Unacked u : channel.unacked.values()) {
+                UnackedRecord.Builder record = UnackedRecord.newBuilder().setChannel(channel.ref)
+                        .setDeliveryTag(u.deliveryTag()).setVhost(u.queue().vhost).setQueue(u.queue().name)
+                        .setQueueIncarnation(u.queue().incarnation).setMessage(message(u.entry()));
+                if (u.consumer() != null) {
+                    record.setConsumerTag(u.consumer().tag).setConsumerId(u.consumer().id);
+                }
+                out.accept(SnapshotRecord.newBuilder().setUnacked(record).build());
+            }
+        }
+    }
+
+    static MessageRecord message(QueueEntry entry) {
+        MessageContent c = entry.content();
+        return MessageRecord.newBuilder().setId(entry.id()).setDeliveryCount(entry.deliveryCount())
+                .setExchange(c.exchange()).setRoutingKey(c.routingKey()).setProperties(c.properties())
+                .setBody(c.body()).setPersistent(c.persistent()).build();
+    }
+
+    private static final class Counter implements Consumer<SnapshotRecord> {
+        final Consumer<SnapshotRecord> sink;
+        long count;
+
+        Counter(Consumer<SnapshotRecord> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(SnapshotRecord record) {
+            count++;
+            sink.accept(record);
+        }
+    }
+}
