@@ -1,0 +1,339 @@
+package io.warren.raft.core;
+
+import static io.warren.raft.core.Commands.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.warren.proto.Reply;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The core's AMQP semantics, one test per rule, asserting on replies and on effects. Expected codes and
+ * behaviour are RabbitMQ 3.10's, as probed with pika against Debian's rabbitmq-server.
+ */
+class BrokerCoreTest {
+    private final CoreDriver driver = new CoreDriver();
+
+    @Test
+    void shouldNameServerNamedQueuesAmqGenDeterministically() {
+        var ch = driver.connect().channel();
+        String name = ch.ok(declareQueue("")).getQueueDeclared().getQueue();
+        assertTrue(name.matches("amq\\.gen-[A-Za-z0-9_-]{22}"), name);
+        CoreDriver other = new CoreDriver();
+        assertEquals(name, other.connect().channel().ok(declareQueue("")).getQueueDeclared().getQueue());
+    }
+
+    @Test
+    void shouldRefuseMismatchedRedeclareWith406AndAcceptAnIdenticalOne() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q", true, false, false));
+        ch.ok(declareQueue("q", true, false, false));
+        ch.refused(406, declareQueue("q", false, false, false));
+        var ch2 = driver.connect().channel();
+        ch2.ok(declareExchange("x", "direct"));
+        ch2.refused(406, declareExchange("x", "fanout"));
+    }
+
+    @Test
+    void shouldRefuseReservedNamesAndUnknownTypes() {
+        var ch = driver.connect().channel();
+        ch.refused(403, declareQueue("amq.q"));
+        ch = driver.connect().channel();
+        ch.refused(403, declareExchange("amq.foo", "direct"));
+        ch = driver.connect().channel();
+        ch.refused(503, declareExchange("x", "bogus"));
+        ch = driver.connect().channel();
+        ch.refused(403, deleteExchange("amq.direct", false));
+        ch = driver.connect().channel();
+        ch.refused(404, declareQueuePassive("missing"));
+    }
+
+    @Test
+    void shouldLockExclusiveQueuesToTheirConnection() {
+        var owner = driver.connect().channel();
+        owner.ok(declareQueue("ex", false, true, false));
+        var other = driver.connect().channel();
+        other.refused(405, consume("ex", "", false));
+        owner.ok(consume("ex", "", false));
+    }
+
+    @Test
+    void shouldDeleteExclusiveQueuesWhenTheirConnectionCloses() {
+        var conn = driver.connect();
+        conn.channel().ok(declareQueue("ex", false, true, false));
+        conn.close();
+        driver.connect().channel().refused(404, declareQueuePassive("ex"));
+    }
+
+    @Test
+    void shouldRouteDirectFanoutTopicAndHeaders() {
+        var ch = driver.connect().channel();
+        for (String q : List.of("d", "f", "t", "h")) {
+            ch.ok(declareQueue(q));
+        }
+        ch.ok(bind("d", "amq.direct", "k"));
+        ch.ok(bind("f", "amq.fanout", "ignored"));
+        ch.ok(bind("t", "amq.topic", "*.error"));
+        ch.ok(bind("h", "amq.headers", "", table("x-match", "any", "level", "error")));
+        ch.publish("amq.direct", "k", "direct");
+        ch.publish("amq.fanout", "anything", "fanout");
+        ch.publish("amq.topic", "kern.error", "topic");
+        ch.publish("amq.topic", "kern.info", "topic-miss");
+        ch.send(publish("amq.headers", "", "headers", false, 0, table("level", "error"), false));
+        for (String q : List.of("d", "f", "t", "h")) {
+            assertEquals(1, ch.ok(declareQueuePassive(q)).getQueueDeclared().getMessageCount(), q);
+        }
+    }
+
+    @Test
+    void shouldRouteThroughExchangeToExchangeBindingsWithoutLooping() {
+        var ch = driver.connect().channel();
+        ch.ok(declareExchange("a", "fanout"));
+        ch.ok(declareExchange("b", "fanout"));
+        ch.ok(bindExchange("b", "a", ""));
+        ch.ok(bindExchange("a", "b", ""));
+        ch.ok(declareQueue("q"));
+        ch.ok(bind("q", "b", ""));
+        ch.publish("a", "", "m");
+        assertEquals(1, ch.ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
+    }
+
+    @Test
+    void shouldReturnUnroutableMandatoryMessagesBeforeConfirmingThem() {
+        var ch = driver.connect().channel();
+        List<Effect> effects = ch.send(publish("amq.direct", "nowhere", "m", true, 1));
+        assertEquals(2, effects.size());
+        assertTrue(effects.get(0) instanceof Effect.Return r && r.replyCode() == 312);
+        assertTrue(effects.get(1) instanceof Effect.Confirm c && c.sequence() == 1 && c.ack());
+    }
+
+    @Test
+    void shouldCloseTheChannelWith404WhenPublishingToAMissingExchangeAndIgnoreWhatFollows() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        List<Effect> effects = ch.publish("missing", "q", "m");
+        assertTrue(effects.get(0) instanceof Effect.CloseChannel c && c.refusal().getCode() == 404);
+        assertTrue(ch.publish("", "q", "after").isEmpty());
+        assertEquals(0, driver.connect().channel().ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
+    }
+
+    @Test
+    void shouldDeliverRoundRobinToConsumersWithCredit() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.ok(consume("q", "c1", true));
+        ch.ok(consume("q", "c2", true));
+        for (int i = 0; i < 4; i++) {
+            ch.publish("", "q", "m" + i);
+        }
+        List<String> tags = ch.deliveries().stream().map(Effect.Deliver::consumerTag).toList();
+        assertEquals(List.of("c1", "c2", "c1", "c2"), tags);
+    }
+
+    @Test
+    void shouldHoldBackDeliveriesBeyondPrefetchUntilAcked() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.ok(qos(1, false));
+        ch.ok(consume("q", "c", false));
+        ch.publish("", "q", "m1");
+        ch.publish("", "q", "m2");
+        assertEquals(List.of("m1"), ch.deliveredBodies());
+        ch.send(ack(1, false));
+        assertEquals(List.of("m1", "m2"), ch.deliveredBodies());
+    }
+
+    @Test
+    void shouldShareAGlobalPrefetchAcrossTheChannelsConsumers() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("a"));
+        ch.ok(declareQueue("b"));
+        ch.ok(qos(1, true));
+        ch.ok(consume("a", "ca", false));
+        ch.ok(consume("b", "cb", false));
+        ch.publish("", "a", "1");
+        ch.publish("", "b", "2");
+        assertEquals(List.of("1"), ch.deliveredBodies());
+        ch.send(ack(1, false));
+        assertEquals(List.of("1", "2"), ch.deliveredBodies());
+    }
+
+    @Test
+    void shouldRequeueNackedMessagesMarkedRedeliveredAndDropRejectedOnes() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.ok(consume("q", "c", false));
+        ch.publish("", "q", "m");
+        ch.send(nack(1, false, true));
+        List<Effect.Deliver> deliveries = ch.deliveries();
+        assertEquals(2, deliveries.size());
+        assertFalse(deliveries.get(0).redelivered());
+        assertTrue(deliveries.get(1).redelivered());
+        ch.send(reject(2, false));
+        assertEquals(0, ch.ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
+    }
+
+    @Test
+    void shouldAckEverythingUpToATagWithMultiple() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        for (int i = 0; i < 3; i++) {
+            ch.publish("", "q", "m" + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            ch.ok(get("q", false));
+        }
+        ch.send(ack(2, true));
+        assertEquals(1, driver.core.queries().queues("/").get(0).messagesUnacknowledged());
+    }
+
+    @Test
+    void shouldRefuseAnUnknownDeliveryTagWith406() {
+        var ch = driver.connect().channel();
+        List<Effect> effects = ch.send(ack(99, false));
+        assertTrue(effects.get(0) instanceof Effect.CloseChannel c && c.refusal().getCode() == 406
+                && c.refusal().getText().equals("unknown delivery tag 99"));
+    }
+
+    @Test
+    void shouldRequeueUnackedDeliveriesWhenTheChannelCloses() {
+        var conn = driver.connect();
+        var ch = conn.channel();
+        ch.ok(declareQueue("q"));
+        ch.publish("", "q", "m");
+        Reply got = ch.ok(get("q", false));
+        assertFalse(got.getGotMessage().getRedelivered());
+        ch.ok(closeChannel());
+        var again = conn.channel();
+        Reply regot = again.ok(get("q", false));
+        assertTrue(regot.getGotMessage().getRedelivered());
+        assertEquals(1, regot.getGotMessage().getDeliveryTag(), "delivery tags are per channel");
+    }
+
+    @Test
+    void shouldAnswerGetEmptyOnAnEmptyQueue() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        assertTrue(ch.ok(get("q", true)).hasGotNothing());
+    }
+
+    @Test
+    void shouldCancelConsumersWhenTheirQueueIsDeleted() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.ok(consume("q", "c", false));
+        ch.publish("", "q", "m");
+        var deleter = driver.connect().channel();
+        deleter.ok(deleteQueue("q", false, false));
+        assertTrue(driver.effects.stream().anyMatch(e -> e instanceof Effect.CancelConsumer c && c.consumerTag().equals("c")));
+        ch.send(ack(1, false));
+    }
+
+    @Test
+    void shouldHonourIfUnusedAndIfEmptyAndReportTheDeletedCount() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.publish("", "q", "m");
+        ch.refused(406, deleteQueue("q", false, true));
+        ch = driver.connect().channel();
+        ch.ok(consume("q", "c", true));
+        var other = driver.connect().channel();
+        other.refused(406, deleteQueue("q", true, false));
+        other = driver.connect().channel();
+        assertEquals(0, other.ok(deleteQueue("q", false, false)).getMessageCount().getMessageCount());
+        assertEquals(0, other.ok(deleteQueue("never-was", false, false)).getMessageCount().getMessageCount());
+    }
+
+    @Test
+    void shouldDeleteAutoDeleteQueuesWhenTheLastConsumerGoesAndAutoDeleteExchangesWhenUnbound() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q", false, false, true));
+        ch.ok(declareExchange("x", "fanout", false, true));
+        ch.ok(bind("q", "x", ""));
+        ch.ok(consume("q", "c", true));
+        ch.ok(cancel("c"));
+        ch.refused(404, declareQueuePassive("q"));
+        assertTrue(driver.core.queries().exchanges("/").stream().noneMatch(x -> x.name().equals("x")));
+    }
+
+    @Test
+    void shouldRefuseASecondConsumerBesideAnExclusiveOne() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.ok(consumeExclusive("q", "solo"));
+        var other = driver.connect().channel();
+        other.refused(403, consume("q", "", false));
+    }
+
+    @Test
+    void shouldRefuseAReusedConsumerTagWith530() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.ok(consume("q", "t", false));
+        ch.refused(530, consume("q", "t", false));
+    }
+
+    @Test
+    void shouldRefuseUnsupportedQueueArgumentsRatherThanIgnoreThem() {
+        var ch = driver.connect().channel();
+        ch.refused(406, Commands.declareQueue("q").setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
+                .setName("q").setArguments(table("x-message-ttl", 1000))));
+    }
+
+    @Test
+    void shouldApplyAResentBatchOnce() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        ch.publish("", "q", "m");
+        driver.apply(driver.log.get(driver.log.size() - 1));
+        assertEquals(1, ch.ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
+    }
+
+    @Test
+    void shouldReleaseWhatAnEarlierEpochHeldWhenTheNodeRegistersAgain() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("durable", true, false, false));
+        ch.ok(declareQueue("transient", false, false, false));
+        ch.send(publish("", "durable", "persistent", false, 0, table(), true));
+        ch.send(publish("", "durable", "transient", false, 0, table(), false));
+        ch.publish("", "durable", "held");
+        ch.ok(get("durable", false));
+        driver.register("n1");
+        var fresh = driver.connect("n1", "guest", "/").channel();
+        fresh.refused(404, declareQueuePassive("transient"));
+        fresh = driver.connect("n1", "guest", "/").channel();
+        Reply declared = fresh.ok(declareQueue("durable", true, false, false));
+        assertEquals(2, declared.getQueueDeclared().getMessageCount(), "persistent + the requeued persistent one");
+        assertTrue(driver.core.queries().connections().stream().allMatch(c -> c.epoch() == 2));
+    }
+
+    @Test
+    void shouldIgnoreBatchesFromAStaleEpoch() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        var staleRef = ch.ref;
+        driver.register("n1");
+        var batch = io.warren.proto.Batch.newBuilder().setNode("n1").setEpoch(1).setSequence(100)
+                .addCommands(publish("", "q", "stale", false, 0).setChannel(staleRef)).build();
+        assertTrue(driver.apply(batch).isEmpty());
+    }
+
+    @Test
+    void shouldEnforcePermissionsWith403() {
+        driver.register("n1");
+        driver.submit("n1", io.warren.proto.Command.newBuilder().setPutUser(io.warren.proto.PutUser.newBuilder()
+                .setName("reader")).build());
+        driver.submit("n1", io.warren.proto.Command.newBuilder().setSetPermissions(io.warren.proto.SetPermissions
+                .newBuilder().setUser("reader").setVhost("/").setConfigure("^$").setWrite("^$").setRead(".*")).build());
+        var ch = driver.connect("n1", "reader", "/").channel();
+        ch.refused(403, declareQueue("q"));
+        var admin = driver.connect().channel();
+        admin.ok(declareQueue("q"));
+        List<Effect> effects = driver.connect("n1", "reader", "/").channel().publish("", "q", "m");
+        assertTrue(effects.get(0) instanceof Effect.CloseChannel c && c.refusal().getCode() == 403
+                && c.refusal().getText().equals("access to exchange 'amq.default' in vhost '/' refused for user 'reader'"));
+        driver.connect("n1", "reader", "/").channel().ok(get("q", true));
+    }
+}

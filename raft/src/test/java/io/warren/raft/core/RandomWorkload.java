@@ -1,0 +1,213 @@
+package io.warren.raft.core;
+
+import static io.warren.raft.core.Commands.*;
+
+import io.warren.proto.Reply;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random but valid AMQP traffic against a {@link CoreDriver}, with a small reference model of what each
+ * queue holds (ready plus unacknowledged). Operations are weighted: publish to a direct or a fanout
+ * exchange, get with or without ack, consume and cancel with prefetch, ack, nack, reject, recover,
+ * channel close, purge, and a node restart (new epoch). The model is checked after every operation.
+ */
+final class RandomWorkload {
+    static final List<String> QUEUES = List.of("q0", "q1", "q2");
+    private final Random random;
+    private final CoreDriver driver;
+    /** Per queue: the bodies it holds, ready or unacked. */
+    final Map<String, List<String>> model = new HashMap<>();
+    private final Map<Long, String[]> outstanding = new HashMap<>();
+    private CoreDriver.Channel channel;
+    private int seen;
+    private int published;
+    private final List<String> consumerTags = new ArrayList<>();
+
+    RandomWorkload(long seed, CoreDriver driver) {
+        this.random = new Random(seed);
+        this.driver = driver;
+        for (String q : QUEUES) {
+            model.put(q, new ArrayList<>());
+        }
+        channel = driver.connect().channel();
+        for (String q : QUEUES) {
+            channel.ok(declareQueue(q, true, false, false));
+        }
+        channel.ok(declareExchange("x", "direct", true, false));
+        channel.ok(declareExchange("f", "fanout", true, false));
+        channel.ok(bind("q0", "x", "a"));
+        channel.ok(bind("q1", "x", "b"));
+        for (String q : QUEUES) {
+            channel.ok(bind(q, "f", ""));
+        }
+    }
+
+    void step() {
+        int roll = random.nextInt(100);
+        if (roll < 35) {
+            publish();
+        } else if (roll < 50) {
+            get();
+        } else if (roll < 60) {
+            settleOne();
+        } else if (roll < 68) {
+            consume();
+        } else if (roll < 73) {
+            cancel();
+        } else if (roll < 78) {
+            channel.ok(recover());
+            outstanding.clear();
+        } else if (roll < 83) {
+            closeChannel();
+        } else if (roll < 86) {
+            String q = pick(QUEUES);
+            Reply purged = channel.ok(purge(q));
+            int ready = purged.getMessageCount().getMessageCount();
+            // Purge drops ready messages only; the model cannot tell which, so it re-syncs by count below.
+            dropReady(q, ready);
+        } else if (roll < 88) {
+            restartNode();
+        } else {
+            channel.ok(qos(random.nextInt(3), random.nextBoolean()));
+        }
+        absorbDeliveries();
+    }
+
+    private void publish() {
+        String body = "m" + (published++);
+        if (random.nextBoolean()) {
+            String key = pick(List.of("a", "b", "c"));
+            channel.send(Commands.publish("x", key, body, false, 0));
+            if (key.equals("a")) {
+                model.get("q0").add(body);
+            } else if (key.equals("b")) {
+                model.get("q1").add(body);
+            }
+        } else {
+            channel.send(Commands.publish("f", "", body, false, 0));
+            for (String q : QUEUES) {
+                model.get(q).add(body);
+            }
+        }
+    }
+
+    private void get() {
+        String q = pick(QUEUES);
+        boolean noAck = random.nextBoolean();
+        Reply reply = channel.ok(Commands.get(q, noAck));
+        if (reply.hasGotMessage()) {
+            String body = reply.getGotMessage().getBody().toStringUtf8();
+            check(model.get(q).contains(body), "got " + body + " that " + q + " does not hold");
+            if (noAck) {
+                model.get(q).remove(body);
+            } else {
+                outstanding.put(reply.getGotMessage().getDeliveryTag(), new String[] {q, body});
+            }
+        }
+    }
+
+    private void settleOne() {
+        if (outstanding.isEmpty()) {
+            return;
+        }
+        List<Long> tags = new ArrayList<>(outstanding.keySet());
+        tags.sort(Long::compare);
+        long tag = tags.get(random.nextInt(tags.size()));
+        String[] delivery = outstanding.remove(tag);
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                channel.send(ack(tag, false));
+                model.get(delivery[0]).remove(delivery[1]);
+            }
+            case 1 -> channel.send(nack(tag, false, true));
+            default -> {
+                channel.send(reject(tag, false));
+                model.get(delivery[0]).remove(delivery[1]);
+            }
+        }
+    }
+
+    private void consume() {
+        String tag = "c" + consumerTags.size() + "-" + published;
+        boolean noAck = random.nextInt(4) == 0;
+        channel.ok(Commands.consume(pick(QUEUES), tag, noAck));
+        consumerTags.add(tag);
+    }
+
+    private void cancel() {
+        if (!consumerTags.isEmpty()) {
+            channel.ok(Commands.cancel(consumerTags.remove(random.nextInt(consumerTags.size()))));
+        }
+    }
+
+    private void closeChannel() {
+        channel.ok(Commands.closeChannel());
+        outstanding.clear();
+        consumerTags.clear();
+        channel = driver.connect().channel();
+    }
+
+    private void restartNode() {
+        driver.register("n1");
+        outstanding.clear();
+        consumerTags.clear();
+        seen = driver.effects.size();
+        channel = driver.connect().channel();
+    }
+
+    /** Deliveries to consumers: no-ack ones leave the model now, the others wait for a settle. */
+    private void absorbDeliveries() {
+        for (; seen < driver.effects.size(); seen++) {
+            if (driver.effects.get(seen) instanceof Effect.Deliver d && d.channel().equals(channel.ref)) {
+                var consumer = driver.core.state().channels.get(ChannelKey.of(d.channel())).consumers.get(d.consumerTag());
+                String q = consumer.queue.name;
+                String body = d.message().body().toStringUtf8();
+                check(model.get(q).contains(body), "delivered " + body + " that " + q + " does not hold");
+                if (consumer.noAck) {
+                    model.get(q).remove(body);
+                } else {
+                    outstanding.put(d.deliveryTag(), new String[] {q, body});
+                }
+            }
+        }
+    }
+
+    private void dropReady(String q, int count) {
+        List<String> held = new ArrayList<>();
+        for (String[] delivery : outstanding.values()) {
+            if (delivery[0].equals(q)) {
+                held.add(delivery[1]);
+            }
+        }
+        List<String> ready = new ArrayList<>(model.get(q));
+        for (String body : held) {
+            ready.remove(body);
+        }
+        check(ready.size() == count, "purge of " + q + " removed " + count + ", model had " + ready.size() + " ready");
+        model.get(q).clear();
+        model.get(q).addAll(held);
+    }
+
+    /** Checks the invariant: each queue holds exactly what the model says, counted as ready plus unacked. */
+    void checkInvariants() {
+        for (var view : driver.core.queries().queues("/")) {
+            int held = view.messagesReady() + view.messagesUnacknowledged();
+            check(held == model.get(view.name()).size(), view.name() + " holds " + held + ", model says "
+                    + model.get(view.name()).size());
+        }
+    }
+
+    private <T> T pick(List<T> items) {
+        return items.get(random.nextInt(items.size()));
+    }
+
+    private static void check(boolean condition, String problem) {
+        if (!condition) {
+            throw new AssertionError(problem);
+        }
+    }
+}
