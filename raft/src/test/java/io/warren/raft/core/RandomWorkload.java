@@ -25,6 +25,7 @@ final class RandomWorkload {
     private CoreDriver.Channel channel;
     private int seen;
     private int published;
+    private int consumersStarted;
     private final List<String> consumerTags = new ArrayList<>();
 
     RandomWorkload(long seed, CoreDriver driver) {
@@ -132,7 +133,7 @@ final class RandomWorkload {
     }
 
     private void consume() {
-        String tag = "c" + consumerTags.size() + "-" + published;
+        String tag = "c" + (consumersStarted++);
         boolean noAck = random.nextInt(4) == 0;
         channel.ok(Commands.consume(pick(QUEUES), tag, noAck));
         consumerTags.add(tag);
