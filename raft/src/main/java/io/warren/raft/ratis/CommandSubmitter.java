@@ -1,0 +1,162 @@
+package io.warren.raft.ratis;
+
+import io.warren.proto.Batch;
+import io.warren.proto.Command;
+import io.warren.proto.RegisterNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: gathers the commands of all the node's channels into one Raft entry while earlier
+ * entries are in flight. At most {@code entriesInFlightMax} entries are outstanding; an entry holds at
+ * most {@code entryBytesMax} bytes of commands (one larger command goes alone). Queued bytes above
+ * {@code queuedBytesMax} tell the node to block its publishers until the queue drains to half.
+ *
+ * <p>One thread sends, because Ratis' async send may block its caller (ratis-notes §10.6); callers of
+ * {@link #submit} never block. Replies do not come back through here: every node applies every entry, and
+ * this node's own apply hands it the effects addressed to it. Here only failures are reported: a batch
+ * Ratis could not commit fails all its commands.
+ */
+public final class CommandSubmitter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CommandSubmitter.class);
+
+    /** The submitter's limits; see the class comment. */
+    public record Limits(int entriesInFlightMax, int entryBytesMax, long queuedBytesMax) {
+        public Limits {
+            if (entriesInFlightMax < 1 || entryBytesMax < 1024 || queuedBytesMax < entryBytesMax) {
+                throw new IllegalArgumentException("limits: " + entriesInFlightMax + ", " + entryBytesMax + ", "
+                        + queuedBytesMax + " (expected: in flight >= 1, entry bytes >= 1024, queued >= entry)");
+            }
+        }
+    }
+
+    /** What the node hears back. Called on Ratis client threads or the sender thread. */
+    public interface Listener {
+        /** These commands may not have been applied; whoever waits on them must be told. */
+        void failed(List<Command> commands, Throwable cause);
+
+        /** Queued bytes crossed the high-water mark (true) or fell back under half of it (false). */
+        void backpressure(boolean blocked);
+    }
+
+    private final RaftClient client;
+    private final String node;
+    private final Limits limits;
+    private final Listener listener;
+    private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final Semaphore inFlight;
+    private final Thread sender;
+    private volatile long epoch;
+    private volatile boolean blocked;
+    private volatile boolean running = true;
+    private long sequence;
+
+    public CommandSubmitter(RaftClient client, String node, Limits limits, Listener listener) {
+        this.client = client;
+        this.node = node;
+        this.limits = limits;
+        this.listener = listener;
+        this.inFlight = new Semaphore(limits.entriesInFlightMax());
+        this.sender = new Thread(this::run, "warren-submitter");
+        this.sender.setDaemon(true);
+    }
+
+    public void start() {
+        sender.start();
+    }
+
+    /**
+     * Sends this node's registration (a batch of epoch 0). The epoch comes back as an effect of applying
+     * it; then {@link #useEpoch} before submitting anything else.
+     */
+    public void register(byte[] incarnation) {
+        Command command = Command.newBuilder().setRegisterNode(RegisterNode.newBuilder().setNode(node)
+                .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
+        Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
+        client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch.toByteArray())))
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        listener.failed(List.of(command), error);
+                    }
+                });
+    }
+
+    public void useEpoch(long epoch) {
+        this.epoch = epoch;
+    }
+
+    /** Queues a command for the next entry; never blocks. */
+    public void submit(Command command) {
+        long bytes = queuedBytes.addAndGet(command.getSerializedSize());
+        queue.add(command);
+        if (!blocked && bytes > limits.queuedBytesMax()) {
+            blocked = true;
+            listener.backpressure(true);
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                inFlight.acquire();
+                Command first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    inFlight.release();
+                    continue;
+                }
+                send(drainBatch(first));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Command> drainBatch(Command first) {
+        List<Command> commands = new ArrayList<>();
+        commands.add(first);
+        long bytes = first.getSerializedSize();
+        Command next;
+        while ((next = queue.peek()) != null && bytes + next.getSerializedSize() <= limits.entryBytesMax()) {
+            commands.add(queue.poll());
+            bytes += next.getSerializedSize();
+        }
+        long left = queuedBytes.addAndGet(-bytes);
+        if (blocked && left < limits.queuedBytesMax() / 2) {
+            blocked = false;
+            listener.backpressure(false);
+        }
+        return commands;
+    }
+
+    private void send(List<Command> commands) {
+        Batch batch = Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(++sequence)
+                .addAllCommands(commands).build();
+        client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch.toByteArray())))
+                .whenComplete((reply, error) -> {
+                    inFlight.release();
+                    Throwable failure = error != null ? error
+                            : reply.isSuccess() ? null : reply.getException();
+                    if (failure != null) {
+                        log.warn("event=batch_failed sequence={} commands={} error={}", batch.getSequence(),
+                                commands.size(), failure.toString());
+                        listener.failed(commands, failure);
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        sender.interrupt();
+    }
+}

@@ -1,0 +1,113 @@
+package io.warren.raft.ratis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One node's Ratis server and the one RaftClient its submitter sends through. The whole broker is one
+ * Raft group with a fixed id; the group's members are the configured peers (one for now, three with the
+ * cluster issue). Settings follow ratis-notes §9 for a small machine.
+ */
+public final class RaftNode implements AutoCloseable {
+    /** Fixed: it names the storage directory, so it must never change. */
+    public static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(UUID.fromString("7761726e-6e65-6e00-0000-000000000001"));
+
+    /** A member of the group: its id and its Raft (gRPC) address, host:port. */
+    public record Peer(String id, String address) {}
+
+    /**
+     * @param entryBytesMax the largest log entry: a batch, or one message with its headers
+     * @param snapshotEveryEntries entries applied between automatic snapshots
+     */
+    public record Settings(String nodeId, Path storageDir, String bindHost, int raftPort, List<Peer> peers,
+            int entryBytesMax, long snapshotEveryEntries) {}
+
+    private final RaftServer server;
+    private final RaftClient client;
+
+    private RaftNode(RaftServer server, RaftClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    public static RaftNode start(Settings settings, WarrenStateMachine stateMachine) throws IOException {
+        RaftGroup group = RaftGroup.valueOf(GROUP_ID, settings.peers().stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
+        RaftProperties properties = serverProperties(settings);
+        RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.nodeId()))
+                .setGroup(group).setProperties(properties).setStateMachine(stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER).build();
+        server.start();
+        RaftProperties clientProperties = new RaftProperties();
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(clientProperties, 64);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, TimeDuration.valueOf(10, java.util.concurrent.TimeUnit.SECONDS));
+        GrpcConfigKeys.setMessageSizeMax(clientProperties, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
+        RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(clientProperties)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
+                        TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .build();
+        return new RaftNode(server, client);
+    }
+
+    private static RaftProperties serverProperties(Settings settings) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftServerConfigKeys.setStorageDir(p, List.of(settings.storageDir().toFile()));
+        GrpcConfigKeys.Server.setHost(p, settings.bindHost());
+        GrpcConfigKeys.Server.setPort(p, settings.raftPort());
+        SizeInBytes entryMax = SizeInBytes.valueOf(settings.entryBytesMax());
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryMax);
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(settings.entryBytesMax() + 64));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(32 << 20, 2 * settings.entryBytesMax())));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, java.util.concurrent.TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEveryEntries());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, settings.snapshotEveryEntries()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, settings.snapshotEveryEntries()));
+        return p;
+    }
+
+    public RaftClient client() {
+        return client;
+    }
+
+    /** The log's current start index (after purges), for tests and status. */
+    public long logStartIndex() throws IOException {
+        return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}
