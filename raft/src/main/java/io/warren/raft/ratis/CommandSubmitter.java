@@ -80,7 +80,8 @@ public final class CommandSubmitter implements AutoCloseable {
      * it; then {@link #useEpoch} before submitting anything else.
      */
     public void register(byte[] incarnation) {
-        Command command = Command.newBuilder().setRegisterNode(RegisterNode.newBuilder().setNode(node)
+        // A request id, so the core answers; the node tells its answer from others' by the incarnation.
+        Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
                 .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
         client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch.toByteArray())))

@@ -93,6 +93,23 @@ public final class RaftNode implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Waits until this node knows a leader of its group. Sending before that makes the first request
+     * fail with NotLeaderException, after which Ratis 3.3.0's client kept reporting AlreadyClosedException
+     * for that peer (seen at start-up), so the node waits for an election first.
+     */
+    public boolean awaitLeader(long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        var division = server.getDivision(GROUP_ID);
+        while (System.nanoTime() < deadline) {
+            if (division.getInfo().getLeaderId() != null && division.getInfo().isAlive()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
     public RaftClient client() {
         return client;
     }

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# local-cluster.sh: runs Warren nodes on this machine, data and logs under one folder.
+#   start [--nodes N]   build what is missing, start nodes 1..N (default 1), return once they serve AMQP
+#   start I             start node I again, with its data
+#   stop                stop every node (SIGTERM: clients get 320 CONNECTION_FORCED)
+#   status              which nodes run, their ports
+#   kill I              kill -9 node I
+# Node I: AMQP on 5671+I, Raft on 9870+I, admin API on 15671+I, data in $WARREN_HOME/nI
+# (WARREN_HOME defaults to ./data in the repository). The cluster's size is remembered in
+# $WARREN_HOME/nodes so that 'start I' knows the peers.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+home="${WARREN_HOME:-$root/data}"
+mkdir -p "$home"
+
+amqp_port() { echo $((5671 + $1)); }
+raft_port() { echo $((9870 + $1)); }
+admin_port() { echo $((15671 + $1)); }
+pid_file() { echo "$home/n$1/warren.pid"; }
+
+running() {
+  local pid_path; pid_path=$(pid_file "$1")
+  [ -f "$pid_path" ] && kill -0 "$(cat "$pid_path")" 2>/dev/null
+}
+
+build_if_missing() {
+  if [ ! -f "$root/node/target/warren-node-0.1.0-SNAPSHOT.jar" ] || [ ! -d "$root/node/target/lib" ]; then
+    echo "warren: building (first start) ..."
+    . "$root/deploy/lib/find-jdk.sh"
+    (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+IgnoreUnrecognizedVMOptions --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
+      mvn -B -q -ntp -DskipTests package) || { echo "warren: build failed" >&2; exit 1; }
+  fi
+}
+
+peers() {
+  local count=$1 list="" i
+  for i in $(seq 1 "$count"); do
+    list="${list:+$list,}n$i=127.0.0.1:$(raft_port "$i")"
+  done
+  echo "$list"
+}
+
+start_node() {
+  local i=$1 count=$2
+  if running "$i"; then
+    echo "warren: node $i already runs (pid $(cat "$(pid_file "$i")"))"
+    return 0
+  fi
+  mkdir -p "$home/n$i"
+  nohup "$root/deploy/warren" --node-id "n$i" --data-dir "$home/n$i" \
+    --amqp-port "$(amqp_port "$i")" --raft-address "127.0.0.1:$(raft_port "$i")" \
+    --admin-port "$(admin_port "$i")" --peers "$(peers "$count")" \
+    >>"$home/n$i/warren.log" 2>&1 &
+  echo $! >"$(pid_file "$i")"
+}
+
+# Waits until node I answers a real AMQP request (status through the admin API says it registered,
+# then a TCP connect to its AMQP port succeeds).
+wait_ready() {
+  local i=$1 deadline=$((SECONDS + ${WARREN_START_TIMEOUT:-120}))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! running "$i"; then
+      echo "warren: node $i exited during start; last log lines:" >&2
+      tail -n 5 "$home/n$i/warren.log" >&2
+      return 1
+    fi
+    if "$root/deploy/warrenctl" -n "127.0.0.1:$(admin_port "$i")" status >/dev/null 2>&1 \
+        && (exec 3<>"/dev/tcp/127.0.0.1/$(amqp_port "$i")") 2>/dev/null; then
+      echo "warren: node $i ready: amqp://guest:guest@127.0.0.1:$(amqp_port "$i")/ (log: $home/n$i/warren.log)"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "warren: node $i did not become ready in time; see $home/n$i/warren.log" >&2
+  return 1
+}
+
+cmd="${1:-}"
+shift || true
+case "$cmd" in
+  start)
+    build_if_missing
+    if [ "${1:-}" != "" ] && [ "${1:-}" != "--nodes" ]; then
+      i=$1
+      count=$(cat "$home/nodes" 2>/dev/null || echo "$i")
+      start_node "$i" "$count"
+      wait_ready "$i"
+      exit $?
+    fi
+    count=1
+    if [ "${1:-}" = "--nodes" ]; then count=${2:?start --nodes N}; fi
+    echo "$count" >"$home/nodes"
+    for i in $(seq 1 "$count"); do start_node "$i" "$count"; done
+    for i in $(seq 1 "$count"); do wait_ready "$i"; done
+    ;;
+  stop)
+    for dir in "$home"/n*; do
+      [ -f "$dir/warren.pid" ] || continue
+      pid=$(cat "$dir/warren.pid")
+      if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+        echo "warren: stopped $(basename "$dir")"
+      fi
+      rm -f "$dir/warren.pid"
+    done
+    ;;
+  status)
+    count=$(cat "$home/nodes" 2>/dev/null || echo 0)
+    for i in $(seq 1 "$count"); do
+      if running "$i"; then
+        echo "node $i: running (pid $(cat "$(pid_file "$i")"), amqp $(amqp_port "$i"), admin $(admin_port "$i"))"
+      else
+        echo "node $i: stopped"
+      fi
+    done
+    ;;
+  kill)
+    i=${1:?kill I}
+    if running "$i"; then kill -9 "$(cat "$(pid_file "$i")")"; echo "warren: killed node $i (kill -9)"; else echo "warren: node $i is not running"; fi
+    ;;
+  *)
+    echo "usage: $0 start [--nodes N] | start I | stop | status | kill I" >&2
+    exit 2
+    ;;
+esac

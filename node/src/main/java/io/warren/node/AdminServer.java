@@ -1,0 +1,211 @@
+package io.warren.node;
+
+import com.google.protobuf.ByteString;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.warren.proto.ClearPermissions;
+import io.warren.proto.Command;
+import io.warren.proto.DeleteUser;
+import io.warren.proto.DeleteVhost;
+import io.warren.proto.PutUser;
+import io.warren.proto.PutVhost;
+import io.warren.proto.Reply;
+import io.warren.proto.SetPermissions;
+import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.ratis.WarrenStateMachine;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API warrenctl talks to: plain HTTP on 127.0.0.1 only, one path per rabbitmqctl command
+ * ({@code /list_queues?vhost=/&columns=name,messages}), answers as tab-separated rows with a header line.
+ * Reads come from this node's applied state; changes go through the log like any command and are
+ * answered once applied.
+ */
+final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private AdminServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    static AdminServer start(int port, WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
+            CommandSubmitter submitter) throws ConfigException {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+            ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+                Thread thread = new Thread(r, "warren-admin");
+                thread.setDaemon(true);
+                return thread;
+            });
+            server.setExecutor(executor);
+            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter);
+            server.createContext("/", exchange -> handle(exchange, commands));
+            server.start();
+            return new AdminServer(server, executor);
+        } catch (IOException e) {
+            throw new ConfigException("admin port 127.0.0.1:" + port + " cannot be bound: " + e.getMessage(), e);
+        }
+    }
+
+    private static void handle(HttpExchange exchange, AdminCommands commands) throws IOException {
+        String command = exchange.getRequestURI().getPath().substring(1);
+        Map<String, String> params = parseQuery(exchange.getRequestURI().getRawQuery());
+        int status;
+        String body;
+        try {
+            body = commands.run(command, params);
+            status = 200;
+        } catch (AdminError e) {
+            status = e.status;
+            body = e.getMessage() + "\n";
+        } catch (RuntimeException e) {
+            log.warn("event=admin_failed command={} error={}", command, e.toString());
+            status = 500;
+            body = "internal error: " + e + "\n";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/tab-separated-values; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** An admin request that cannot be served, with its HTTP status. */
+    static final class AdminError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        AdminError(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /** The commands themselves: reads from the state machine, writes through the log. */
+    private static final class AdminCommands {
+        private final WarrenStateMachine stateMachine;
+        private final EffectDispatcher dispatcher;
+        private final CommandSubmitter submitter;
+
+        AdminCommands(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter) {
+            this.stateMachine = stateMachine;
+            this.dispatcher = dispatcher;
+            this.submitter = submitter;
+        }
+
+        String run(String command, Map<String, String> p) {
+            String vhost = p.getOrDefault("vhost", "/");
+            return switch (command) {
+                case "list_queues" -> AdminTables.queues(stateMachine.query(q -> q.queues(vhost)), p.get("columns"));
+                case "list_bindings" -> AdminTables.bindings(stateMachine.query(q -> q.bindings(vhost)), p.get("columns"));
+                case "list_exchanges" -> AdminTables.exchanges(stateMachine.query(q -> q.exchanges(vhost)));
+                case "list_connections" -> AdminTables.connections(stateMachine.query(q -> q.connections()));
+                case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()));
+                case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()));
+                case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost);
+                case "add_user", "change_password" -> write(Command.newBuilder().setPutUser(PutUser.newBuilder()
+                        .setName(required(p, "name")).setPasswordHash(newHash(required(p, "password")))
+                        .addAllTags(existingTags(p.get("name")))));
+                case "set_user_tags" -> write(Command.newBuilder().setPutUser(PutUser.newBuilder()
+                        .setName(required(p, "name")).setPasswordHash(existingHash(required(p, "name")))
+                        .addAllTags(tags(p.getOrDefault("tags", "")))));
+                case "delete_user" -> write(Command.newBuilder().setDeleteUser(DeleteUser.newBuilder()
+                        .setName(required(p, "name"))));
+                case "add_vhost" -> write(Command.newBuilder().setPutVhost(PutVhost.newBuilder().setName(required(p, "name"))));
+                case "delete_vhost" -> write(Command.newBuilder().setDeleteVhost(DeleteVhost.newBuilder()
+                        .setName(required(p, "name"))));
+                case "set_permissions" -> write(Command.newBuilder().setSetPermissions(SetPermissions.newBuilder()
+                        .setUser(required(p, "user")).setVhost(vhost).setConfigure(p.getOrDefault("configure", ""))
+                        .setWrite(p.getOrDefault("write", "")).setRead(p.getOrDefault("read", ""))));
+                case "clear_permissions" -> write(Command.newBuilder().setClearPermissions(ClearPermissions.newBuilder()
+                        .setUser(required(p, "user")).setVhost(vhost)));
+                case "status" -> "node\tepoch\tconnections\n" + dispatcher.node() + "\t" + dispatcher.epoch() + "\t"
+                        + dispatcher.connectionCount() + "\n";
+                default -> throw new AdminError(404, "unknown command '" + command + "'");
+            };
+        }
+
+        private String write(Command.Builder command) {
+            var reply = dispatcher.expectReply(command);
+            submitter.submit(command.build());
+            Reply answer;
+            try {
+                answer = reply.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AdminError(503, "not applied within " + WRITE_TIMEOUT_SECONDS + " s: " + e);
+            }
+            if (answer.hasRefusal()) {
+                int status = answer.getRefusal().getCode() == 404 ? 404 : 400;
+                throw new AdminError(status, answer.getRefusal().getText());
+            }
+            return "ok\n";
+        }
+
+        private ByteString newHash(String password) {
+            byte[] salt = new byte[4];
+            new SecureRandom().nextBytes(salt);
+            return ByteString.copyFrom(CoreAuthenticator.hash(salt, password));
+        }
+
+        private ByteString existingHash(String name) {
+            return stateMachine.query(q -> q.user(name)).map(u -> u.passwordHash())
+                    .orElseThrow(() -> new AdminError(404, "no user '" + name + "'"));
+        }
+
+        private List<String> existingTags(String name) {
+            return stateMachine.query(q -> q.user(name)).map(u -> u.tags()).orElse(List.of());
+        }
+
+        private static List<String> tags(String text) {
+            return Arrays.stream(text.split("[ ,]+")).filter(t -> !t.isEmpty()).toList();
+        }
+
+        private static String required(Map<String, String> p, String key) {
+            String value = p.get(key);
+            if (value == null || value.isEmpty()) {
+                throw new AdminError(400, "missing parameter '" + key + "'");
+            }
+            return value;
+        }
+    }
+}

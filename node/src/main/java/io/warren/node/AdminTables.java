@@ -1,0 +1,126 @@
+package io.warren.node;
+
+import io.warren.proto.Table;
+import io.warren.raft.core.BrokerQueries;
+import io.warren.raft.core.Permission;
+import io.warren.raft.core.UserRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Formats admin answers as rabbitmqctl does: a header line of column names, then tab-separated rows. */
+final class AdminTables {
+    private AdminTables() {}
+
+    static final List<String> QUEUE_DEFAULT = List.of("name", "messages_ready", "messages_unacknowledged", "consumers");
+    static final List<String> BINDING_DEFAULT = List.of("source_name", "source_kind", "destination_name",
+            "destination_kind", "routing_key", "arguments");
+
+    static String queues(List<BrokerQueries.QueueView> queues, String columns) {
+        Map<String, Function<BrokerQueries.QueueView, Object>> all = new LinkedHashMap<>();
+        all.put("name", BrokerQueries.QueueView::name);
+        all.put("messages_ready", BrokerQueries.QueueView::messagesReady);
+        all.put("messages_unacknowledged", BrokerQueries.QueueView::messagesUnacknowledged);
+        all.put("messages", q -> q.messagesReady() + q.messagesUnacknowledged());
+        all.put("consumers", BrokerQueries.QueueView::consumers);
+        all.put("durable", BrokerQueries.QueueView::durable);
+        all.put("auto_delete", BrokerQueries.QueueView::autoDelete);
+        all.put("exclusive", BrokerQueries.QueueView::exclusive);
+        all.put("arguments", q -> arguments(q.arguments()));
+        return render(queues, all, columns, QUEUE_DEFAULT);
+    }
+
+    static String bindings(List<BrokerQueries.BindingView> bindings, String columns) {
+        Map<String, Function<BrokerQueries.BindingView, Object>> all = new LinkedHashMap<>();
+        all.put("source_name", BrokerQueries.BindingView::source);
+        all.put("source_kind", b -> "exchange");
+        all.put("destination_name", BrokerQueries.BindingView::destination);
+        all.put("destination_kind", BrokerQueries.BindingView::destinationKind);
+        all.put("routing_key", BrokerQueries.BindingView::routingKey);
+        all.put("arguments", b -> arguments(b.arguments()));
+        return render(bindings, all, columns, BINDING_DEFAULT);
+    }
+
+    static String exchanges(List<BrokerQueries.ExchangeView> exchanges) {
+        Map<String, Function<BrokerQueries.ExchangeView, Object>> all = new LinkedHashMap<>();
+        all.put("name", BrokerQueries.ExchangeView::name);
+        all.put("type", BrokerQueries.ExchangeView::type);
+        all.put("durable", BrokerQueries.ExchangeView::durable);
+        all.put("auto_delete", BrokerQueries.ExchangeView::autoDelete);
+        all.put("internal", BrokerQueries.ExchangeView::internal);
+        return render(exchanges, all, null, List.copyOf(all.keySet()));
+    }
+
+    static String connections(List<BrokerQueries.ConnectionView> connections) {
+        Map<String, Function<BrokerQueries.ConnectionView, Object>> all = new LinkedHashMap<>();
+        all.put("name", BrokerQueries.ConnectionView::name);
+        all.put("user", BrokerQueries.ConnectionView::user);
+        all.put("vhost", BrokerQueries.ConnectionView::vhost);
+        all.put("node", BrokerQueries.ConnectionView::node);
+        all.put("channels", BrokerQueries.ConnectionView::channels);
+        return render(connections, all, null, List.copyOf(all.keySet()));
+    }
+
+    static String users(List<UserRecord> users) {
+        Map<String, Function<UserRecord, Object>> all = new LinkedHashMap<>();
+        all.put("user", UserRecord::name);
+        all.put("tags", u -> "[" + String.join(", ", u.tags()) + "]");
+        return render(users, all, null, List.copyOf(all.keySet()));
+    }
+
+    static String vhosts(List<String> vhosts) {
+        StringBuilder out = new StringBuilder("name\n");
+        vhosts.forEach(v -> out.append(v).append('\n'));
+        return out.toString();
+    }
+
+    static String permissions(List<Permission> permissions, String vhost) {
+        Map<String, Function<Permission, Object>> all = new LinkedHashMap<>();
+        all.put("user", Permission::user);
+        all.put("configure", Permission::configure);
+        all.put("write", Permission::write);
+        all.put("read", Permission::read);
+        return render(permissions.stream().filter(p -> p.vhost().equals(vhost)).toList(), all, null,
+                List.copyOf(all.keySet()));
+    }
+
+    private static <T> String render(List<T> rows, Map<String, Function<T, Object>> all, String columns,
+            List<String> defaults) {
+        List<String> chosen = columns == null || columns.isBlank() ? defaults : List.of(columns.split(","));
+        for (String column : chosen) {
+            if (!all.containsKey(column)) {
+                throw new AdminServer.AdminError(400, "unknown column '" + column + "' (known: "
+                        + String.join(", ", all.keySet()) + ")");
+            }
+        }
+        StringBuilder out = new StringBuilder(String.join("\t", chosen)).append('\n');
+        for (T row : rows) {
+            List<String> cells = new ArrayList<>();
+            for (String column : chosen) {
+                cells.add(String.valueOf(all.get(column).apply(row)));
+            }
+            out.append(String.join("\t", cells)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Arguments as rabbitmqctl prints them: [{key,value}, ...]. */
+    static String arguments(Table table) {
+        List<String> items = new ArrayList<>();
+        for (var entry : table.getEntriesList()) {
+            var value = ProtoTables.fromProto(entry.getValue());
+            items.add("{" + entry.getKey() + "," + display(value) + "}");
+        }
+        return "[" + String.join(",", items) + "]";
+    }
+
+    private static String display(io.warren.amqp.codec.FieldValue value) {
+        return switch (value) {
+            case io.warren.amqp.codec.FieldValue.Text t -> new String(t.value().toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+            case io.warren.amqp.codec.FieldValue.Void v -> "void";
+            default -> value.toString().replaceAll("^[A-Za-z0-9]+\\[value=(.*)]$", "$1");
+        };
+    }
+}

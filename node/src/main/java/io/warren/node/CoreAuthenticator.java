@@ -1,0 +1,86 @@
+package io.warren.node;
+
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.broker.Authenticator;
+import io.warren.raft.core.UserRecord;
+import io.warren.raft.ratis.WarrenStateMachine;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Logins against the replicated user table. Passwords are checked against the salted SHA-256 hash the
+ * core stores (RabbitMQ's layout: 4-byte salt, then SHA-256(salt ++ password)). Users listed in
+ * {@code loopback.users} (guest by default) may log in only from a loopback address, as RabbitMQ does.
+ */
+final class CoreAuthenticator implements Authenticator {
+    private final WarrenStateMachine stateMachine;
+    private final Set<String> loopbackUsers;
+
+    CoreAuthenticator(WarrenStateMachine stateMachine, Set<String> loopbackUsers) {
+        this.stateMachine = stateMachine;
+        this.loopbackUsers = loopbackUsers;
+    }
+
+    @Override
+    public CompletionStage<String> authenticate(String username, String password, SocketAddress remoteAddress) {
+        Optional<UserRecord> user = stateMachine.query(q -> q.user(username));
+        if (user.isEmpty() || !passwordMatches(user.get().passwordHash().toByteArray(), password)) {
+            return refused("Login was refused using authentication mechanism PLAIN. For details see the broker logfile.");
+        }
+        if (loopbackUsers.contains(username) && !isLoopback(remoteAddress)) {
+            return refused("user '" + username + "' can only connect via localhost");
+        }
+        return CompletableFuture.completedFuture(username);
+    }
+
+    @Override
+    public CompletionStage<Void> openVirtualHost(String username, String virtualHost) {
+        boolean allowed = stateMachine.query(q -> q.vhostExists(virtualHost) && q.permission(username, virtualHost).isPresent());
+        if (!allowed) {
+            return CompletableFuture.failedFuture(AmqpException.of(ReplyCode.NOT_ALLOWED,
+                    "access to vhost '" + virtualHost + "' refused for user '" + username + "'"));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static CompletionStage<String> refused(String text) {
+        return CompletableFuture.failedFuture(AmqpException.connectionError(ReplyCode.ACCESS_REFUSED, text, 10, 11));
+    }
+
+    static boolean isLoopback(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress();
+    }
+
+    /** Salt (first 4 bytes) and digest compared in constant time. An empty stored hash never matches. */
+    static boolean passwordMatches(byte[] stored, String password) {
+        if (stored.length != 4 + 32) {
+            return false;
+        }
+        byte[] salt = java.util.Arrays.copyOf(stored, 4);
+        return MessageDigest.isEqual(stored, hash(salt, password));
+    }
+
+    static byte[] hash(byte[] salt, String password) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(salt);
+            sha256.update(password.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha256.digest();
+            byte[] stored = new byte[salt.length + digest.length];
+            System.arraycopy(salt, 0, stored, 0, salt.length);
+            System.arraycopy(digest, 0, stored, salt.length, digest.length);
+            return stored;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

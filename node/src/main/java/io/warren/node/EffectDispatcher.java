@@ -1,0 +1,231 @@
+package io.warren.node;
+
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.proto.Command;
+import io.warren.proto.Reply;
+import io.warren.raft.core.Effect;
+import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.ratis.EffectSink;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's end of the effects: every node applies every entry, and this class performs only the
+ * effects addressed to this node and its current epoch (DESIGN invariant 4). It owns the table of
+ * requests waiting for a reply and the channels and connections open on this node.
+ *
+ * <p>Threads: {@link #perform} runs on the Ratis updater thread; {@link #failed} on Ratis client threads;
+ * registration and lookups on Netty event loops. The maps are concurrent; each channel orders its own
+ * output on its event loop.
+ */
+final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
+    private static final Logger log = LoggerFactory.getLogger(EffectDispatcher.class);
+
+    private final String node;
+    private volatile long epoch;
+    private final AtomicLong nextRequest = new AtomicLong();
+    private final AtomicLong nextLocalId = new AtomicLong();
+    private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, NodeChannel> channels = new ConcurrentHashMap<>();
+    private final Map<Long, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final Map<ByteStringKey, CompletableFuture<Long>> registrations = new ConcurrentHashMap<>();
+
+    EffectDispatcher(String node) {
+        this.node = node;
+    }
+
+    String node() {
+        return node;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    void useEpoch(long epoch) {
+        this.epoch = epoch;
+    }
+
+    long nextLocalId() {
+        return nextLocalId.incrementAndGet();
+    }
+
+    /** Registers a request id for {@code command}; the returned future completes with the core's reply. */
+    CompletableFuture<Reply> expectReply(Command.Builder command) {
+        long request = nextRequest.incrementAndGet();
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        pending.put(request, reply);
+        command.setRequest(request);
+        return reply;
+    }
+
+    CompletableFuture<Long> expectRegistration(byte[] incarnation) {
+        CompletableFuture<Long> registered = new CompletableFuture<>();
+        registrations.put(new ByteStringKey(incarnation), registered);
+        return registered;
+    }
+
+    void add(NodeConnection connection) {
+        connections.put(connection.id(), connection);
+    }
+
+    void remove(NodeConnection connection) {
+        connections.remove(connection.id());
+    }
+
+    void add(NodeChannel channel) {
+        channels.put(channel.id(), channel);
+    }
+
+    void remove(NodeChannel channel) {
+        channels.remove(channel.id());
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    @Override
+    public void perform(long logIndex, List<Effect> effects) {
+        Map<NodeChannel, List<Long>> confirms = new LinkedHashMap<>();
+        for (Effect effect : effects) {
+            if (!effect.node().equals(node)) {
+                continue;
+            }
+            if (effect.epoch() == 0 && effect instanceof Effect.Answer answer && answer.reply().hasNodeRegistered()) {
+                var registered = answer.reply().getNodeRegistered();
+                var waiting = registrations.remove(new ByteStringKey(registered.getIncarnation().toByteArray()));
+                if (waiting != null) {
+                    waiting.complete(registered.getEpoch());
+                }
+                continue;
+            }
+            if (effect.epoch() != epoch) {
+                continue;
+            }
+            if (effect instanceof Effect.Confirm confirm) {
+                NodeChannel channel = channels.get(confirm.channel().getId());
+                if (channel != null) {
+                    confirms.computeIfAbsent(channel, c -> new ArrayList<>()).add(confirm.sequence());
+                }
+                continue;
+            }
+            flushConfirms(confirms);
+            perform(effect);
+        }
+        flushConfirms(confirms);
+    }
+
+    /** Confirms are gathered per entry so one basic.ack with multiple can cover a run of publishes. */
+    private static void flushConfirms(Map<NodeChannel, List<Long>> confirms) {
+        for (var entry : confirms.entrySet()) {
+            entry.getKey().confirmed(entry.getValue());
+        }
+        confirms.clear();
+    }
+
+    private void perform(Effect effect) {
+        switch (effect) {
+            case Effect.Answer answer -> {
+                CompletableFuture<Reply> waiting = pending.remove(answer.request());
+                if (waiting != null) {
+                    waiting.complete(answer.reply());
+                }
+            }
+            case Effect.Deliver deliver -> {
+                NodeChannel channel = channels.get(deliver.channel().getId());
+                if (channel != null) {
+                    channel.deliver(deliver);
+                }
+            }
+            case Effect.Return returned -> {
+                NodeChannel channel = channels.get(returned.channel().getId());
+                if (channel != null) {
+                    channel.returned(returned);
+                }
+            }
+            case Effect.CancelConsumer cancel -> {
+                NodeChannel channel = channels.get(cancel.channel().getId());
+                if (channel != null) {
+                    channel.consumerCancelled(cancel.consumerTag());
+                }
+            }
+            case Effect.CloseChannel close -> {
+                NodeChannel channel = channels.get(close.channel().getId());
+                if (channel != null) {
+                    channel.closeWith(close.refusal());
+                }
+            }
+            case Effect.Confirm confirm -> throw new IllegalStateException("confirms are gathered: " + confirm);
+        }
+    }
+
+    /**
+     * A batch Ratis could not commit: its outcome is unknown, so nobody may be told it worked. Confirms
+     * become nacks; waiting requests fail with 320 CONNECTION_FORCED (the client reconnects and retries);
+     * a connection that lost an ack or a publish outside confirm mode is closed the same way.
+     */
+    @Override
+    public void failed(List<Command> commands, Throwable cause) {
+        AmqpException error = AmqpException.of(ReplyCode.CONNECTION_FORCED,
+                "could not replicate the command: " + cause.getClass().getSimpleName());
+        for (Command command : commands) {
+            if (command.getRequest() != 0) {
+                CompletableFuture<Reply> waiting = pending.remove(command.getRequest());
+                if (waiting != null) {
+                    waiting.completeExceptionally(error);
+                }
+                continue;
+            }
+            NodeChannel channel = channels.get(command.getChannel().getId());
+            if (channel == null) {
+                continue;
+            }
+            if (command.hasPublish() && command.getPublish().getConfirmSequence() != 0) {
+                channel.nacked(command.getPublish().getConfirmSequence());
+            } else {
+                channel.connection().forceClose(error);
+            }
+        }
+    }
+
+    @Override
+    public void backpressure(boolean blocked) {
+        log.info("event=backpressure blocked={} connections={}", blocked, connections.size());
+        for (NodeConnection connection : connections.values()) {
+            if (blocked) {
+                connection.block("Warren is replicating a backlog");
+            } else {
+                connection.unblock();
+            }
+        }
+    }
+
+    void closeAll(AmqpException error) {
+        for (NodeConnection connection : connections.values()) {
+            connection.forceClose(error);
+        }
+    }
+
+    /** byte[] with value equality, for map keys. */
+    private record ByteStringKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ByteStringKey that && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.warren.node;
+
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.broker.BrokerChannel;
+import io.warren.amqp.broker.ClientChannel;
+import io.warren.amqp.broker.GetResponse;
+import io.warren.amqp.codec.BasicProperties;
+import io.warren.amqp.codec.BasicPropertiesCodec;
+import io.warren.amqp.method.BasicMethod;
+import io.warren.amqp.method.ExchangeMethod;
+import io.warren.amqp.method.QueueMethod;
+import io.warren.proto.Ack;
+import io.warren.proto.BindExchange;
+import io.warren.proto.BindQueue;
+import io.warren.proto.Cancel;
+import io.warren.proto.ChannelRef;
+import io.warren.proto.CloseChannel;
+import io.warren.proto.Command;
+import io.warren.proto.Consume;
+import io.warren.proto.DeclareExchange;
+import io.warren.proto.DeclareQueue;
+import io.warren.proto.DeleteExchange;
+import io.warren.proto.DeleteQueue;
+import io.warren.proto.Get;
+import io.warren.proto.Nack;
+import io.warren.proto.Publish;
+import io.warren.proto.PurgeQueue;
+import io.warren.proto.Qos;
+import io.warren.proto.Recover;
+import io.warren.proto.Refusal;
+import io.warren.proto.Reply;
+import io.warren.proto.UnbindExchange;
+import io.warren.proto.UnbindQueue;
+import io.warren.raft.core.Effect;
+import io.warren.raft.ratis.CommandSubmitter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Function;
+
+/**
+ * One AMQP channel on this node: turns each method into a replicated command and each reply or effect
+ * of the applied command back into AMQP. Every {@code *-ok} completes only when the command's entry has
+ * been applied on this node, hence committed (DESIGN invariant 2).
+ */
+final class NodeChannel implements BrokerChannel {
+    private final NodeConnection connection;
+    private final EffectDispatcher dispatcher;
+    private final CommandSubmitter submitter;
+    private final ClientChannel client;
+    private final ChannelRef ref;
+    /** Publish sequence numbers not yet confirmed, for basic.ack multiple=true. */
+    private final ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
+
+    NodeChannel(NodeConnection connection, EffectDispatcher dispatcher, CommandSubmitter submitter, int number,
+            ClientChannel client) {
+        this.connection = connection;
+        this.dispatcher = dispatcher;
+        this.submitter = submitter;
+        this.client = client;
+        this.ref = ChannelRef.newBuilder().setConnection(connection.ref()).setId(dispatcher.nextLocalId())
+                .setNumber(number).build();
+    }
+
+    long id() {
+        return ref.getId();
+    }
+
+    NodeConnection connection() {
+        return connection;
+    }
+
+    /** Submits a command and maps its reply; a refusal becomes the AMQP error it names. */
+    private <T> CompletionStage<T> call(Command.Builder command, int classId, int methodId, Function<Reply, T> ok) {
+        command.setChannel(ref);
+        CompletableFuture<Reply> reply = dispatcher.expectReply(command);
+        submitter.submit(command.build());
+        return reply.thenApply(r -> {
+            if (r.hasRefusal()) {
+                throw error(r.getRefusal(), classId, methodId);
+            }
+            return ok.apply(r);
+        });
+    }
+
+    private void send(Command.Builder command) {
+        submitter.submit(command.setChannel(ref).build());
+    }
+
+    static AmqpException error(Refusal refusal, int classId, int methodId) {
+        ReplyCode code = ReplyCode.of(refusal.getCode());
+        if (code == null) {
+            return AmqpException.of(ReplyCode.INTERNAL_ERROR, refusal.getText(), classId, methodId);
+        }
+        int refusedClass = refusal.getClassId() != 0 ? refusal.getClassId() : classId;
+        int refusedMethod = refusal.getClassId() != 0 ? refusal.getMethodId() : methodId;
+        return AmqpException.of(code, refusal.getText(), refusedClass, refusedMethod);
+    }
+
+    @Override
+    public CompletionStage<ExchangeMethod.DeclareOk> exchangeDeclare(ExchangeMethod.Declare r) {
+        return call(Command.newBuilder().setDeclareExchange(DeclareExchange.newBuilder().setName(r.exchange())
+                .setType(r.type()).setPassive(r.passive()).setDurable(r.durable()).setAutoDelete(r.autoDelete())
+                .setInternal(r.internal()).setArguments(ProtoTables.toProto(r.arguments()))), 40, 10,
+                reply -> new ExchangeMethod.DeclareOk());
+    }
+
+    @Override
+    public CompletionStage<ExchangeMethod.DeleteOk> exchangeDelete(ExchangeMethod.Delete r) {
+        return call(Command.newBuilder().setDeleteExchange(DeleteExchange.newBuilder().setName(r.exchange())
+                .setIfUnused(r.ifUnused())), 40, 20, reply -> new ExchangeMethod.DeleteOk());
+    }
+
+    @Override
+    public CompletionStage<ExchangeMethod.BindOk> exchangeBind(ExchangeMethod.Bind r) {
+        return call(Command.newBuilder().setBindExchange(BindExchange.newBuilder().setDestination(r.destination())
+                .setSource(r.source()).setRoutingKey(r.routingKey())
+                .setArguments(ProtoTables.toProto(r.arguments()))), 40, 30, reply -> new ExchangeMethod.BindOk());
+    }
+
+    @Override
+    public CompletionStage<ExchangeMethod.UnbindOk> exchangeUnbind(ExchangeMethod.Unbind r) {
+        return call(Command.newBuilder().setUnbindExchange(UnbindExchange.newBuilder().setDestination(r.destination())
+                .setSource(r.source()).setRoutingKey(r.routingKey())
+                .setArguments(ProtoTables.toProto(r.arguments()))), 40, 40, reply -> new ExchangeMethod.UnbindOk());
+    }
+
+    @Override
+    public CompletionStage<QueueMethod.DeclareOk> queueDeclare(QueueMethod.Declare r) {
+        return call(Command.newBuilder().setDeclareQueue(DeclareQueue.newBuilder().setName(r.queue())
+                .setPassive(r.passive()).setDurable(r.durable()).setExclusive(r.exclusive())
+                .setAutoDelete(r.autoDelete()).setArguments(ProtoTables.toProto(r.arguments()))), 50, 10,
+                reply -> new QueueMethod.DeclareOk(reply.getQueueDeclared().getQueue(),
+                        reply.getQueueDeclared().getMessageCount(), reply.getQueueDeclared().getConsumerCount()));
+    }
+
+    @Override
+    public CompletionStage<QueueMethod.BindOk> queueBind(QueueMethod.Bind r) {
+        return call(Command.newBuilder().setBindQueue(BindQueue.newBuilder().setQueue(r.queue())
+                .setExchange(r.exchange()).setRoutingKey(r.routingKey())
+                .setArguments(ProtoTables.toProto(r.arguments()))), 50, 20, reply -> new QueueMethod.BindOk());
+    }
+
+    @Override
+    public CompletionStage<QueueMethod.UnbindOk> queueUnbind(QueueMethod.Unbind r) {
+        return call(Command.newBuilder().setUnbindQueue(UnbindQueue.newBuilder().setQueue(r.queue())
+                .setExchange(r.exchange()).setRoutingKey(r.routingKey())
+                .setArguments(ProtoTables.toProto(r.arguments()))), 50, 50, reply -> new QueueMethod.UnbindOk());
+    }
+
+    @Override
+    public CompletionStage<QueueMethod.PurgeOk> queuePurge(QueueMethod.Purge r) {
+        return call(Command.newBuilder().setPurgeQueue(PurgeQueue.newBuilder().setQueue(r.queue())), 50, 30,
+                reply -> new QueueMethod.PurgeOk(reply.getMessageCount().getMessageCount()));
+    }
+
+    @Override
+    public CompletionStage<QueueMethod.DeleteOk> queueDelete(QueueMethod.Delete r) {
+        return call(Command.newBuilder().setDeleteQueue(DeleteQueue.newBuilder().setQueue(r.queue())
+                .setIfUnused(r.ifUnused()).setIfEmpty(r.ifEmpty())), 50, 40,
+                reply -> new QueueMethod.DeleteOk(reply.getMessageCount().getMessageCount()));
+    }
+
+    @Override
+    public CompletionStage<BasicMethod.QosOk> basicQos(BasicMethod.Qos r) {
+        if (r.prefetchSize() != 0) {
+            return CompletableFuture.failedFuture(AmqpException.of(ReplyCode.NOT_IMPLEMENTED,
+                    "prefetch_size!=0 (" + r.prefetchSize() + ")", 60, 10));
+        }
+        return call(Command.newBuilder().setQos(Qos.newBuilder().setPrefetchCount(r.prefetchCount())
+                .setGlobal(r.global())), 60, 10, reply -> new BasicMethod.QosOk());
+    }
+
+    @Override
+    public CompletionStage<BasicMethod.ConsumeOk> basicConsume(BasicMethod.Consume r) {
+        return call(Command.newBuilder().setConsume(Consume.newBuilder().setQueue(r.queue())
+                .setConsumerTag(r.consumerTag()).setNoAck(r.noAck()).setExclusive(r.exclusive())
+                .setArguments(ProtoTables.toProto(r.arguments()))), 60, 20,
+                reply -> new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag()));
+    }
+
+    @Override
+    public CompletionStage<BasicMethod.CancelOk> basicCancel(BasicMethod.Cancel r) {
+        return call(Command.newBuilder().setCancel(Cancel.newBuilder().setConsumerTag(r.consumerTag())), 60, 30,
+                reply -> new BasicMethod.CancelOk(r.consumerTag()));
+    }
+
+    @Override
+    public CompletionStage<GetResponse> basicGet(BasicMethod.Get r) {
+        return call(Command.newBuilder().setGet(Get.newBuilder().setQueue(r.queue()).setNoAck(r.noAck())), 60, 70,
+                reply -> {
+                    if (!reply.hasGotMessage()) {
+                        return GetResponse.Empty.INSTANCE;
+                    }
+                    var m = reply.getGotMessage();
+                    return new GetResponse.Message(new BasicMethod.GetOk(m.getDeliveryTag(), m.getRedelivered(),
+                            m.getExchange(), m.getRoutingKey(), m.getMessageCount()), properties(m.getProperties()),
+                            body(m.getBody()));
+                });
+    }
+
+    @Override
+    public void publish(BasicMethod.Publish r, BasicProperties properties, ByteBuf body, long publishSequence) {
+        ByteString bodyBytes;
+        try {
+            bodyBytes = ByteString.copyFrom(body.nioBuffer());
+        } finally {
+            body.release();
+        }
+        ByteBuf encoded = Unpooled.buffer(64);
+        ByteString propertyBytes;
+        try {
+            BasicPropertiesCodec.write(properties, encoded);
+            propertyBytes = ByteString.copyFrom(encoded.nioBuffer());
+        } finally {
+            encoded.release();
+        }
+        if (publishSequence != 0) {
+            unconfirmed.add(publishSequence);
+        }
+        send(Command.newBuilder().setPublish(Publish.newBuilder().setExchange(r.exchange())
+                .setRoutingKey(r.routingKey()).setMandatory(r.mandatory()).setConfirmSequence(publishSequence)
+                .setProperties(propertyBytes).setHeaders(ProtoTables.toProto(properties.headers()))
+                .setPersistent(properties.isPersistent()).setBody(bodyBytes)));
+    }
+
+    @Override
+    public void ack(BasicMethod.Ack r) {
+        send(Command.newBuilder().setAck(Ack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())));
+    }
+
+    @Override
+    public void nack(BasicMethod.Nack r) {
+        send(Command.newBuilder().setNack(Nack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())
+                .setRequeue(r.requeue())));
+    }
+
+    @Override
+    public void reject(BasicMethod.Reject r) {
+        send(Command.newBuilder().setNack(Nack.newBuilder().setDeliveryTag(r.deliveryTag()).setRequeue(r.requeue())
+                .setReject(true)));
+    }
+
+    @Override
+    public CompletionStage<BasicMethod.RecoverOk> recover(boolean requeue) {
+        return call(Command.newBuilder().setRecover(Recover.newBuilder().setRequeue(requeue)), 60, 110,
+                reply -> new BasicMethod.RecoverOk());
+    }
+
+    /** Confirm mode lives in the wire layer, which numbers publishes; the broker only confirms them. */
+    @Override
+    public CompletionStage<Void> confirmSelect() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> txSelect() {
+        return CompletableFuture.failedFuture(AmqpException.of(ReplyCode.NOT_IMPLEMENTED,
+                "transactions (tx.select) are not supported by Warren yet; use publisher confirms", 90, 10));
+    }
+
+    @Override
+    public CompletionStage<Void> txCommit() {
+        return txSelect();
+    }
+
+    @Override
+    public CompletionStage<Void> txRollback() {
+        return txSelect();
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        Command.Builder command = Command.newBuilder().setCloseChannel(CloseChannel.getDefaultInstance());
+        return call(command, 20, 40, reply -> (Void) null).handle((ignored, error) -> {
+            dispatcher.remove(this);
+            return null;
+        });
+    }
+
+    void deliver(Effect.Deliver d) {
+        var m = d.message();
+        client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
+                m.routingKey()), properties(m.properties()), body(m.body()));
+    }
+
+    void returned(Effect.Return r) {
+        var m = r.message();
+        client.returnMessage(new BasicMethod.Return(r.replyCode(), r.replyText(), m.exchange(), m.routingKey()),
+                properties(m.properties()), body(m.body()));
+    }
+
+    void consumerCancelled(String consumerTag) {
+        client.cancelConsumer(consumerTag);
+    }
+
+    void closeWith(Refusal refusal) {
+        client.close(error(refusal, 0, 0));
+    }
+
+    /** Sends the confirms of one applied entry: one multiple=true ack when they cover every earlier publish. */
+    void confirmed(List<Long> sequences) {
+        long highest = 0;
+        for (long sequence : sequences) {
+            unconfirmed.remove(sequence);
+            highest = Math.max(highest, sequence);
+        }
+        Long lowestLeft = unconfirmed.isEmpty() ? null : unconfirmed.first();
+        if (sequences.size() > 1 && (lowestLeft == null || lowestLeft > highest)) {
+            client.confirm(highest, true, true);
+            return;
+        }
+        for (long sequence : sequences) {
+            client.confirm(sequence, false, true);
+        }
+    }
+
+    void nacked(long sequence) {
+        if (unconfirmed.remove(sequence)) {
+            client.confirm(sequence, false, false);
+        }
+    }
+
+    private static BasicProperties properties(ByteString bytes) {
+        return BasicPropertiesCodec.read(Unpooled.wrappedBuffer(bytes.asReadOnlyByteBuffer()));
+    }
+
+    private static ByteBuf body(ByteString bytes) {
+        return Unpooled.wrappedBuffer(bytes.asReadOnlyByteBuffer());
+    }
+}

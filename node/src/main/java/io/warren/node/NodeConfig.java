@@ -1,0 +1,136 @@
+package io.warren.node;
+
+import io.warren.raft.ratis.RaftNode;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * A node's settings: from a properties file ({@code --config FILE}) and command-line flags, flags winning.
+ * Every key has a flag of the same name: {@code node.id} is {@code --node-id}, and so on.
+ *
+ * @param peers the Raft group's members as id=host:port; this node's own entry gives its Raft address
+ * @param adminPort HTTP port of the admin API that warrenctl talks to (loopback only)
+ */
+public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
+        List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
+        Set<String> loopbackUsers) {
+
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("amqp.host", "0.0.0.0"),
+            Map.entry("amqp.port", "5672"),
+            Map.entry("admin.port", "15672"),
+            Map.entry("snapshot.every.entries", "10000"),
+            Map.entry("message.bytes.max", Integer.toString(16 << 20)),
+            Map.entry("loopback.users", "guest"));
+
+    static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
+            "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users");
+
+    public static NodeConfig parse(String[] args) throws ConfigException {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || i + 1 == args.length) {
+                throw new ConfigException("expected --name value pairs, got '" + arg + "'");
+            }
+            flags.put(arg.substring(2).replace('-', '.'), args[++i]);
+        }
+        String file = flags.remove("config");
+        if (file != null) {
+            values.putAll(readFile(Path.of(file)));
+        }
+        values.putAll(flags);
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        return build(values);
+    }
+
+    private static Map<String, String> readFile(Path file) throws ConfigException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+        return values;
+    }
+
+    private static NodeConfig build(Map<String, String> v) throws ConfigException {
+        String nodeId = required(v, "node.id");
+        if (!nodeId.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ConfigException("node.id '" + nodeId + "' must be 1-64 letters, digits, '-' or '_'");
+        }
+        Path dataDir = Path.of(required(v, "data.dir"));
+        String raftAddress = required(v, "raft.address");
+        int colon = raftAddress.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("raft.address '" + raftAddress + "' must be host:port");
+        }
+        int raftPort = port(raftAddress.substring(colon + 1), "raft.address");
+        List<RaftNode.Peer> peers = peers(v.getOrDefault("peers", nodeId + "=" + raftAddress), nodeId);
+        int bytesMax = (int) number(v, "message.bytes.max", 4096, 64L << 20);
+        return new NodeConfig(nodeId, dataDir, v.get("amqp.host"), port(v.get("amqp.port"), "amqp.port"),
+                raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
+                number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
+                Set.copyOf(List.of(v.get("loopback.users").split(","))));
+    }
+
+    private static List<RaftNode.Peer> peers(String text, String nodeId) throws ConfigException {
+        List<RaftNode.Peer> peers = new ArrayList<>();
+        boolean self = false;
+        for (String item : text.split(",")) {
+            String[] parts = item.trim().split("=", 2);
+            if (parts.length != 2 || parts[0].isEmpty() || !parts[1].contains(":")) {
+                throw new ConfigException("peers entry '" + item + "' must be id=host:port");
+            }
+            self |= parts[0].equals(nodeId);
+            peers.add(new RaftNode.Peer(parts[0], parts[1]));
+        }
+        if (!self) {
+            throw new ConfigException("peers '" + text + "' do not include this node '" + nodeId + "'");
+        }
+        return peers;
+    }
+
+    private static String required(Map<String, String> v, String key) throws ConfigException {
+        String value = v.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException("missing setting " + key + " (flag --" + key.replace('.', '-') + ")");
+        }
+        return value;
+    }
+
+    private static int port(String text, String key) throws ConfigException {
+        return (int) parseNumber(text, key, 0, 65535);
+    }
+
+    private static long number(Map<String, String> v, String key, long min, long max) throws ConfigException {
+        return parseNumber(v.get(key), key, min, max);
+    }
+
+    private static long parseNumber(String text, String key, long min, long max) throws ConfigException {
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value < min || value > max) {
+                throw new ConfigException(key + " " + value + " is out of range (expected: " + min + ".." + max + ")");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " '" + text + "' is not a number");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.warren.node;
+
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.broker.BrokerChannel;
+import io.warren.amqp.broker.BrokerConnection;
+import io.warren.amqp.broker.ClientChannel;
+import io.warren.amqp.broker.ClientConnection;
+import io.warren.amqp.broker.ConnectionInfo;
+import io.warren.proto.CloseConnection;
+import io.warren.proto.Command;
+import io.warren.proto.ConnectionRef;
+import io.warren.proto.OpenConnection;
+import io.warren.raft.ratis.CommandSubmitter;
+
+/**
+ * One client connection on this node, named in the log by (node, epoch, local id). Its OpenConnection
+ * goes into the log before any of its channels' commands, which the submitter keeps in order.
+ */
+final class NodeConnection implements BrokerConnection {
+    private final EffectDispatcher dispatcher;
+    private final CommandSubmitter submitter;
+    private final ConnectionInfo info;
+    private final ClientConnection client;
+    private final ConnectionRef ref;
+
+    NodeConnection(EffectDispatcher dispatcher, CommandSubmitter submitter, ConnectionInfo info,
+            ClientConnection client) {
+        this.dispatcher = dispatcher;
+        this.submitter = submitter;
+        this.info = info;
+        this.client = client;
+        this.ref = ConnectionRef.newBuilder().setNode(dispatcher.node()).setEpoch(dispatcher.epoch())
+                .setId(dispatcher.nextLocalId()).build();
+    }
+
+    long id() {
+        return ref.getId();
+    }
+
+    ConnectionRef ref() {
+        return ref;
+    }
+
+    /** Registers the connection in the log; a refusal (the vhost went away meanwhile) closes it with 530. */
+    void open() {
+        Command.Builder command = Command.newBuilder().setOpenConnection(OpenConnection.newBuilder()
+                .setConnection(ref).setUser(info.user()).setVhost(info.virtualHost()).setName(info.name()));
+        dispatcher.expectReply(command).whenComplete((reply, error) -> {
+            if (reply != null && reply.hasRefusal()) {
+                client.close(AmqpException.of(ReplyCode.NOT_ALLOWED, reply.getRefusal().getText()));
+            }
+        });
+        submitter.submit(command.build());
+    }
+
+    @Override
+    public BrokerChannel openChannel(int channelNumber, ClientChannel clientChannel) {
+        NodeChannel channel = new NodeChannel(this, dispatcher, submitter, channelNumber, clientChannel);
+        dispatcher.add(channel);
+        return channel;
+    }
+
+    @Override
+    public void closed() {
+        dispatcher.remove(this);
+        Command.Builder command = Command.newBuilder().setCloseConnection(CloseConnection.newBuilder().setConnection(ref));
+        dispatcher.expectReply(command);
+        submitter.submit(command.build());
+    }
+
+    void forceClose(AmqpException error) {
+        client.close(error);
+    }
+
+    void block(String reason) {
+        client.block(reason);
+    }
+
+    void unblock() {
+        client.unblock();
+    }
+}

@@ -1,0 +1,143 @@
+package io.warren.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code warrenctl}: the admin CLI, with rabbitmqctl's subcommand names and arguments. It talks to a
+ * node's admin API ({@code -n host:port}, default 127.0.0.1:15672) and prints what the node answers.
+ * Exit code 0 on success, 1 when the node refused, 2 for bad usage, 3 when no node answered.
+ */
+public final class WarrenCtl {
+    private static final String USAGE = """
+            usage: warrenctl [-n host:port] [-p vhost] [-q] <command> [args]
+              list_queues [column ...]        name messages_ready messages_unacknowledged messages consumers
+                                              durable auto_delete exclusive arguments
+              list_bindings [column ...]      source_name source_kind destination_name destination_kind
+                                              routing_key arguments
+              list_exchanges | list_connections | list_users | list_vhosts | list_permissions | status
+              add_user <name> <password> | change_password <name> <password> | delete_user <name>
+              set_user_tags <name> [tag ...]
+              add_vhost <name> | delete_vhost <name>
+              set_permissions <user> <configure> <write> <read> | clear_permissions <user>""";
+
+    private WarrenCtl() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        String node = "127.0.0.1:15672";
+        String vhost = "/";
+        boolean quiet = false;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-n", "--node" -> node = i + 1 < args.length ? args[++i] : node;
+                case "-p", "--vhost" -> vhost = i + 1 < args.length ? args[++i] : vhost;
+                case "-q", "--quiet" -> quiet = true;
+                default -> rest.add(args[i]);
+            }
+        }
+        if (rest.isEmpty()) {
+            System.err.println(USAGE);
+            return 2;
+        }
+        String command = rest.get(0);
+        List<String> operands = rest.subList(1, rest.size());
+        Map<String, String> params;
+        try {
+            params = params(command, operands, vhost);
+        } catch (IllegalArgumentException e) {
+            System.err.println("warrenctl: " + e.getMessage());
+            System.err.println(USAGE);
+            return 2;
+        }
+        if (!quiet && command.startsWith("list_")) {
+            System.out.println("Listing " + command.substring(5) + " for vhost " + vhost + " ...");
+        }
+        return call(node, command, params);
+    }
+
+    private static Map<String, String> params(String command, List<String> ops, String vhost) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("vhost", vhost);
+        switch (command) {
+            case "list_queues", "list_bindings" -> {
+                if (!ops.isEmpty()) {
+                    p.put("columns", String.join(",", ops));
+                }
+            }
+            case "add_user", "change_password" -> {
+                need(ops, 2, command + " <name> <password>");
+                p.put("name", ops.get(0));
+                p.put("password", ops.get(1));
+            }
+            case "delete_user", "add_vhost", "delete_vhost" -> {
+                need(ops, 1, command + " <name>");
+                p.put("name", ops.get(0));
+            }
+            case "set_user_tags" -> {
+                need(ops, 1, command + " <name> [tag ...]");
+                p.put("name", ops.get(0));
+                p.put("tags", String.join(",", ops.subList(1, ops.size())));
+            }
+            case "set_permissions" -> {
+                need(ops, 4, command + " <user> <configure> <write> <read>");
+                p.put("user", ops.get(0));
+                p.put("configure", ops.get(1));
+                p.put("write", ops.get(2));
+                p.put("read", ops.get(3));
+            }
+            case "clear_permissions" -> {
+                need(ops, 1, command + " <user>");
+                p.put("user", ops.get(0));
+            }
+            case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status" -> {
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'");
+        }
+        return p;
+    }
+
+    private static void need(List<String> ops, int count, String usage) {
+        if (ops.size() != count && !(usage.contains("[tag") && ops.size() >= count)) {
+            throw new IllegalArgumentException("usage: " + usage);
+        }
+    }
+
+    private static int call(String node, String command, Map<String, String> params) {
+        StringBuilder query = new StringBuilder();
+        params.forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        URI uri = URI.create("http://" + node + "/" + command + "?" + query);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(40)).GET().build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                System.out.print(response.body());
+                return 0;
+            }
+            System.err.print("warrenctl: " + response.body());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("warrenctl: no Warren node answered at " + node + " (" + e.getMessage() + ")");
+            return 3;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 3;
+        }
+    }
+}

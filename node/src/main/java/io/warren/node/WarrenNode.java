@@ -1,0 +1,164 @@
+package io.warren.node;
+
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.server.AmqpServer;
+import io.warren.amqp.server.AmqpServerConfig;
+import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.ratis.RaftNode;
+import io.warren.raft.ratis.WarrenStateMachine;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Warren node: the Ratis server with the broker state machine, the submitter, the AMQP
+ * listener and the admin API. Start-up order matters: the node registers a new epoch through the log
+ * (which also replays what the log holds) before it accepts any client, so no client sees stale state.
+ */
+public final class WarrenNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WarrenNode.class);
+    private static final long REGISTRATION_TIMEOUT_SECONDS = 120;
+
+    private final NodeConfig config;
+    private final EffectDispatcher dispatcher;
+    private final RaftNode raft;
+    private final CommandSubmitter submitter;
+    private final AmqpServer amqp;
+    private final AdminServer admin;
+
+    private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
+            AmqpServer amqp, AdminServer admin) {
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.raft = raft;
+        this.submitter = submitter;
+        this.amqp = amqp;
+        this.admin = admin;
+    }
+
+    public static WarrenNode start(NodeConfig config) throws ConfigException, InterruptedException {
+        Path storage = prepareDataDir(config.dataDir());
+        requirePortFree(config.amqpHost(), config.amqpPort(), "AMQP");
+        requirePortFree(config.raftHost(), config.raftPort(), "Raft");
+        requirePortFree("127.0.0.1", config.adminPort(), "admin");
+        EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId());
+        WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant);
+        int entryBytesMax = config.messageBytesMax() + (1 << 20);
+        RaftNode raft;
+        try {
+            raft = RaftNode.start(new RaftNode.Settings(config.nodeId(), storage, config.raftHost(), config.raftPort(),
+                    config.peers(), entryBytesMax, config.snapshotEveryEntries()), stateMachine);
+        } catch (IOException e) {
+            throw new ConfigException("cannot start Raft in " + storage + ": " + e.getMessage(), e);
+        }
+        try {
+            if (!raft.awaitLeader(REGISTRATION_TIMEOUT_SECONDS * 1000)) {
+                throw new ConfigException("no Raft leader elected within " + REGISTRATION_TIMEOUT_SECONDS
+                        + " s (is a majority of peers up?)");
+            }
+        } catch (IOException e) {
+            throw new ConfigException("Raft did not start: " + e.getMessage(), e);
+        }
+        CommandSubmitter submitter = new CommandSubmitter(raft.client(), config.nodeId(),
+                new CommandSubmitter.Limits(8, 1 << 20, 64L << 20), dispatcher);
+        submitter.start();
+        long epoch = register(dispatcher, submitter);
+        dispatcher.useEpoch(epoch);
+        submitter.useEpoch(epoch);
+        AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
+        AmqpServer amqp = AmqpServer.start(new InetSocketAddress(config.amqpHost(), config.amqpPort()), 2, amqpConfig,
+                new CoreAuthenticator(stateMachine, config.loopbackUsers()), new NodeBroker(dispatcher, submitter));
+        AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter);
+        log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
+                config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
+                config.adminPort(), config.dataDir());
+        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin);
+    }
+
+    private static long register(EffectDispatcher dispatcher, CommandSubmitter submitter)
+            throws ConfigException, InterruptedException {
+        byte[] incarnation = new byte[16];
+        new SecureRandom().nextBytes(incarnation);
+        var registered = dispatcher.expectRegistration(incarnation);
+        submitter.register(incarnation);
+        try {
+            return registered.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConfigException("could not register with the Raft group within " + REGISTRATION_TIMEOUT_SECONDS
+                    + " s (is a majority of peers up?)", e);
+        }
+    }
+
+    private static Path prepareDataDir(Path dataDir) throws ConfigException {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new ConfigException("data dir " + dataDir + " cannot be created: " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(dataDir) || !Files.isReadable(dataDir) || !Files.isWritable(dataDir)) {
+            throw new ConfigException("data dir " + dataDir + " is not a readable and writable directory");
+        }
+        Path raft = dataDir.resolve("raft");
+        try {
+            Files.createDirectories(raft);
+            Path probe = Files.createTempFile(raft, "probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new ConfigException("data dir " + dataDir + " is not writable: " + e.getMessage(), e);
+        }
+        return raft;
+    }
+
+    private static void requirePortFree(String host, int port, String what) throws ConfigException {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new ConfigException(what + " port " + host + ":" + port + " is in use or cannot be bound ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A broken invariant in apply: stop this node only, at once (DESIGN invariant 8). */
+    private static void haltOnBrokenInvariant() {
+        log.error("event=fatal reason=apply_failed action=halt");
+        Thread halt = new Thread(() -> Runtime.getRuntime().halt(70), "warren-halt");
+        halt.start();
+    }
+
+    public int amqpPort() {
+        return amqp.localAddress().getPort();
+    }
+
+    public int connectionCount() {
+        return dispatcher.connectionCount();
+    }
+
+    /** Clean shutdown: clients get 320 CONNECTION_FORCED, then Raft stops (which may snapshot). */
+    @Override
+    public void close() {
+        log.info("event=node_stopping connections={}", dispatcher.connectionCount());
+        admin.close();
+        dispatcher.closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
+        amqp.close();
+        submitter.close();
+        try {
+            raft.close();
+        } catch (IOException e) {
+            log.warn("event=raft_close_failed error={}", e.toString());
+        }
+        log.info("event=node_stopped node={}", config.nodeId());
+    }
+}

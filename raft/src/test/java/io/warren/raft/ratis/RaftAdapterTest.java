@@ -1,0 +1,100 @@
+package io.warren.raft.ratis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.warren.proto.Command;
+import io.warren.proto.ConnectionRef;
+import io.warren.proto.OpenConnection;
+import io.warren.raft.core.Effect;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Ratis adapter end to end in one JVM: a one-member group with the broker state machine, the
+ * submitter's registration and a batch of commands applied with their effects handed to the sink, and
+ * a restart that loads the snapshot and replays the tail of the log.
+ */
+class RaftAdapterTest {
+
+    @Test
+    void shouldRegisterApplyAndRecoverAfterRestart() throws Exception {
+        Path dir = Files.createTempDirectory("warren-raft");
+        int port = freePort();
+        List<Effect> effects = new CopyOnWriteArrayList<>();
+        long epoch;
+        try (Harness node = new Harness(dir, port, effects)) {
+            epoch = node.register();
+            assertEquals(1, epoch);
+            node.submitter.submit(Command.newBuilder().setRequest(1).setOpenConnection(OpenConnection.newBuilder()
+                    .setConnection(ConnectionRef.newBuilder().setNode("n1").setEpoch(epoch).setId(1))
+                    .setUser("guest").setVhost("/")).build());
+            node.opened.get(30, TimeUnit.SECONDS);
+            node.stateMachine.takeSnapshot();
+        }
+        effects.clear();
+        try (Harness node = new Harness(dir, port, effects)) {
+            assertEquals(2, node.register(), "a restart registers the next epoch");
+            assertTrue(node.stateMachine.query(q -> q.connections()).isEmpty(),
+                    "the earlier epoch's connection is released");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static final class Harness implements AutoCloseable {
+        final WarrenStateMachine stateMachine;
+        final RaftNode raft;
+        final CommandSubmitter submitter;
+        final CompletableFuture<Long> registered = new CompletableFuture<>();
+        final CompletableFuture<Void> opened = new CompletableFuture<>();
+
+        Harness(Path dir, int port, List<Effect> effects) throws Exception {
+            stateMachine = new WarrenStateMachine((index, produced) -> {
+                effects.addAll(produced);
+                for (Effect effect : produced) {
+                    if (effect instanceof Effect.Answer a && a.reply().hasNodeRegistered()) {
+                        registered.complete(a.reply().getNodeRegistered().getEpoch());
+                    } else if (effect instanceof Effect.Answer a && a.reply().hasDone()) {
+                        opened.complete(null);
+                    }
+                }
+            }, () -> { });
+            raft = RaftNode.start(new RaftNode.Settings("n1", dir, "127.0.0.1", port,
+                    List.of(new RaftNode.Peer("n1", "127.0.0.1:" + port)), 1 << 20, 1000), stateMachine);
+            assertTrue(raft.awaitLeader(30_000));
+            submitter = new CommandSubmitter(raft.client(), "n1", new CommandSubmitter.Limits(4, 1 << 16, 1 << 20),
+                    new CommandSubmitter.Listener() {
+                        @Override public void failed(List<Command> commands, Throwable cause) {
+                            registered.completeExceptionally(cause);
+                        }
+                        @Override public void backpressure(boolean blocked) { }
+                    });
+            submitter.start();
+        }
+
+        long register() throws Exception {
+            submitter.register(new byte[] {1, 2, 3});
+            long epoch = registered.get(30, TimeUnit.SECONDS);
+            submitter.useEpoch(epoch);
+            return epoch;
+        }
+
+        @Override
+        public void close() throws IOException {
+            submitter.close();
+            raft.close();
+        }
+    }
+}
