@@ -118,7 +118,16 @@ case "$cmd" in
     ;;
   kill)
     i=${1:?kill I}
-    if running "$i"; then kill -9 "$(cat "$(pid_file "$i")")"; echo "warren: killed node $i (kill -9)"; else echo "warren: node $i is not running"; fi
+    if running "$i"; then
+      pid=$(cat "$(pid_file "$i")")
+      kill -9 "$pid"
+      # Return only once the process is gone, so 'start I' right after does not see it.
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      rm -f "$(pid_file "$i")"
+      echo "warren: killed node $i (kill -9)"
+    else
+      echo "warren: node $i is not running"
+    fi
     ;;
   *)
     echo "usage: $0 start [--nodes N] | start I | stop | status | kill I" >&2
