@@ -7,7 +7,7 @@ import io.warren.proto.SnapshotRecord;
 import io.warren.proto.UnackedRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +19,8 @@ import java.util.Map;
  */
 public final class SnapshotLoader {
     private final BrokerState state = BrokerState.empty();
-    private final Map<Long, ConsumerState> consumersById = new HashMap<>();
-    private final Map<String, QueueState> deletedQueues = new HashMap<>();
+    private final Map<Long, ConsumerState> consumersById = new LinkedHashMap<>();
+    private final Map<String, QueueState> deletedQueues = new LinkedHashMap<>();
     private final List<ConsumerRecord> consumerRecords = new ArrayList<>();
     private QueueState lastQueue;
     private long count;
