@@ -134,37 +134,23 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     }
 
     private void perform(Effect effect) {
-        switch (effect) {
-            case Effect.Answer answer -> {
-                CompletableFuture<Reply> waiting = pending.remove(answer.request());
-                if (waiting != null) {
-                    waiting.complete(answer.reply());
-                }
+        if (effect instanceof Effect.Answer answer) {
+            CompletableFuture<Reply> waiting = pending.remove(answer.request());
+            if (waiting != null) {
+                waiting.complete(answer.reply());
             }
-            case Effect.Deliver deliver -> {
-                NodeChannel channel = channels.get(deliver.channel().getId());
-                if (channel != null) {
-                    channel.deliver(deliver);
-                }
-            }
-            case Effect.Return returned -> {
-                NodeChannel channel = channels.get(returned.channel().getId());
-                if (channel != null) {
-                    channel.returned(returned);
-                }
-            }
-            case Effect.CancelConsumer cancel -> {
-                NodeChannel channel = channels.get(cancel.channel().getId());
-                if (channel != null) {
-                    channel.consumerCancelled(cancel.consumerTag());
-                }
-            }
-            case Effect.CloseChannel close -> {
-                NodeChannel channel = channels.get(close.channel().getId());
-                if (channel != null) {
-                    channel.closeWith(close.refusal());
-                }
-            }
+            return;
+        }
+        Effect.ToChannel toChannel = (Effect.ToChannel) effect;
+        NodeChannel channel = channels.get(toChannel.channel().getId());
+        if (channel == null) {
+            return;
+        }
+        switch (toChannel) {
+            case Effect.Deliver deliver -> channel.deliver(deliver);
+            case Effect.Return returned -> channel.returned(returned);
+            case Effect.CancelConsumer cancel -> channel.consumerCancelled(cancel.consumerTag());
+            case Effect.CloseChannel close -> channel.closeWith(close.refusal());
             case Effect.Confirm confirm -> throw new IllegalStateException("confirms are gathered: " + confirm);
         }
     }

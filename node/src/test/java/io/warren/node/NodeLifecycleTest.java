@@ -78,18 +78,13 @@ class NodeLifecycleTest {
     private record Result(int exit, List<String> lines) {}
 
     private static Result runMain(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath(), "io.warren.node.Main"));
+        List<String> command = new ArrayList<>(List.of(NodeProcess.javaBinary(), "-cp",
+                NodeProcess.classpath(), "io.warren.node.Main"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the node should stop by itself");
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         List<String> lines = stderr.lines().filter(l -> l.startsWith("warren:")).toList();
         return new Result(process.exitValue(), lines);
-    }
-
-    private static String classpath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }

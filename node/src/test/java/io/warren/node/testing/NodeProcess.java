@@ -128,11 +128,12 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    static String javaBinary() {
+    public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static String classpath() {
+    /** The classpath surefire runs tests with, which also starts a node: main classes and every dependency. */
+    public static String classpath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }

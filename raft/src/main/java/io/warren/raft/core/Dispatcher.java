@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The queue mechanics every command shares: handing ready messages to consumers with credit
@@ -170,6 +169,13 @@ final class Dispatcher {
         }
     }
 
+    /** Removes a binding if it exists; an auto-delete source that loses its last binding goes too. */
+    void removeBinding(VhostState vhost, ExchangeState source, Binding binding, ApplyContext ctx) {
+        if (source.bindings.remove(binding)) {
+            autoDeleteIfUnbound(vhost, source, ctx);
+        }
+    }
+
     /** An auto-delete exchange goes when the last binding from it goes. */
     void autoDeleteIfUnbound(VhostState vhost, ExchangeState exchange, ApplyContext ctx) {
         if (exchange.autoDelete && exchange.bindings.isEmpty() && vhost.exchanges.get(exchange.name) == exchange) {
@@ -179,16 +185,5 @@ final class Dispatcher {
 
     static Reply done() {
         return Reply.newBuilder().setDone(io.warren.proto.Done.getDefaultInstance()).build();
-    }
-
-    static <K, V> List<V> valuesUpTo(Map<K, V> map, int limit) {
-        List<V> values = new ArrayList<>();
-        for (V value : map.values()) {
-            if (values.size() == limit) {
-                break;
-            }
-            values.add(value);
-        }
-        return values;
     }
 }

@@ -16,40 +16,40 @@ public sealed interface Effect {
 
     long epoch();
 
+    /** An effect on one channel, performed by the node and epoch that hold the channel. */
+    sealed interface ToChannel extends Effect {
+        ChannelRef channel();
+
+        @Override
+        default String node() {
+            return channel().getConnection().getNode();
+        }
+
+        @Override
+        default long epoch() {
+            return channel().getConnection().getEpoch();
+        }
+    }
+
     /** The answer to a command that waits for one, addressed to the request id its node gave it. */
     record Answer(String node, long epoch, long request, Reply reply) implements Effect {}
 
     /** basic.deliver to a consumer. */
     record Deliver(ChannelRef channel, String consumerTag, long deliveryTag, boolean redelivered,
-            MessageContent message) implements Effect {
-        @Override public String node() { return channel.getConnection().getNode(); }
-        @Override public long epoch() { return channel.getConnection().getEpoch(); }
-    }
+            MessageContent message) implements ToChannel {}
 
     /** A publisher confirm: basic.ack (or basic.nack) for one publish sequence number. */
-    record Confirm(ChannelRef channel, long sequence, boolean ack) implements Effect {
-        @Override public String node() { return channel.getConnection().getNode(); }
-        @Override public long epoch() { return channel.getConnection().getEpoch(); }
-    }
+    record Confirm(ChannelRef channel, long sequence, boolean ack) implements ToChannel {}
 
     /** basic.return of an unroutable mandatory message. */
-    record Return(ChannelRef channel, int replyCode, String replyText, MessageContent message) implements Effect {
-        @Override public String node() { return channel.getConnection().getNode(); }
-        @Override public long epoch() { return channel.getConnection().getEpoch(); }
-    }
+    record Return(ChannelRef channel, int replyCode, String replyText, MessageContent message) implements ToChannel {}
 
     /** A server-sent basic.cancel: the consumer's queue was deleted. */
-    record CancelConsumer(ChannelRef channel, String consumerTag) implements Effect {
-        @Override public String node() { return channel.getConnection().getNode(); }
-        @Override public long epoch() { return channel.getConnection().getEpoch(); }
-    }
+    record CancelConsumer(ChannelRef channel, String consumerTag) implements ToChannel {}
 
     /**
      * An error for a command nobody waited on (a publish, an ack): closes the channel, or the whole
      * connection when the code says so.
      */
-    record CloseChannel(ChannelRef channel, Refusal refusal) implements Effect {
-        @Override public String node() { return channel.getConnection().getNode(); }
-        @Override public long epoch() { return channel.getConnection().getEpoch(); }
-    }
+    record CloseChannel(ChannelRef channel, Refusal refusal) implements ToChannel {}
 }

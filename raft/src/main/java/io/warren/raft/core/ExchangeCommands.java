@@ -86,9 +86,7 @@ final class ExchangeCommands {
         ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), method);
         Binding binding = new Binding(cmd.getSource(), cmd.getDestination(), false, cmd.getRoutingKey(),
                 cmd.getArguments());
-        if (source.bindings.remove(binding)) {
-            dispatcher.autoDeleteIfUnbound(session.vhost(), source, ctx);
-        }
+        dispatcher.removeBinding(session.vhost(), source, binding, ctx);
         ctx.answer(Dispatcher.done());
     }
 

@@ -82,9 +82,7 @@ final class QueueCommands {
         ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), method);
         Binding binding = new Binding(cmd.getExchange(), cmd.getQueue(), true, cmd.getRoutingKey(),
                 cmd.getArguments());
-        if (source.bindings.remove(binding)) {
-            dispatcher.autoDeleteIfUnbound(session.vhost(), source, ctx);
-        }
+        dispatcher.removeBinding(session.vhost(), source, binding, ctx);
         ctx.answer(Dispatcher.done());
     }
 
