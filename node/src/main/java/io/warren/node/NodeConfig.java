@@ -18,10 +18,14 @@ import java.util.Set;
  *
  * @param peers the Raft group's members as id=host:port; this node's own entry gives its Raft address
  * @param adminPort HTTP port of the admin API that warrenctl talks to (loopback only)
+ * @param entriesInFlightMax Raft entries this node has sent and not yet seen committed (group commit gathers
+ *        commands while they are in flight)
+ * @param backlogBytesMax commands waiting to be sent above which publishers are blocked (connection.blocked)
+ *        until the backlog is down to half
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
-        Set<String> loopbackUsers) {
+        Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -29,10 +33,13 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("admin.port", "15672"),
             Map.entry("snapshot.every.entries", "10000"),
             Map.entry("message.bytes.max", Integer.toString(16 << 20)),
-            Map.entry("loopback.users", "guest"));
+            Map.entry("loopback.users", "guest"),
+            Map.entry("entries.in.flight.max", "8"),
+            Map.entry("backlog.bytes.max", Long.toString(64L << 20)));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
-            "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users");
+            "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
+            "entries.in.flight.max", "backlog.bytes.max");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -86,7 +93,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         return new NodeConfig(nodeId, dataDir, v.get("amqp.host"), port(v.get("amqp.port"), "amqp.port"),
                 raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
-                Set.copyOf(List.of(v.get("loopback.users").split(","))));
+                Set.copyOf(List.of(v.get("loopback.users").split(","))),
+                (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId) throws ConfigException {

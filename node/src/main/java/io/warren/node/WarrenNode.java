@@ -68,8 +68,8 @@ public final class WarrenNode implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException("Raft did not start: " + e.getMessage(), e);
         }
-        CommandSubmitter submitter = new CommandSubmitter(raft.client(), config.nodeId(),
-                new CommandSubmitter.Limits(8, 1 << 20, 64L << 20), dispatcher);
+        CommandSubmitter submitter = new CommandSubmitter(raft.entryLog(), config.nodeId(),
+                new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax()), dispatcher);
         submitter.start();
         long epoch = register(dispatcher, submitter);
         dispatcher.useEpoch(epoch);

@@ -9,9 +9,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +45,7 @@ public final class CommandSubmitter implements AutoCloseable {
         void backpressure(boolean blocked);
     }
 
-    private final RaftClient client;
+    private final EntryLog entryLog;
     private final String node;
     private final Limits limits;
     private final Listener listener;
@@ -57,12 +54,12 @@ public final class CommandSubmitter implements AutoCloseable {
     private final Semaphore inFlight;
     private final Thread sender;
     private volatile long epoch;
-    private volatile boolean blocked;
+    private boolean blocked; // guarded by this
     private volatile boolean running = true;
     private long sequence;
 
-    public CommandSubmitter(RaftClient client, String node, Limits limits, Listener listener) {
-        this.client = client;
+    public CommandSubmitter(EntryLog entryLog, String node, Limits limits, Listener listener) {
+        this.entryLog = entryLog;
         this.node = node;
         this.limits = limits;
         this.listener = listener;
@@ -84,12 +81,11 @@ public final class CommandSubmitter implements AutoCloseable {
         Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
                 .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
-        client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch.toByteArray())))
-                .whenComplete((reply, error) -> {
-                    if (error != null) {
-                        listener.failed(List.of(command), error);
-                    }
-                });
+        entryLog.append(batch.toByteArray()).whenComplete((done, error) -> {
+            if (error != null) {
+                listener.failed(List.of(command), error);
+            }
+        });
     }
 
     public void useEpoch(long epoch) {
@@ -100,9 +96,24 @@ public final class CommandSubmitter implements AutoCloseable {
     public void submit(Command command) {
         long bytes = queuedBytes.addAndGet(command.getSerializedSize());
         queue.add(command);
+        if (bytes > limits.queuedBytesMax()) {
+            updateBackpressure();
+        }
+    }
+
+    /**
+     * Decides blocked or not from the backlog as it is now, and tells the listener, under one lock: the
+     * submitting event loops and the sender thread both get here, and without the lock a "blocked" from
+     * one could overtake an "unblocked" from the other and leave publishers blocked with nothing queued.
+     */
+    private synchronized void updateBackpressure() {
+        long bytes = queuedBytes.get();
         if (!blocked && bytes > limits.queuedBytesMax()) {
             blocked = true;
             listener.backpressure(true);
+        } else if (blocked && bytes < limits.queuedBytesMax() / 2) {
+            blocked = false;
+            listener.backpressure(false);
         }
     }
 
@@ -131,28 +142,22 @@ public final class CommandSubmitter implements AutoCloseable {
             commands.add(queue.poll());
             bytes += next.getSerializedSize();
         }
-        long left = queuedBytes.addAndGet(-bytes);
-        if (blocked && left < limits.queuedBytesMax() / 2) {
-            blocked = false;
-            listener.backpressure(false);
-        }
+        queuedBytes.addAndGet(-bytes);
+        updateBackpressure();
         return commands;
     }
 
     private void send(List<Command> commands) {
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(++sequence)
                 .addAllCommands(commands).build();
-        client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch.toByteArray())))
-                .whenComplete((reply, error) -> {
-                    inFlight.release();
-                    Throwable failure = error != null ? error
-                            : reply.isSuccess() ? null : reply.getException();
-                    if (failure != null) {
-                        log.warn("event=batch_failed sequence={} commands={} error={}", batch.getSequence(),
-                                commands.size(), failure.toString());
-                        listener.failed(commands, failure);
-                    }
-                });
+        entryLog.append(batch.toByteArray()).whenComplete((done, error) -> {
+            inFlight.release();
+            if (error != null) {
+                log.warn("event=batch_failed sequence={} commands={} error={}", batch.getSequence(),
+                        commands.size(), error.toString());
+                listener.failed(commands, error);
+            }
+        });
     }
 
     @Override

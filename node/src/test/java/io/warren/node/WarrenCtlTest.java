@@ -1,0 +1,140 @@
+package io.warren.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MessageProperties;
+import io.warren.node.testing.JavaTutorials;
+import io.warren.node.testing.NodeProcess;
+import io.warren.node.testing.WarrenCtlRun;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * warrenctl against a real node: list_queues and list_bindings show what rabbitmqctl shows, and users and
+ * permissions made with it are what the broker enforces (403 with a real client). Bad usage, a refused
+ * command and an absent node each get their own exit code.
+ */
+class WarrenCtlTest {
+    private static NodeProcess node;
+    private static ConnectionFactory guest;
+
+    @BeforeAll
+    static void startNode() throws Exception {
+        node = NodeProcess.start("warrenctl");
+        guest = new ConnectionFactory();
+        guest.setPort(node.amqpPort());
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void listQueuesShowsReadyUnackedAndConsumersAsRabbitmqctlDoes() throws Exception {
+        try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
+            ch.queueDeclare("ctl-orders", true, false, false, null);
+            ch.queueDeclare("ctl-empty", false, false, false, Map.of("x-queue-type", "classic"));
+            ch.confirmSelect();
+            for (int i = 0; i < 3; i++) {
+                ch.basicPublish("", "ctl-orders", MessageProperties.PERSISTENT_BASIC, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            ch.waitForConfirmsOrDie(30_000);
+            ch.basicQos(1);
+            JavaTutorials.Inbox inbox = JavaTutorials.Inbox.consume(ch, "ctl-orders", false);
+            inbox.next(); // held unacked: one unacked, two ready, one consumer
+
+            WarrenCtlRun queues = WarrenCtlRun.run(node.adminPort(), "list_queues").requireSuccess();
+            assertTrue(queues.out().startsWith("Listing queues for vhost / ...\n"), queues.out());
+            assertEquals("name\tmessages_ready\tmessages_unacknowledged\tconsumers", queues.rows().get(0));
+            assertTrue(queues.rows().contains("ctl-orders\t2\t1\t1"), queues.out());
+            assertTrue(queues.rows().contains("ctl-empty\t0\t0\t0"), queues.out());
+
+            WarrenCtlRun chosen = WarrenCtlRun.run(node.adminPort(), "-q", "list_queues", "name", "messages",
+                    "durable", "arguments").requireSuccess();
+            assertEquals("name\tmessages\tdurable\targuments", chosen.rows().get(0));
+            assertTrue(chosen.rows().contains("ctl-orders\t3\ttrue\t[]"), chosen.out());
+            assertTrue(chosen.rows().contains("ctl-empty\t0\tfalse\t[{x-queue-type,classic}]"), chosen.out());
+        }
+    }
+
+    @Test
+    void listBindingsShowsSourceDestinationKeyAndArguments() throws Exception {
+        try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
+            ch.exchangeDeclare("ctl-headers", BuiltinExchangeType.HEADERS);
+            ch.exchangeDeclare("ctl-topic", BuiltinExchangeType.TOPIC);
+            ch.queueDeclare("ctl-bound", false, false, false, null);
+            ch.queueBind("ctl-bound", "ctl-headers", "", Map.of("x-match", "any"));
+            ch.queueBind("ctl-bound", "ctl-topic", "a.#");
+            ch.exchangeBind("ctl-headers", "ctl-topic", "b.*");
+
+            List<String> rows = WarrenCtlRun.run(node.adminPort(), "list_bindings").requireSuccess().rows();
+            assertEquals("source_name\tsource_kind\tdestination_name\tdestination_kind\trouting_key\targuments",
+                    rows.get(0));
+            assertTrue(rows.contains("\texchange\tctl-bound\tqueue\tctl-bound\t[]"), "the default exchange's binding: " + rows);
+            assertTrue(rows.contains("ctl-headers\texchange\tctl-bound\tqueue\t\t[{x-match,any}]"), rows.toString());
+            assertTrue(rows.contains("ctl-topic\texchange\tctl-bound\tqueue\ta.#\t[]"), rows.toString());
+            assertTrue(rows.contains("ctl-topic\texchange\tctl-headers\texchange\tb.*\t[]"), rows.toString());
+        }
+    }
+
+    @Test
+    void usersAndPermissionsMadeWithWarrenctlAreEnforcedWith403() throws Exception {
+        int admin = node.adminPort();
+        WarrenCtlRun.run(admin, "add_user", "alice", "s3cret").requireSuccess();
+        WarrenCtlRun.run(admin, "set_permissions", "alice", "^alice-.*", "^alice-.*", "^alice-.*").requireSuccess();
+        ConnectionFactory alice = new ConnectionFactory();
+        alice.setPort(node.amqpPort());
+        alice.setUsername("alice");
+        alice.setPassword("s3cret");
+        try (Connection connection = alice.newConnection()) {
+            Channel ch = connection.createChannel();
+            ch.queueDeclare("alice-work", false, false, false, null);
+            assertEquals(403, JavaTutorials.closeCode(() -> connection.createChannel()
+                    .queueDeclare("bob-work", false, false, false, null)), "configure outside the pattern");
+            assertEquals(403, JavaTutorials.closeCode(() -> connection.createChannel()
+                    .queueBind("alice-work", "amq.direct", "k")), "write to a queue needs read on the exchange");
+            assertEquals(403, JavaTutorials.closeCode(() -> connection.createChannel()
+                    .basicGet("ctl-orders", true)), "read outside the pattern");
+        }
+        alice.setPassword("wrong");
+        assertThrows(AuthenticationFailureException.class, () -> alice.newConnection().close(), "a wrong password");
+
+        WarrenCtlRun.run(admin, "clear_permissions", "alice").requireSuccess();
+        alice.setPassword("s3cret");
+        assertEquals(530, JavaTutorials.closeCode(() -> alice.newConnection().close()),
+                "no permissions on the vhost: refused at connection.open, as RabbitMQ does");
+    }
+
+    @Test
+    void badUsageRefusalAndAbsentNodeHaveDistinctExitCodes() throws Exception {
+        WarrenCtlRun usage = WarrenCtlRun.run(node.adminPort(), "set_permissions", "only-one");
+        assertEquals(2, usage.exit());
+        assertTrue(usage.err().contains("usage: set_permissions <user> <configure> <write> <read>"), usage.err());
+
+        WarrenCtlRun refused = WarrenCtlRun.run(node.adminPort(), "delete_user", "nobody-here");
+        assertEquals(1, refused.exit(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("nobody-here"), refused.err());
+
+        WarrenCtlRun column = WarrenCtlRun.run(node.adminPort(), "list_queues", "colour");
+        assertEquals(1, column.exit());
+        assertTrue(column.err().contains("unknown column 'colour'"), column.err());
+
+        WarrenCtlRun absent = WarrenCtlRun.run(NodeProcess.freePort(), "list_queues");
+        assertEquals(3, absent.exit());
+        assertTrue(absent.err().startsWith("warrenctl: no Warren node answered at 127.0.0.1:"), absent.err());
+    }
+}
