@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     private final Map<Long, NodeChannel> channels = new ConcurrentHashMap<>();
     private final Map<Long, NodeConnection> connections = new ConcurrentHashMap<>();
     private final Map<ByteStringKey, CompletableFuture<Long>> registrations = new ConcurrentHashMap<>();
+    private volatile LongConsumer epochEnded = epoch -> { };
 
     EffectDispatcher(String node) {
         this.node = node;
@@ -53,6 +55,11 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
 
     void useEpoch(long epoch) {
         this.epoch = epoch;
+    }
+
+    /** Who hears that the log ended this node's current epoch (called on Ratis' updater thread). */
+    void onEpochEnded(LongConsumer listener) {
+        this.epochEnded = listener;
     }
 
     long nextLocalId() {
@@ -110,6 +117,11 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
                 continue;
             }
             if (effect.epoch() != epoch) {
+                continue;
+            }
+            if (effect instanceof Effect.EpochEnded ended) {
+                log.warn("event=epoch_ended epoch={}", ended.epoch());
+                epochEnded.accept(ended.epoch());
                 continue;
             }
             if (effect instanceof Effect.Confirm confirm) {

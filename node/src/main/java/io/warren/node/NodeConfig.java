@@ -22,10 +22,15 @@ import java.util.Set;
  *        commands while they are in flight)
  * @param backlogBytesMax commands waiting to be sent above which publishers are blocked (connection.blocked)
  *        until the backlog is down to half
+ * @param nodeDownAfterMs how long the leader waits on a silent member before declaring it down, which
+ *        returns its consumers' unacked deliveries to their queues
+ * @param quorumLostAfterMs how long this node serves without contact to a working majority before it
+ *        closes its clients (320) and refuses new ones until contact is back
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
-        Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax) {
+        Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
+        long quorumLostAfterMs) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -35,11 +40,13 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("message.bytes.max", Integer.toString(16 << 20)),
             Map.entry("loopback.users", "guest"),
             Map.entry("entries.in.flight.max", "8"),
-            Map.entry("backlog.bytes.max", Long.toString(64L << 20)));
+            Map.entry("backlog.bytes.max", Long.toString(64L << 20)),
+            Map.entry("node.down.after.ms", "5000"),
+            Map.entry("quorum.lost.after.ms", "3000"));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
-            "entries.in.flight.max", "backlog.bytes.max");
+            "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -94,7 +101,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
-                (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40));
+                (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
+                number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId) throws ConfigException {

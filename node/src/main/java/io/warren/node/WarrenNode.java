@@ -12,10 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +30,11 @@ public final class WarrenNode implements AutoCloseable {
     private final CommandSubmitter submitter;
     private final AmqpServer amqp;
     private final AdminServer admin;
+    private final NodeLiveness liveness;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
-            AmqpServer amqp, AdminServer admin) {
+            AmqpServer amqp, AdminServer admin, NodeLiveness liveness) {
+        this.liveness = liveness;
         this.config = config;
         this.dispatcher = dispatcher;
         this.raft = raft;
@@ -71,31 +69,21 @@ public final class WarrenNode implements AutoCloseable {
         CommandSubmitter submitter = new CommandSubmitter(raft.entryLog(), config.nodeId(),
                 new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax()), dispatcher);
         submitter.start();
-        long epoch = register(dispatcher, submitter);
+        NodeLiveness liveness = new NodeLiveness(config.nodeId(), new NodeLiveness.Timing(config.nodeDownAfterMs(),
+                config.quorumLostAfterMs()), raft, stateMachine, dispatcher, submitter);
+        dispatcher.onEpochEnded(liveness::epochEnded);
+        long epoch = liveness.registerFirstEpoch(REGISTRATION_TIMEOUT_SECONDS * 1000);
         dispatcher.useEpoch(epoch);
         submitter.useEpoch(epoch);
         AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
         AmqpServer amqp = AmqpServer.start(new InetSocketAddress(config.amqpHost(), config.amqpPort()), 2, amqpConfig,
                 new CoreAuthenticator(stateMachine, config.loopbackUsers()), new NodeBroker(dispatcher, submitter));
+        liveness.start(amqp);
         AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter);
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());
-        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin);
-    }
-
-    private static long register(EffectDispatcher dispatcher, CommandSubmitter submitter)
-            throws ConfigException, InterruptedException {
-        byte[] incarnation = new byte[16];
-        new SecureRandom().nextBytes(incarnation);
-        var registered = dispatcher.expectRegistration(incarnation);
-        submitter.register(incarnation);
-        try {
-            return registered.get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ConfigException("could not register with the Raft group within " + REGISTRATION_TIMEOUT_SECONDS
-                    + " s (is a majority of peers up?)", e);
-        }
+        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness);
     }
 
     private static Path prepareDataDir(Path dataDir) throws ConfigException {
@@ -150,6 +138,7 @@ public final class WarrenNode implements AutoCloseable {
     @Override
     public void close() {
         log.info("event=node_stopping connections={}", dispatcher.connectionCount());
+        liveness.close();
         admin.close();
         dispatcher.closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
         amqp.close();

@@ -36,7 +36,9 @@ public final class AmqpServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private Channel serverChannel;
+    private volatile Channel serverChannel;
+    private ServerBootstrap bootstrap;
+    private InetSocketAddress boundAddress;
 
     private AmqpServer(AmqpServerConfig config, int ioThreads) {
         this.config = config;
@@ -67,7 +69,7 @@ public final class AmqpServer implements AutoCloseable {
 
     private void bind(InetSocketAddress address, Authenticator authenticator, Broker broker)
             throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -82,12 +84,49 @@ public final class AmqpServer implements AutoCloseable {
                     }
                 });
         serverChannel = bootstrap.bind(address).sync().channel();
+        boundAddress = (InetSocketAddress) serverChannel.localAddress();
         log.info("event=amqp_listening address={}", Addresses.format(serverChannel.localAddress()));
+    }
+
+    /**
+     * Stops accepting (clients trying this port get "connection refused" and move on to their next
+     * address) and closes every open connection with {@code reason}. The event loops stay; see
+     * {@link #resume}. RabbitMQ's pause_minority does the same to a node cut off from the majority.
+     */
+    public synchronized void suspend(AmqpException reason) {
+        if (!serverChannel.isOpen()) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        closeAll(reason);
+        log.info("event=amqp_suspended reason=\"{}\"", reason.getMessage());
+    }
+
+    /** Accepts connections again on the address first bound. */
+    public synchronized void resume() throws InterruptedException {
+        if (serverChannel.isOpen()) {
+            return;
+        }
+        serverChannel = bootstrap.bind(boundAddress).sync().channel();
+        log.info("event=amqp_resumed address={}", Addresses.format(serverChannel.localAddress()));
+    }
+
+    public boolean isAccepting() {
+        return serverChannel.isOpen();
+    }
+
+    private void closeAll(AmqpException reason) {
+        for (Channel connection : connections) {
+            AmqpConnectionHandler handler = connection.pipeline().get(AmqpConnectionHandler.class);
+            if (handler != null) {
+                handler.close(reason);
+            }
+        }
     }
 
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return boundAddress;
     }
 
     /** How many client sockets are open now. */
@@ -98,14 +137,7 @@ public final class AmqpServer implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
-        AmqpException shutdown = AmqpException.of(ReplyCode.CONNECTION_FORCED,
-                "broker forced connection closure with reason 'shutdown'");
-        for (Channel connection : connections) {
-            AmqpConnectionHandler handler = connection.pipeline().get(AmqpConnectionHandler.class);
-            if (handler != null) {
-                handler.close(shutdown);
-            }
-        }
+        closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
         // Clients answer connection.close with close-ok and the handler then closes the socket.
         connections.newCloseFuture().awaitUninterruptibly(config.closeTimeoutMs() + 1000, TimeUnit.MILLISECONDS);
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);

@@ -170,6 +170,27 @@ class JavaClientTest {
                 TestAuthenticator.guest(), broker);
     }
 
+    @Test
+    void shouldRefuseConnectionsWhileSuspendedAndServeAgainOnResume() throws Exception {
+        Connection connection = factory.newConnection();
+        CountDownLatch closed = new CountDownLatch(1);
+        int[] code = new int[1];
+        connection.addShutdownListener(cause -> {
+            code[0] = ((AMQP.Connection.Close) cause.getReason()).getReplyCode();
+            closed.countDown();
+        });
+        server.suspend(io.warren.amqp.AmqpException.of(io.warren.amqp.ReplyCode.CONNECTION_FORCED,
+                "node lost contact with the cluster majority"));
+        assertTrue(closed.await(10, TimeUnit.SECONDS));
+        assertEquals(320, code[0]);
+        assertTrue(!server.isAccepting());
+        assertThrows(java.net.ConnectException.class, factory::newConnection, "the port refuses while suspended");
+        server.resume();
+        try (Connection again = factory.newConnection()) {
+            assertTrue(again.createChannel().isOpen(), "served again on the same port");
+        }
+    }
+
     /** The few raw frames needed to reach places the Java client will not go. */
     static final class RawAmqp {
         private final DataInputStream in;

@@ -21,28 +21,74 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 120;
 
+    private final String nodeId;
     private final Path dataDir;
     private final int amqpPort;
     private final int raftPort;
     private final int adminPort;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final List<String> extraArgs;
+    private String peers;
     private Process process;
     private Thread reader;
+    private CompletableFuture<Void> ready;
 
-    private NodeProcess(Path dataDir, List<String> extraArgs) throws IOException {
+    private NodeProcess(String nodeId, Path dataDir, List<String> extraArgs) throws IOException {
+        this.nodeId = nodeId;
         this.dataDir = dataDir;
         this.extraArgs = extraArgs;
         this.amqpPort = freePort();
         this.raftPort = freePort();
         this.adminPort = freePort();
+        this.peers = nodeId + "=127.0.0.1:" + raftPort;
     }
 
     /** @param extraArgs more node flags, e.g. "--snapshot-every-entries", "16" */
     public static NodeProcess start(String name, String... extraArgs) throws IOException, InterruptedException {
-        NodeProcess node = new NodeProcess(Files.createTempDirectory("warren-" + name), List.of(extraArgs));
+        NodeProcess node = new NodeProcess("n1", Files.createTempDirectory("warren-" + name), List.of(extraArgs));
         node.startAgain();
         return node;
+    }
+
+    /**
+     * Nodes n1..n{count} of one Raft group, started together (a node becomes ready only once a majority
+     * runs) and returned once every one serves AMQP.
+     */
+    public static List<NodeProcess> startCluster(String name, int count, String... extraArgs)
+            throws IOException, InterruptedException {
+        Path root = Files.createTempDirectory("warren-" + name);
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            nodes.add(new NodeProcess("n" + i, root.resolve("n" + i), List.of(extraArgs)));
+        }
+        String peers = String.join(",", nodes.stream().map(n -> n.nodeId + "=127.0.0.1:" + n.raftPort).toList());
+        for (NodeProcess node : nodes) {
+            node.peers = peers;
+            node.launch();
+        }
+        for (NodeProcess node : nodes) {
+            node.awaitReady();
+        }
+        return nodes;
+    }
+
+    /** A node that is not yet a member: it starts with the group's id and only itself as peer list. */
+    public static NodeProcess newcomer(Path root, String nodeId, String... extraArgs) throws IOException {
+        NodeProcess node = new NodeProcess(nodeId, root.resolve(nodeId), List.of(extraArgs));
+        node.peers = "";
+        return node;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public String raftAddress() {
+        return "127.0.0.1:" + raftPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     public int amqpPort() {
@@ -59,22 +105,54 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts the node (again) with the same data and ports, and waits until it serves AMQP. */
     public void startAgain() throws IOException, InterruptedException {
+        launch();
+        awaitReady();
+    }
+
+    /** Starts the process without waiting for it to serve. */
+    public void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", classpath(), "io.warren.node.Main",
-                "--node-id", "n1", "--data-dir", dataDir.toString(), "--amqp-host", "127.0.0.1",
+                "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2", "-cp", classpath(), "io.warren.node.Main",
+                "--node-id", nodeId, "--data-dir", dataDir.toString(), "--amqp-host", "127.0.0.1",
                 "--amqp-port", Integer.toString(amqpPort), "--raft-address", "127.0.0.1:" + raftPort,
                 "--admin-port", Integer.toString(adminPort)));
+        if (!peers.isEmpty()) {
+            command.addAll(List.of("--peers", peers));
+        } else {
+            command.addAll(List.of("--join", "true"));
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Void> ready = new CompletableFuture<>();
+        ready = new CompletableFuture<>();
         Process started = process;
-        reader = new Thread(() -> pump(started, ready), "node-output");
+        CompletableFuture<Void> startedReady = ready;
+        reader = new Thread(() -> pump(started, startedReady), "node-output-" + nodeId);
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Waits for this start's "event=node_ready" line; fails with the node's output when it exits first. */
+    public void awaitReady() throws InterruptedException {
         try {
             ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("node did not become ready: " + e + "\n" + String.join("\n", output), e);
+            throw new IllegalStateException(nodeId + " did not become ready: " + e + "\n" + String.join("\n", output), e);
+        }
+    }
+
+    /** kill -STOP / kill -CONT: the process freezes and thaws without knowing. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }
     }
 

@@ -68,7 +68,7 @@ public final class BrokerCore {
         state.appliedIndex = logIndex;
         state.appliedTerm = term;
         List<Effect> effects = new ArrayList<>();
-        if (!accept(batch)) {
+        if (!accept(batch, effects)) {
             return effects;
         }
         for (int position = 0; position < batch.getCommandsCount(); position++) {
@@ -80,13 +80,21 @@ public final class BrokerCore {
         return effects;
     }
 
-    /** Registration batches (epoch 0) always apply; others only from the node's current epoch, once each. */
-    private boolean accept(Batch batch) {
+    /**
+     * Registration batches (epoch 0) always apply; others only from the node's live epoch, once each. A
+     * batch from an ended epoch tells its node so, which reaches a node that missed the news (it was cut
+     * off, or caught up from a snapshot).
+     */
+    private boolean accept(Batch batch, List<Effect> effects) {
         if (batch.getEpoch() == 0) {
             return batch.getCommandsList().stream().allMatch(Command::hasRegisterNode);
         }
         NodeRecord node = state.nodes.get(batch.getNode());
-        if (node == null || node.epoch != batch.getEpoch() || batch.getSequence() <= node.lastSequence) {
+        if (node == null || !node.live(batch.getEpoch())) {
+            effects.add(new Effect.EpochEnded(batch.getNode(), batch.getEpoch()));
+            return false;
+        }
+        if (batch.getSequence() <= node.lastSequence) {
             return false;
         }
         node.lastSequence = batch.getSequence();
@@ -112,6 +120,7 @@ public final class BrokerCore {
     private void route(Command command, Session session, ApplyContext ctx) {
         switch (command.getKindCase()) {
             case REGISTER_NODE -> sessions.registerNode(command.getRegisterNode(), ctx);
+            case DECLARE_NODE_DOWN -> sessions.declareNodeDown(command.getDeclareNodeDown(), ctx);
             case OPEN_CONNECTION -> sessions.openConnection(command.getOpenConnection(), ctx);
             case CLOSE_CONNECTION -> sessions.closeConnection(command.getCloseConnection(), ctx);
             case CLOSE_CHANNEL -> {
@@ -147,7 +156,7 @@ public final class BrokerCore {
 
     private static boolean isChannelCommand(Command command) {
         return switch (command.getKindCase()) {
-            case REGISTER_NODE, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
+            case REGISTER_NODE, DECLARE_NODE_DOWN, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
                     SET_PERMISSIONS, CLEAR_PERMISSIONS, KIND_NOT_SET -> false;
             default -> true;
         };

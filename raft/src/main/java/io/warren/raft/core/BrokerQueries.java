@@ -57,6 +57,19 @@ public final class BrokerQueries {
         return List.copyOf(state.access.permissions.values());
     }
 
+    /** A node as the log knows it: its current epoch and whether the leader declared it down. */
+    public record NodeView(String node, long epoch, boolean down) {}
+
+    public List<NodeView> nodes() {
+        return state.nodes.values().stream().map(n -> new NodeView(n.node, n.epoch, n.down)).toList();
+    }
+
+    /** True while {@code epoch} is {@code node}'s current epoch and the node is not declared down. */
+    public boolean isLive(String node, long epoch) {
+        NodeRecord record = state.nodes.get(node);
+        return record != null && record.live(epoch);
+    }
+
     public long epochOf(String node) {
         NodeRecord record = state.nodes.get(node);
         return record == null ? 0 : record.epoch;

@@ -31,6 +31,12 @@ public sealed interface Effect {
         }
     }
 
+    /**
+     * This node's epoch is over (declared down, or a batch of it arrived after that): the node must close
+     * its client connections and register a new epoch before it serves again.
+     */
+    record EpochEnded(String node, long epoch) implements Effect {}
+
     /** The answer to a command that waits for one, addressed to the request id its node gave it. */
     record Answer(String node, long epoch, long request, Reply reply) implements Effect {}
 

@@ -1,6 +1,7 @@
 package io.warren.raft.core;
 
 import io.warren.proto.CloseConnection;
+import io.warren.proto.DeclareNodeDown;
 import io.warren.proto.NodeRegistered;
 import io.warren.proto.OpenConnection;
 import io.warren.proto.RegisterNode;
@@ -29,12 +30,39 @@ final class SessionCommands {
         if (previous != null) {
             releaseNode(node, ctx);
         }
-        state.nodes.put(node, new NodeRecord(node, epoch, 0));
+        state.nodes.put(node, new NodeRecord(node, epoch, 0, false));
         ctx.answer(Reply.newBuilder().setNodeRegistered(NodeRegistered.newBuilder().setNode(node).setEpoch(epoch)
                 .setIncarnation(cmd.getIncarnation())).build());
     }
 
+    /**
+     * What RabbitMQ does when a node goes down (rabbit_amqqueue:on_node_down): its connections end, so
+     * their unacked deliveries return to their queues, redelivered, and their consumers and exclusive
+     * queues go; its non-durable queues and exchanges are deleted. Messages stay: they are replicated,
+     * and the node's transient messages are dropped only if it restarts (registerNode).
+     */
+    void declareNodeDown(DeclareNodeDown cmd, ApplyContext ctx) {
+        NodeRecord record = state.nodes.get(cmd.getNode());
+        if (record != null && record.live(cmd.getEpoch())) {
+            record.down = true;
+            releaseConnectionsAndTransientEntities(cmd.getNode(), ctx);
+            ctx.emit(new Effect.EpochEnded(cmd.getNode(), cmd.getEpoch()));
+        }
+        ctx.answer(Dispatcher.done());
+    }
+
     private void releaseNode(String node, ApplyContext ctx) {
+        releaseConnectionsAndTransientEntities(node, ctx);
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : vhost.queues.values()) {
+                if (queue.homeNode.equals(node) && !isQuorum(queue)) {
+                    queue.ready.values().removeIf(entry -> !entry.content().persistent());
+                }
+            }
+        }
+    }
+
+    private void releaseConnectionsAndTransientEntities(String node, ApplyContext ctx) {
         for (ConnectionState connection : new ArrayList<>(state.connections.values())) {
             if (connection.key.node().equals(node)) {
                 dispatcher.closeConnection(connection, ctx);
@@ -47,8 +75,6 @@ final class SessionCommands {
                 }
                 if (!queue.durable) {
                     dispatcher.deleteQueue(vhost, queue, ctx);
-                } else if (!isQuorum(queue)) {
-                    queue.ready.values().removeIf(entry -> !entry.content().persistent());
                 }
             }
             for (ExchangeState exchange : new ArrayList<>(vhost.exchanges.values())) {

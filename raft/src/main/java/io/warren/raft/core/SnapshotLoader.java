@@ -66,7 +66,8 @@ public final class SnapshotLoader {
         switch (record.getKindCase()) {
             case NODE -> {
                 var node = record.getNode();
-                state.nodes.put(node.getNode(), new NodeRecord(node.getNode(), node.getEpoch(), node.getLastSequence()));
+                state.nodes.put(node.getNode(), new NodeRecord(node.getNode(), node.getEpoch(), node.getLastSequence(),
+                        node.getDown()));
             }
             case USER -> {
                 var user = record.getUser();

@@ -3,6 +3,8 @@ package io.warren.raft.ratis;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.RaftConfigKeys;
@@ -10,6 +12,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
@@ -126,6 +129,28 @@ public final class RaftNode implements AutoCloseable {
                     }
                     return null;
                 });
+    }
+
+    /** The group as this server sees it now; cheap enough to call a few times a second. */
+    public GroupView view() throws IOException {
+        var division = server.getDivision(GROUP_ID);
+        var info = division.getInfo();
+        RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
+        RaftPeerId leaderId = info.getLeaderId();
+        boolean leaderReady = info.isLeader() && info.isLeaderReady();
+        long leaderSilence = Long.MAX_VALUE;
+        Map<String, Long> followers = new TreeMap<>();
+        if (leaderReady) {
+            leaderSilence = 0;
+            for (RaftProtos.ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
+                followers.put(follower.getId().getId().toStringUtf8(), follower.getLastRpcElapsedTimeMs());
+            }
+        } else if (role.hasFollowerInfo() && leaderId != null) {
+            leaderSilence = role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+        }
+        List<String> members = division.getGroup().getPeers().stream().map(p -> p.getId().toString()).sorted().toList();
+        return new GroupView(division.getId().toString(), role.getRole().name(),
+                leaderId == null ? null : leaderId.toString(), leaderReady, leaderSilence, followers, members);
     }
 
     /** The log's current start index (after purges), for tests and status. */

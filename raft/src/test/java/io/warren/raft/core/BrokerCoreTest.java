@@ -317,7 +317,48 @@ class BrokerCoreTest {
         driver.register("n1");
         var batch = io.warren.proto.Batch.newBuilder().setNode("n1").setEpoch(1).setSequence(100)
                 .addCommands(publish("", "q", "stale", false, 0).setChannel(staleRef)).build();
-        assertTrue(driver.apply(batch).isEmpty());
+        assertEquals(List.of(new Effect.EpochEnded("n1", 1)), driver.apply(batch),
+                "nothing applied; the node hears that its epoch is over");
+    }
+
+    @Test
+    void shouldDeclareANodeDownReturningItsUnackedDeliveriesToConsumersElsewhere() {
+        var onN1 = driver.connect().channel();
+        driver.register("n2");
+        var onN2 = driver.connect("n2", "guest", "/").channel();
+        onN2.ok(declareQueue("jobs", true, false, false));
+        onN2.ok(declareQueue("n2-exclusive", false, true, false)); // exclusive to n2's connection: stays
+        onN1.ok(declareQueue("scratch", false, false, false));
+        onN1.ok(declareQueue("mine", false, true, false));
+        onN1.ok(qos(1, false));
+        onN1.ok(consume("jobs", "c1", false));
+        onN2.send(publish("", "jobs", "transient job", false, 0, table(), false));
+        onN2.send(publish("", "jobs", "persistent job", false, 0, table(), true));
+        assertEquals(List.of("transient job"), onN1.deliveredBodies());
+        onN2.ok(consume("jobs", "c2", false));
+        assertEquals(List.of("persistent job"), onN2.deliveredBodies());
+
+        List<Effect> effects = driver.submit("n2", declareNodeDown("n1", 1).build());
+        assertTrue(effects.contains(new Effect.EpochEnded("n1", 1)), effects.toString());
+        List<Effect.Deliver> redelivered = onN2.deliveries();
+        assertEquals(2, redelivered.size(), "c2 has no prefetch limit: the returned job goes to it");
+        assertEquals("transient job", redelivered.get(1).message().body().toStringUtf8());
+        assertTrue(redelivered.get(1).redelivered(), "marked redelivered");
+        onN2.refused(404, declareQueuePassive("mine"));
+        var checker = driver.connect("n2", "guest", "/").channel();
+        checker.refused(404, declareQueuePassive("scratch"));
+        assertEquals(1, driver.core.queries().queues("/").stream().filter(q -> q.name().equals("n2-exclusive")).count());
+        assertTrue(driver.core.queries().connections().stream().noneMatch(c -> c.node().equals("n1")));
+
+        var late = io.warren.proto.Batch.newBuilder().setNode("n1").setEpoch(1).setSequence(1000)
+                .addCommands(ack(1, false).setChannel(onN1.ref)).build();
+        assertEquals(List.of(new Effect.EpochEnded("n1", 1)), driver.apply(late), "the down epoch's batches are refused");
+        int before = driver.effects.size();
+        driver.submit("n2", declareNodeDown("n1", 1).build());
+        assertTrue(driver.effects.subList(before, driver.effects.size()).stream()
+                .noneMatch(e -> e instanceof Effect.EpochEnded), "a repeated declaration changes nothing");
+        assertEquals(2, driver.register("n1"), "the node comes back with a new epoch");
+        assertTrue(driver.connect("n1", "guest", "/").channel().ok(declareQueuePassive("jobs")).hasQueueDeclared());
     }
 
     @Test

@@ -130,6 +130,11 @@ final class Commands {
                 .setIfEmpty(ifEmpty));
     }
 
+    static Command.Builder declareNodeDown(String node, long epoch) {
+        return Command.newBuilder().setDeclareNodeDown(io.warren.proto.DeclareNodeDown.newBuilder().setNode(node)
+                .setEpoch(epoch));
+    }
+
     static Command.Builder closeChannel() {
         return Command.newBuilder().setCloseChannel(CloseChannel.getDefaultInstance());
     }

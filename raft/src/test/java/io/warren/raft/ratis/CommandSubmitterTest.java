@@ -166,10 +166,9 @@ class CommandSubmitterTest {
             }
             assertTrue(sent.await(WAIT_SECONDS, TimeUnit.SECONDS), "round " + round + ": all 40 sent");
             racing.close();
-            synchronized (racing) { // the sender's last decision happened under this lock
-                assertEquals(Boolean.FALSE, heard.backpressure.get(heard.backpressure.size() - 1),
-                        "round " + round + ": " + heard.backpressure);
-            }
+            // No word at all is fine too: the sender may have drained each command before the check.
+            List<Boolean> words = List.copyOf(heard.backpressure);
+            assertTrue(words.isEmpty() || !words.get(words.size() - 1), "round " + round + ": " + words);
         }
     }
 

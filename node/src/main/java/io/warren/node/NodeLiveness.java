@@ -1,0 +1,204 @@
+package io.warren.node;
+
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.server.AmqpServer;
+import io.warren.proto.Command;
+import io.warren.proto.DeclareNodeDown;
+import io.warren.raft.core.BrokerQueries;
+import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.ratis.GroupView;
+import io.warren.raft.ratis.RaftNode;
+import io.warren.raft.ratis.WarrenStateMachine;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's epoch honest (DESIGN invariant 5), on one thread of its own, a few times a second:
+ * <ul>
+ *   <li>A node out of contact with a working majority for {@code quorumLostAfterMs} can commit nothing, so
+ *       it stops serving: its clients are closed with 320 and its AMQP port refuses, so they reconnect to
+ *       another node (RabbitMQ's pause_minority does the same).
+ *   <li>A node whose epoch has ended (the leader declared it down while it was cut off or paused) stops
+ *       serving the same way.
+ *   <li>Either way it comes back only under a new epoch, registered through the log once it is in
+ *       contact again, so nothing it held before (consumers, unacked deliveries, channels) can act twice.
+ *   <li>On the leader: a member Raft has not heard from for {@code nodeDownAfterMs}, or a node that is no
+ *       longer a member, is declared down through the log, which returns its unacked deliveries to their
+ *       queues. Only a command does this, so a deposed leader's declaration simply fails to commit.
+ * </ul>
+ */
+final class NodeLiveness implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
+    private static final long TICK_MS = 250;
+    private static final long REGISTRATION_TIMEOUT_MS = 15_000;
+    /** How long a declaration may stay uncommitted before the leader sends it again. */
+    private static final long REDECLARE_AFTER_MS = 5_000;
+
+    /** The timings; see the class comment. */
+    record Timing(long nodeDownAfterMs, long quorumLostAfterMs) {}
+
+    private final String nodeId;
+    private final Timing timing;
+    private final RaftNode raft;
+    private final WarrenStateMachine stateMachine;
+    private final EffectDispatcher dispatcher;
+    private final CommandSubmitter submitter;
+    private final ScheduledExecutorService thread;
+    private final Map<String, Long> declaredAt = new HashMap<>();
+    private AmqpServer amqp;
+    private volatile boolean serving;
+    private long outOfContactSinceNanos;
+
+    NodeLiveness(String nodeId, Timing timing, RaftNode raft, WarrenStateMachine stateMachine,
+            EffectDispatcher dispatcher, CommandSubmitter submitter) {
+        this.nodeId = nodeId;
+        this.timing = timing;
+        this.raft = raft;
+        this.stateMachine = stateMachine;
+        this.dispatcher = dispatcher;
+        this.submitter = submitter;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warren-liveness");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Registers this process's first epoch through the log and waits for it: the node serves nothing
+     * before, so no client sees state older than the log.
+     */
+    long registerFirstEpoch(long timeoutMs) throws ConfigException, InterruptedException {
+        long epoch = register(timeoutMs);
+        if (epoch == 0) {
+            throw new ConfigException("could not register with the Raft group within " + timeoutMs / 1000
+                    + " s (is a majority of peers up?)");
+        }
+        return epoch;
+    }
+
+    /** Starts watching once the AMQP listener serves. */
+    void start(AmqpServer amqp) {
+        this.amqp = amqp;
+        this.serving = true;
+        thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    boolean isServing() {
+        return serving;
+    }
+
+    /** From the dispatcher (on Ratis' updater thread, which must not block): the log ended our epoch. */
+    void epochEnded(long epoch) {
+        thread.execute(() -> {
+            if (serving && epoch == dispatcher.epoch()) {
+                suspend("its epoch " + epoch + " ended: the cluster declared it down");
+            }
+        });
+    }
+
+    private void tick() {
+        try {
+            GroupView view = raft.view();
+            boolean inContact = view.inContact(timing.quorumLostAfterMs());
+            long now = System.nanoTime();
+            if (inContact) {
+                outOfContactSinceNanos = 0;
+            } else if (outOfContactSinceNanos == 0) {
+                outOfContactSinceNanos = now;
+            }
+            if (serving && !inContact && now - outOfContactSinceNanos > timing.quorumLostAfterMs() * 1_000_000) {
+                suspend("it lost contact with the cluster majority");
+            }
+            if (serving && !stateMachine.query(q -> q.isLive(nodeId, dispatcher.epoch()))) {
+                suspend("its epoch " + dispatcher.epoch() + " ended: the cluster declared it down");
+            }
+            if (!serving && inContact) {
+                rejoin();
+            }
+            if (view.leaderReady()) {
+                declareSilentNodesDown(view);
+            } else {
+                declaredAt.clear();
+            }
+        } catch (Exception e) {
+            log.warn("event=liveness_tick_failed error={}", e.toString());
+        } catch (Error e) {
+            log.error("event=liveness_tick_failed error={}", e.toString());
+            throw e;
+        }
+    }
+
+    private void suspend(String why) {
+        serving = false;
+        log.warn("event=node_suspended epoch={} reason=\"{}\"", dispatcher.epoch(), why);
+        amqp.suspend(AmqpException.of(ReplyCode.CONNECTION_FORCED, "node " + nodeId + " stopped serving: " + why
+                + "; reconnect to another node"));
+    }
+
+    /** Back in contact: a new epoch (ending everything the old one held), then clients again. */
+    private void rejoin() throws InterruptedException {
+        long epoch = register(REGISTRATION_TIMEOUT_MS);
+        if (epoch == 0) {
+            return; // try again on a later tick
+        }
+        dispatcher.useEpoch(epoch);
+        submitter.useEpoch(epoch);
+        amqp.resume();
+        serving = true;
+        log.info("event=node_rejoined epoch={}", epoch);
+    }
+
+    /** Registers a new epoch; returns it, or 0 when the log did not answer in time. */
+    private long register(long timeoutMs) throws InterruptedException {
+        byte[] incarnation = new byte[16];
+        new SecureRandom().nextBytes(incarnation);
+        var registered = dispatcher.expectRegistration(incarnation);
+        submitter.register(incarnation);
+        try {
+            return registered.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("event=register_failed timeout_ms={} error={}", timeoutMs, e.toString());
+            return 0;
+        }
+    }
+
+    private void declareSilentNodesDown(GroupView view) {
+        long now = System.nanoTime();
+        for (BrokerQueries.NodeView node : stateMachine.query(BrokerQueries::nodes)) {
+            if (node.down() || node.node().equals(nodeId)) {
+                continue;
+            }
+            Long silence = view.followerSilenceMs().get(node.node());
+            boolean member = view.members().contains(node.node());
+            String why = !member ? "no longer a member"
+                    : silence != null && silence > timing.nodeDownAfterMs() ? "silent for " + silence + " ms" : null;
+            if (why == null) {
+                continue;
+            }
+            String key = node.node() + "/" + node.epoch();
+            Long last = declaredAt.get(key);
+            if (last != null && now - last < REDECLARE_AFTER_MS * 1_000_000) {
+                continue;
+            }
+            declaredAt.put(key, now);
+            log.warn("event=declare_node_down node_down={} epoch={} reason=\"{}\"", node.node(), node.epoch(), why);
+            submitter.submit(Command.newBuilder().setDeclareNodeDown(DeclareNodeDown.newBuilder()
+                    .setNode(node.node()).setEpoch(node.epoch())).build());
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
