@@ -12,6 +12,8 @@ import io.warren.proto.PutVhost;
 import io.warren.proto.Reply;
 import io.warren.proto.SetPermissions;
 import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.ratis.GroupView;
+import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.WarrenStateMachine;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +50,7 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start(int port, WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
-            CommandSubmitter submitter) throws ConfigException {
+            CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness) throws ConfigException {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
             ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -57,7 +59,7 @@ final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
-            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter);
+            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness);
             server.createContext("/", exchange -> handle(exchange, commands));
             server.start();
             return new AdminServer(server, executor);
@@ -126,11 +128,16 @@ final class AdminServer implements AutoCloseable {
         private final WarrenStateMachine stateMachine;
         private final EffectDispatcher dispatcher;
         private final CommandSubmitter submitter;
+        private final RaftNode raft;
+        private final NodeLiveness liveness;
 
-        AdminCommands(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter) {
+        AdminCommands(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter,
+                RaftNode raft, NodeLiveness liveness) {
             this.stateMachine = stateMachine;
             this.dispatcher = dispatcher;
             this.submitter = submitter;
+            this.raft = raft;
+            this.liveness = liveness;
         }
 
         String run(String command, Map<String, String> p) {
@@ -159,10 +166,40 @@ final class AdminServer implements AutoCloseable {
                         .setWrite(p.getOrDefault("write", "")).setRead(p.getOrDefault("read", ""))));
                 case "clear_permissions" -> write(Command.newBuilder().setClearPermissions(ClearPermissions.newBuilder()
                         .setUser(required(p, "user")).setVhost(vhost)));
-                case "status" -> "node\tepoch\tconnections\n" + dispatcher.node() + "\t" + dispatcher.epoch() + "\t"
-                        + dispatcher.connectionCount() + "\n";
+                case "status" -> status();
+                case "cluster_status" -> AdminTables.cluster(view(), stateMachine.query(q -> q.nodes()));
+                case "add_cluster_node" -> membership(() -> raft.addMember(required(p, "name"), required(p, "address")));
+                case "forget_cluster_node" -> membership(() -> raft.removeMember(required(p, "name")));
+                case "transfer_leadership" -> membership(() -> raft.transferLeadership(required(p, "name")));
                 default -> throw new AdminError(404, "unknown command '" + command + "'");
             };
+        }
+
+        private String status() {
+            GroupView view = view();
+            return "node\tepoch\tconnections\trole\tleader\tserving\n" + dispatcher.node() + "\t" + dispatcher.epoch()
+                    + "\t" + dispatcher.connectionCount() + "\t" + view.role().toLowerCase(java.util.Locale.ROOT) + "\t"
+                    + (view.leader() == null ? "none" : view.leader()) + "\t" + liveness.isServing() + "\n";
+        }
+
+        private GroupView view() {
+            try {
+                return raft.view();
+            } catch (IOException e) {
+                throw new AdminError(503, "Raft is not running: " + e.getMessage());
+            }
+        }
+
+        /** A membership change through Ratis; the answer comes once the new configuration is committed. */
+        private String membership(RaftNode.MembershipChange change) {
+            try {
+                change.run();
+                return "ok\n";
+            } catch (IllegalArgumentException e) {
+                throw new AdminError(400, e.getMessage());
+            } catch (IOException e) {
+                throw new AdminError(503, "membership change failed: " + e.getMessage());
+            }
         }
 
         private String write(Command.Builder command) {

@@ -70,6 +70,21 @@ final class AdminTables {
         return render(users, all, null, List.copyOf(all.keySet()));
     }
 
+    /** Every node the Raft configuration or the log knows: membership, leadership, epoch, state. */
+    static String cluster(io.warren.raft.ratis.GroupView view, List<BrokerQueries.NodeView> nodes) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(view.members());
+        nodes.forEach(n -> names.add(n.node()));
+        StringBuilder out = new StringBuilder("node\tmember\tleader\tepoch\tstate\n");
+        for (String name : names) {
+            var record = nodes.stream().filter(n -> n.node().equals(name)).findFirst();
+            String state = record.isEmpty() ? "not_registered" : record.get().down() ? "down" : "running";
+            out.append(name).append('\t').append(view.members().contains(name)).append('\t')
+                    .append(name.equals(view.leader())).append('\t').append(record.map(r -> r.epoch()).orElse(0L))
+                    .append('\t').append(state).append('\n');
+        }
+        return out.toString();
+    }
+
     static String vhosts(List<String> vhosts) {
         StringBuilder out = new StringBuilder("name\n");
         vhosts.forEach(v -> out.append(v).append('\n'));

@@ -24,13 +24,15 @@ import java.util.Set;
  *        until the backlog is down to half
  * @param nodeDownAfterMs how long the leader waits on a silent member before declaring it down, which
  *        returns its consumers' unacked deliveries to their queues
+ * @param join start as a newcomer that a member adds with {@code warrenctl add_cluster_node}; {@code peers}
+ *        then lists the current members (this node need not be among them)
  * @param quorumLostAfterMs how long this node serves without contact to a working majority before it
  *        closes its clients (320) and refuses new ones until contact is back
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
-        long quorumLostAfterMs) {
+        long quorumLostAfterMs, boolean join) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -42,11 +44,12 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("entries.in.flight.max", "8"),
             Map.entry("backlog.bytes.max", Long.toString(64L << 20)),
             Map.entry("node.down.after.ms", "5000"),
-            Map.entry("quorum.lost.after.ms", "3000"));
+            Map.entry("quorum.lost.after.ms", "3000"),
+            Map.entry("join", "false"));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
-            "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms");
+            "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -95,17 +98,26 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             throw new ConfigException("raft.address '" + raftAddress + "' must be host:port");
         }
         int raftPort = port(raftAddress.substring(colon + 1), "raft.address");
-        List<RaftNode.Peer> peers = peers(v.getOrDefault("peers", nodeId + "=" + raftAddress), nodeId);
+        String join = v.get("join");
+        if (!join.equals("true") && !join.equals("false")) {
+            throw new ConfigException("join '" + join + "' must be true or false");
+        }
+        if (join.equals("true") && !v.containsKey("peers")) {
+            throw new ConfigException("join needs peers: the current members, id=host:port,...");
+        }
+        List<RaftNode.Peer> peers = peers(v.getOrDefault("peers", nodeId + "=" + raftAddress), nodeId,
+                join.equals("true"));
         int bytesMax = (int) number(v, "message.bytes.max", 4096, 64L << 20);
         return new NodeConfig(nodeId, dataDir, v.get("amqp.host"), port(v.get("amqp.port"), "amqp.port"),
                 raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
                 (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
-                number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000));
+                number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000),
+                join.equals("true"));
     }
 
-    private static List<RaftNode.Peer> peers(String text, String nodeId) throws ConfigException {
+    private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {
         List<RaftNode.Peer> peers = new ArrayList<>();
         boolean self = false;
         for (String item : text.split(",")) {
@@ -116,7 +128,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             self |= parts[0].equals(nodeId);
             peers.add(new RaftNode.Peer(parts[0], parts[1]));
         }
-        if (!self) {
+        if (!self && !join) {
             throw new ConfigException("peers '" + text + "' do not include this node '" + nodeId + "'");
         }
         return peers;

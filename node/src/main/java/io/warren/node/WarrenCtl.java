@@ -29,7 +29,11 @@ public final class WarrenCtl {
               add_user <name> <password> | change_password <name> <password> | delete_user <name>
               set_user_tags <name> [tag ...]
               add_vhost <name> | delete_vhost <name>
-              set_permissions <user> <configure> <write> <read> | clear_permissions <user>""";
+              set_permissions <user> <configure> <write> <read> | clear_permissions <user>
+              cluster_status                  every node: member, leader, epoch, running or down
+              add_cluster_node <node> <host:port>   add a node started with --join true as a voting member
+              forget_cluster_node <node>      remove a member (stop it first, or it stops serving)
+              transfer_leadership <node>      make another member the Raft leader""";
 
     private WarrenCtl() {}
 
@@ -84,7 +88,12 @@ public final class WarrenCtl {
                 p.put("name", ops.get(0));
                 p.put("password", ops.get(1));
             }
-            case "delete_user", "add_vhost", "delete_vhost" -> {
+            case "add_cluster_node" -> {
+                need(ops, 2, command + " <node> <host:port>");
+                p.put("name", ops.get(0));
+                p.put("address", ops.get(1));
+            }
+            case "delete_user", "add_vhost", "delete_vhost", "forget_cluster_node", "transfer_leadership" -> {
                 need(ops, 1, command + " <name>");
                 p.put("name", ops.get(0));
             }
@@ -104,7 +113,8 @@ public final class WarrenCtl {
                 need(ops, 1, command + " <user>");
                 p.put("user", ops.get(0));
             }
-            case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status" -> {
+            case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status",
+                    "cluster_status" -> {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
@@ -123,7 +133,8 @@ public final class WarrenCtl {
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         URI uri = URI.create("http://" + node + "/" + command + "?" + query);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(40)).GET().build();
+        // Membership changes wait for a newcomer to catch up, which may take a while.
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).GET().build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {

@@ -54,7 +54,7 @@ public final class WarrenNode implements AutoCloseable {
         RaftNode raft;
         try {
             raft = RaftNode.start(new RaftNode.Settings(config.nodeId(), storage, config.raftHost(), config.raftPort(),
-                    config.peers(), entryBytesMax, config.snapshotEveryEntries()), stateMachine);
+                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.join()), stateMachine);
         } catch (IOException e) {
             throw new ConfigException("cannot start Raft in " + storage + ": " + e.getMessage(), e);
         }
@@ -79,7 +79,7 @@ public final class WarrenNode implements AutoCloseable {
         AmqpServer amqp = AmqpServer.start(new InetSocketAddress(config.amqpHost(), config.amqpPort()), 2, amqpConfig,
                 new CoreAuthenticator(stateMachine, config.loopbackUsers()), new NodeBroker(dispatcher, submitter));
         liveness.start(amqp);
-        AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter);
+        AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness);
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());

@@ -3,6 +3,7 @@ package io.warren.node;
 import com.rabbitmq.client.ConnectionFactory;
 import io.warren.node.testing.JavaTutorials;
 import io.warren.node.testing.NodeProcess;
+import io.warren.node.testing.TutorialScenarios;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * node 1 and consumers to node 2, so every message crosses the cluster through the Raft log, and the
  * deliveries are performed by node 2, which owns the consuming channels.
  */
-class ClusterTutorialsTest {
+class ClusterTutorialsTest extends TutorialScenarios {
     private static List<NodeProcess> nodes;
     private static JavaTutorials tutorials;
 
@@ -36,38 +37,8 @@ class ClusterTutorialsTest {
         }
     }
 
-    @Test
-    void helloWorld() throws Exception {
-        tutorials.helloWorld();
-    }
-
-    @Test
-    void workQueuesWithFairDispatchAndRedeliveryWhenAWorkerDies() throws Exception {
-        tutorials.workQueues();
-    }
-
-    @Test
-    void publishSubscribe() throws Exception {
-        tutorials.publishSubscribe();
-    }
-
-    @Test
-    void routing() throws Exception {
-        tutorials.routing();
-    }
-
-    @Test
-    void topics() throws Exception {
-        tutorials.topics();
-    }
-
-    @Test
-    void rpcWithSeveralClientsAtOnce() throws Exception {
-        tutorials.rpc();
-    }
-
-    @Test
-    void headersExchange() throws Exception {
-        tutorials.headers();
+    @Override
+    protected JavaTutorials tutorials() {
+        return tutorials;
     }
 }

@@ -3,12 +3,13 @@ package io.warren.node;
 import com.rabbitmq.client.ConnectionFactory;
 import io.warren.node.testing.JavaTutorials;
 import io.warren.node.testing.NodeProcess;
+import io.warren.node.testing.TutorialScenarios;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The tutorial scenarios with the RabbitMQ Java client against one real node process. */
-class JavaTutorialsTest {
+class JavaTutorialsTest extends TutorialScenarios {
     private static NodeProcess node;
     private static JavaTutorials tutorials;
 
@@ -28,16 +29,6 @@ class JavaTutorialsTest {
     }
 
     @Test
-    void helloWorld() throws Exception {
-        tutorials.helloWorld();
-    }
-
-    @Test
-    void workQueuesWithFairDispatchAndRedeliveryWhenAWorkerDies() throws Exception {
-        tutorials.workQueues();
-    }
-
-    @Test
     void workQueuesDurableQueueAndPersistentMessagesSurviveKillDashNine() throws Exception {
         tutorials.publishTasks("durable_tasks_java", 10);
         node.kill();
@@ -45,28 +36,8 @@ class JavaTutorialsTest {
         tutorials.consumeTasksAfterRestart("durable_tasks_java", 10);
     }
 
-    @Test
-    void publishSubscribe() throws Exception {
-        tutorials.publishSubscribe();
-    }
-
-    @Test
-    void routing() throws Exception {
-        tutorials.routing();
-    }
-
-    @Test
-    void topics() throws Exception {
-        tutorials.topics();
-    }
-
-    @Test
-    void rpcWithSeveralClientsAtOnce() throws Exception {
-        tutorials.rpc();
-    }
-
-    @Test
-    void headersExchange() throws Exception {
-        tutorials.headers();
+    @Override
+    protected JavaTutorials tutorials() {
+        return tutorials;
     }
 }

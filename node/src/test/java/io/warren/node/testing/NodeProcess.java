@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 120;
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
 
     private final String nodeId;
     private final Path dataDir;
@@ -138,6 +140,29 @@ public final class NodeProcess implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(nodeId + " did not become ready: " + e + "\n" + String.join("\n", output), e);
         }
+    }
+
+    /** One admin API call (what warrenctl sends), answered as text; throws when the node refuses. */
+    public String admin(String command, String... params) throws IOException, InterruptedException {
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i + 1 < params.length; i += 2) {
+            query.append(query.isEmpty() ? "?" : "&").append(params[i]).append('=')
+                    .append(java.net.URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
+        }
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/"
+                + command + query)).timeout(java.time.Duration.ofSeconds(120)).build();
+        var response = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(nodeId + " refused " + command + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The status row's cell in {@code column} (role, leader, serving, epoch, ...). */
+    public String status(String column) throws IOException, InterruptedException {
+        List<String> lines = admin("status").lines().toList();
+        List<String> header = List.of(lines.get(0).split("\t"));
+        return lines.get(1).split("\t", -1)[header.indexOf(column)];
     }
 
     /** kill -STOP / kill -CONT: the process freezes and thaws without knowing. */

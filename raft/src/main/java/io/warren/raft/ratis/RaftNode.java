@@ -2,6 +2,7 @@ package io.warren.raft.ratis;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -44,9 +46,11 @@ public final class RaftNode implements AutoCloseable {
     /**
      * @param entryBytesMax the largest log entry: a batch, or one message with its headers
      * @param snapshotEveryEntries entries applied between automatic snapshots
+     * @param join a newcomer: its server starts with an empty configuration and waits to be added by a
+     *        member ({@link #addMember}); {@code peers} then names the members its client talks to
      */
     public record Settings(String nodeId, Path storageDir, String bindHost, int raftPort, List<Peer> peers,
-            int entryBytesMax, long snapshotEveryEntries) {}
+            int entryBytesMax, long snapshotEveryEntries, boolean join) {}
 
     private final RaftServer server;
     private final RaftClient client;
@@ -61,7 +65,7 @@ public final class RaftNode implements AutoCloseable {
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
         RaftProperties properties = serverProperties(settings);
         RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.nodeId()))
-                .setGroup(group).setProperties(properties).setStateMachine(stateMachine)
+                .setGroup(settings.join() ? RaftGroup.valueOf(GROUP_ID) : group).setProperties(properties).setStateMachine(stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER).build();
         server.start();
         RaftProperties clientProperties = new RaftProperties();
@@ -151,6 +155,61 @@ public final class RaftNode implements AutoCloseable {
         List<String> members = division.getGroup().getPeers().stream().map(p -> p.getId().toString()).sorted().toList();
         return new GroupView(division.getId().toString(), role.getRole().name(),
                 leaderId == null ? null : leaderId.toString(), leaderReady, leaderSilence, followers, members);
+    }
+
+    /** A membership change; IOException when Ratis refused or timed out. */
+    @FunctionalInterface
+    public interface MembershipChange {
+        void run() throws IOException;
+    }
+
+    /**
+     * Adds a voting member. The newcomer must already run, started with {@code join} (an empty
+     * configuration of this group); this returns once it has caught up and the new configuration is
+     * committed (ratis-notes §8).
+     */
+    public void addMember(String id, String address) throws IOException {
+        List<RaftPeer> members = new ArrayList<>(currentPeers());
+        if (members.stream().anyMatch(p -> p.getId().toString().equals(id))) {
+            throw new IllegalArgumentException("node '" + id + "' is already a member");
+        }
+        members.add(RaftPeer.newBuilder().setId(id).setAddress(address).build());
+        setConfiguration(members);
+    }
+
+    /** Removes a voting member; the removed server shuts its division down. */
+    public void removeMember(String id) throws IOException {
+        List<RaftPeer> members = new ArrayList<>(currentPeers());
+        if (!members.removeIf(p -> p.getId().toString().equals(id))) {
+            throw new IllegalArgumentException("node '" + id + "' is not a member");
+        }
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("cannot remove the last member");
+        }
+        setConfiguration(members);
+    }
+
+    /** Makes {@code id} the leader once it has caught up. */
+    public void transferLeadership(String id) throws IOException {
+        if (currentPeers().stream().noneMatch(p -> p.getId().toString().equals(id))) {
+            throw new IllegalArgumentException("node '" + id + "' is not a member");
+        }
+        RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(id), 30_000);
+        if (!reply.isSuccess()) {
+            throw new IOException("transfer to " + id + " refused: " + reply.getException());
+        }
+    }
+
+    private List<RaftPeer> currentPeers() throws IOException {
+        return List.copyOf(server.getDivision(GROUP_ID).getGroup().getPeers());
+    }
+
+    private void setConfiguration(List<RaftPeer> members) throws IOException {
+        // The List overload: the array one drops the servers in 3.3.0 (ratis-notes §8).
+        RaftClientReply reply = client.admin().setConfiguration(members, List.of());
+        if (!reply.isSuccess()) {
+            throw new IOException("configuration " + members + " refused: " + reply.getException());
+        }
     }
 
     /** The log's current start index (after purges), for tests and status. */
