@@ -13,6 +13,7 @@ import io.warren.raft.ratis.WarrenStateMachine;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +58,8 @@ final class NodeLiveness implements AutoCloseable {
     private AmqpServer amqp;
     private volatile boolean serving;
     private long outOfContactSinceNanos;
+    /** The registration sent and not yet applied; touched only by the liveness thread (and start-up). */
+    private CompletableFuture<Long> registration;
 
     NodeLiveness(String nodeId, Timing timing, RaftNode raft, WarrenStateMachine stateMachine,
             EffectDispatcher dispatcher, CommandSubmitter submitter) {
@@ -78,7 +81,14 @@ final class NodeLiveness implements AutoCloseable {
      * before, so no client sees state older than the log.
      */
     long registerFirstEpoch(long timeoutMs) throws ConfigException, InterruptedException {
-        long epoch = register(timeoutMs);
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        long epoch = 0;
+        while (epoch == 0 && System.nanoTime() < deadline) {
+            epoch = register(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (epoch == 0) {
+                Thread.sleep(TICK_MS); // the registration failed outright: do not spin
+            }
+        }
         if (epoch == 0) {
             throw new ConfigException("could not register with the Raft group within " + timeoutMs / 1000
                     + " s (is a majority of peers up?)");
@@ -147,9 +157,9 @@ final class NodeLiveness implements AutoCloseable {
 
     /** Back in contact: a new epoch (ending everything the old one held), then clients again. */
     private void rejoin() throws InterruptedException {
-        long epoch = register(REGISTRATION_TIMEOUT_MS);
+        long epoch = register(TICK_MS * 4);
         if (epoch == 0) {
-            return; // try again on a later tick
+            return; // still waiting: a later tick looks again
         }
         dispatcher.useEpoch(epoch);
         submitter.useEpoch(epoch);
@@ -158,16 +168,32 @@ final class NodeLiveness implements AutoCloseable {
         log.info("event=node_rejoined epoch={}", epoch);
     }
 
-    /** Registers a new epoch; returns it, or 0 when the log did not answer in time. */
+    /**
+     * Waits up to {@code timeoutMs} for this node's registration, sending one only when none is pending:
+     * a registration that timed out may still commit later, and a newer one sent meanwhile would then be
+     * ended by it. Returns the epoch, or 0 while it is not (yet) applied.
+     */
     private long register(long timeoutMs) throws InterruptedException {
-        byte[] incarnation = new byte[16];
-        new SecureRandom().nextBytes(incarnation);
-        var registered = dispatcher.expectRegistration(incarnation);
-        submitter.register(incarnation);
+        if (registration == null) {
+            byte[] incarnation = new byte[16];
+            new SecureRandom().nextBytes(incarnation);
+            CompletableFuture<Long> registered = dispatcher.expectRegistration(incarnation);
+            submitter.register(incarnation).whenComplete((done, error) -> {
+                if (error != null) {
+                    registered.completeExceptionally(error);
+                }
+            });
+            registration = registered;
+        }
         try {
-            return registered.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("event=register_failed timeout_ms={} error={}", timeoutMs, e.toString());
+            long epoch = registration.get(timeoutMs, TimeUnit.MILLISECONDS);
+            registration = null;
+            return epoch;
+        } catch (TimeoutException e) {
+            return 0;
+        } catch (ExecutionException e) {
+            log.warn("event=register_failed error={}", e.getCause().toString());
+            registration = null;
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import io.warren.proto.Command;
 import io.warren.proto.RegisterNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -74,18 +75,15 @@ public final class CommandSubmitter implements AutoCloseable {
 
     /**
      * Sends this node's registration (a batch of epoch 0). The epoch comes back as an effect of applying
-     * it; then {@link #useEpoch} before submitting anything else.
+     * it; then {@link #useEpoch} before submitting anything else. The returned future fails when the
+     * entry could not be committed (its outcome is then unknown: it may still apply later).
      */
-    public void register(byte[] incarnation) {
+    public CompletableFuture<Void> register(byte[] incarnation) {
         // A request id, so the core answers; the node tells its answer from others' by the incarnation.
         Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
                 .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
-        entryLog.append(batch.toByteArray()).whenComplete((done, error) -> {
-            if (error != null) {
-                listener.failed(List.of(command), error);
-            }
-        });
+        return entryLog.append(batch.toByteArray());
     }
 
     public void useEpoch(long epoch) {
