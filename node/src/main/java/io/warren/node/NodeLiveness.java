@@ -116,6 +116,18 @@ final class NodeLiveness implements AutoCloseable {
         });
     }
 
+    /**
+     * From Ratis' updater thread: a snapshot installed while serving skipped entries whose effects for this
+     * node (deliveries, confirms, answers) were never performed, so this epoch cannot go on honestly.
+     */
+    void stateReplaced() {
+        thread.execute(() -> {
+            if (serving) {
+                suspend("a snapshot from the leader replaced its state, skipping effects it owed its clients");
+            }
+        });
+    }
+
     private void tick() {
         try {
             GroupView view = raft.view();

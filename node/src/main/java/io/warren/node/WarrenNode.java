@@ -54,7 +54,8 @@ public final class WarrenNode implements AutoCloseable {
         RaftNode raft;
         try {
             raft = RaftNode.start(new RaftNode.Settings(config.nodeId(), storage, config.raftHost(), config.raftPort(),
-                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.join()), stateMachine);
+                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.logSegmentBytesMax(), config.join()),
+                    stateMachine);
         } catch (IOException e) {
             throw new ConfigException("cannot start Raft in " + storage + ": " + e.getMessage(), e);
         }
@@ -72,6 +73,7 @@ public final class WarrenNode implements AutoCloseable {
         NodeLiveness liveness = new NodeLiveness(config.nodeId(), new NodeLiveness.Timing(config.nodeDownAfterMs(),
                 config.quorumLostAfterMs()), raft, stateMachine, dispatcher, submitter);
         dispatcher.onEpochEnded(liveness::epochEnded);
+        stateMachine.onStateReplaced(liveness::stateReplaced);
         long epoch = liveness.registerFirstEpoch(REGISTRATION_TIMEOUT_SECONDS * 1000);
         dispatcher.useEpoch(epoch);
         submitter.useEpoch(epoch);

@@ -221,6 +221,7 @@ public final class NodeProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        keepLog();
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             try {
@@ -228,6 +229,17 @@ public final class NodeProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The node's output, kept under target/node-logs for reading after a failed run. */
+    private void keepLog() {
+        try {
+            Path dir = Path.of("target", "node-logs", dataDir.getParent().getFileName().toString());
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(nodeId + "-" + dataDir.getFileName() + ".log"), output);
+        } catch (IOException e) {
+            // only a debugging aid
         }
     }
 

@@ -40,17 +40,21 @@ public final class RaftNode implements AutoCloseable {
     public static final RaftGroupId GROUP_ID =
             RaftGroupId.valueOf(UUID.fromString("7761726e-6e65-6e00-0000-000000000001"));
 
+    private static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
+
     /** A member of the group: its id and its Raft (gRPC) address, host:port. */
     public record Peer(String id, String address) {}
 
     /**
      * @param entryBytesMax the largest log entry: a batch, or one message with its headers
      * @param snapshotEveryEntries entries applied between automatic snapshots
+     * @param segmentBytesMax log segment size; the log is purged behind a snapshot by whole closed
+     *        segments, so this bounds what a purge leaves (raised to twice the largest entry)
      * @param join a newcomer: its server starts with an empty configuration and waits to be added by a
      *        member ({@link #addMember}); {@code peers} then names the members its client talks to
      */
     public record Settings(String nodeId, Path storageDir, String bindHost, int raftPort, List<Peer> peers,
-            int entryBytesMax, long snapshotEveryEntries, boolean join) {}
+            int entryBytesMax, long snapshotEveryEntries, long segmentBytesMax, boolean join) {}
 
     private final RaftServer server;
     private final RaftClient client;
@@ -88,9 +92,13 @@ public final class RaftNode implements AutoCloseable {
         GrpcConfigKeys.Server.setPort(p, settings.raftPort());
         SizeInBytes entryMax = SizeInBytes.valueOf(settings.entryBytesMax());
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryMax);
+        // A snapshot goes to a lagging follower in chunks; Ratis' 16 MiB default exceeds the gRPC message
+        // limit whenever entries are small, and the install then fails forever (seen in ClusterCatchUpTest).
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, SizeInBytes.valueOf(SNAPSHOT_CHUNK_BYTES));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(settings.entryBytesMax() + 64));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(32 << 20, 2 * settings.entryBytesMax())));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(settings.segmentBytesMax(),
+                2L * settings.entryBytesMax())));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, java.util.concurrent.TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));

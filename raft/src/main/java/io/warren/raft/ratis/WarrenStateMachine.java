@@ -55,6 +55,7 @@ public final class WarrenStateMachine extends BaseStateMachine {
     private final EffectSink sink;
     private final Runnable fatal;
     private BrokerCore core = BrokerCore.initial();
+    private volatile Runnable stateReplaced = () -> { };
 
     public WarrenStateMachine(EffectSink sink, Runnable fatal) {
         this.sink = sink;
@@ -80,9 +81,18 @@ public final class WarrenStateMachine extends BaseStateMachine {
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
+    /**
+     * Who hears that a snapshot from the leader replaced the state while this node ran: the effects of the
+     * entries it skipped (deliveries to its consumers, among others) were never performed here.
+     */
+    public void onStateReplaced(Runnable listener) {
+        this.stateReplaced = listener;
+    }
+
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
+        stateReplaced.run();
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }

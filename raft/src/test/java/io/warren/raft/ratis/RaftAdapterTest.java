@@ -72,7 +72,7 @@ class RaftAdapterTest {
                 }
             }, () -> { });
             raft = RaftNode.start(new RaftNode.Settings("n1", dir, "127.0.0.1", port,
-                    List.of(new RaftNode.Peer("n1", "127.0.0.1:" + port)), 1 << 20, 1000, false), stateMachine);
+                    List.of(new RaftNode.Peer("n1", "127.0.0.1:" + port)), 1 << 20, 1000, 32 << 20, false), stateMachine);
             assertTrue(raft.awaitLeader(30_000));
             submitter = new CommandSubmitter(raft.entryLog(), "n1", new CommandSubmitter.Limits(4, 1 << 16, 1 << 20),
                     new CommandSubmitter.Listener() {

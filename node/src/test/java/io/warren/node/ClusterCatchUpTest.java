@@ -1,0 +1,87 @@
+package io.warren.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.warren.node.testing.Cluster;
+import io.warren.node.testing.NodeProcess;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that was down while the others took writes catches up when it comes back: from the leader's
+ * log when the log still holds its gap, and from a snapshot the leader installs when the gap was purged.
+ * Either way it then serves the same queues and messages as the others.
+ */
+class ClusterCatchUpTest {
+
+    @Test
+    void aNodeBackFromDowntimeCatchesUpFromTheLog() throws Exception {
+        try (Cluster cluster = Cluster.start("catch-up-log", 3)) {
+            NodeProcess late = cluster.node(3);
+            late.kill();
+            writeWhileDown(cluster.node(1), "from-log", 200, 0);
+            late.startAgain();
+            assertCaughtUp(cluster, late, "from-log", 200);
+            assertTrue(late.output().stream().noneMatch(l -> l.contains("event=snapshot_loaded")),
+                    "the gap was in the log: no snapshot needed");
+        }
+    }
+
+    @Test
+    void aNodeWhoseGapWasPurgedGetsASnapshotInstalledByTheLeader() throws Exception {
+        // Small segments and messages, so that the snapshots purge the log behind them (by whole segments).
+        try (Cluster cluster = Cluster.start("catch-up-snapshot", 3, "--snapshot-every-entries", "16",
+                "--log-segment-bytes-max", Integer.toString(1 << 20), "--message-bytes-max", Integer.toString(64 << 10))) {
+            NodeProcess late = cluster.node(3);
+            late.kill();
+            writeWhileDown(cluster.node(1), "from-snapshot", 400, 16 << 10);
+            for (NodeProcess node : List.of(cluster.node(1), cluster.node(2))) {
+                Cluster.await(node.nodeId() + " took a snapshot", 60,
+                        () -> node.output().stream().anyMatch(l -> l.contains("event=snapshot_taken")));
+            }
+            int before = late.output().size();
+            late.startAgain();
+            assertCaughtUp(cluster, late, "from-snapshot", 400);
+            List<String> since = late.output().subList(before, late.output().size());
+            assertTrue(since.stream().anyMatch(l -> l.contains("event=snapshot_loaded")),
+                    "the node loaded a snapshot it did not take before it went down:\n" + String.join("\n", since));
+        }
+    }
+
+    /** One confirmed message per publish, each in its own entry, so the log grows past the snapshot gap. */
+    private static void writeWhileDown(NodeProcess node, String queue, int count, int padding) throws Exception {
+        try (Connection connection = Cluster.factory(node).newConnection(); Channel ch = connection.createChannel()) {
+            ch.queueDeclare(queue, true, false, false, null);
+            ch.confirmSelect();
+            for (int i = 0; i < count; i++) {
+                ch.basicPublish("", queue, new com.rabbitmq.client.AMQP.BasicProperties.Builder().deliveryMode(2)
+                        .headers(java.util.Map.of("padding", "x".repeat(padding))).build(),
+                        (queue + "-" + i).getBytes(StandardCharsets.UTF_8));
+                ch.waitForConfirmsOrDie(30_000);
+            }
+        }
+    }
+
+    private static void assertCaughtUp(Cluster cluster, NodeProcess late, String queue, int count) throws Exception {
+        cluster.awaitAgreement("list_queues", "columns", "name,messages_ready,messages_unacknowledged,durable");
+        try (Connection connection = Cluster.factory(late).newConnection(); Channel ch = connection.createChannel()) {
+            assertEquals(count, ch.queueDeclarePassive(queue).getMessageCount());
+            List<String> bodies = new ArrayList<>();
+            GetResponse got;
+            while ((got = ch.basicGet(queue, true)) != null) {
+                bodies.add(new String(got.getBody(), StandardCharsets.UTF_8));
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add(queue + "-" + i);
+            }
+            assertEquals(expected, bodies, "the late node serves every message, in order");
+        }
+    }
+}
