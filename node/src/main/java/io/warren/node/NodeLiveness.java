@@ -55,6 +55,7 @@ final class NodeLiveness implements AutoCloseable {
     private final CommandSubmitter submitter;
     private final ScheduledExecutorService thread;
     private final Map<String, Long> declaredAt = new HashMap<>();
+    private final Map<String, Long> notMemberSince = new HashMap<>();
     private AmqpServer amqp;
     private volatile boolean serving;
     private long outOfContactSinceNanos;
@@ -151,6 +152,7 @@ final class NodeLiveness implements AutoCloseable {
                 declareSilentNodesDown(view);
             } else {
                 declaredAt.clear();
+                notMemberSince.clear();
             }
         } catch (Exception e) {
             log.warn("event=liveness_tick_failed error={}", e.toString());
@@ -217,8 +219,16 @@ final class NodeLiveness implements AutoCloseable {
                 continue;
             }
             Long silence = view.followerSilenceMs().get(node.node());
+            // A newcomer registers while still being caught up, before the configuration naming it commits,
+            // so "not a member" counts only once it has lasted as long as silence must.
             boolean member = view.members().contains(node.node());
-            String why = !member ? "no longer a member"
+            if (member) {
+                notMemberSince.remove(node.node());
+            } else {
+                notMemberSince.putIfAbsent(node.node(), now);
+            }
+            boolean longGone = !member && now - notMemberSince.get(node.node()) > timing.nodeDownAfterMs() * 1_000_000;
+            String why = longGone ? "no longer a member"
                     : silence != null && silence > timing.nodeDownAfterMs() ? "silent for " + silence + " ms" : null;
             if (why == null) {
                 continue;
