@@ -27,13 +27,15 @@ import java.util.Set;
  * @param join start as a newcomer that a member adds with {@code warrenctl add_cluster_node}; {@code peers}
  *        then lists the current members (this node need not be among them)
  * @param logSegmentBytesMax Raft log segment size: a snapshot purges the log by whole closed segments
+ * @param resendWindowMs how long an entry Raft did not commit (a leader change) is sent again before its
+ *        publishes are nacked and its waiting clients closed with 320
  * @param quorumLostAfterMs how long this node serves without contact to a working majority before it
  *        closes its clients (320) and refuses new ones until contact is back
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
-        long quorumLostAfterMs, boolean join, long logSegmentBytesMax) {
+        long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -47,11 +49,13 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("node.down.after.ms", "5000"),
             Map.entry("quorum.lost.after.ms", "3000"),
             Map.entry("join", "false"),
-            Map.entry("log.segment.bytes.max", Long.toString(32L << 20)));
+            Map.entry("log.segment.bytes.max", Long.toString(32L << 20)),
+            Map.entry("resend.window.ms", "20000"));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
-            "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max");
+            "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
+            "resend.window.ms");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -116,7 +120,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
                 (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
                 number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000),
-                join.equals("true"), number(v, "log.segment.bytes.max", 1 << 20, 1L << 32));
+                join.equals("true"), number(v, "log.segment.bytes.max", 1 << 20, 1L << 32),
+                number(v, "resend.window.ms", 0, 3_600_000));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {

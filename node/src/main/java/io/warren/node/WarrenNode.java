@@ -68,7 +68,8 @@ public final class WarrenNode implements AutoCloseable {
             throw new ConfigException("Raft did not start: " + e.getMessage(), e);
         }
         CommandSubmitter submitter = new CommandSubmitter(raft.entryLog(), config.nodeId(),
-                new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax()), dispatcher);
+                new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax(),
+                        config.resendWindowMs()), dispatcher);
         submitter.start();
         NodeLiveness liveness = new NodeLiveness(config.nodeId(), new NodeLiveness.Timing(config.nodeDownAfterMs(),
                 config.quorumLostAfterMs()), raft, stateMachine, dispatcher, submitter);

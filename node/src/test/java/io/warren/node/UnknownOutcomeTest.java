@@ -45,7 +45,7 @@ class UnknownOutcomeTest {
         dispatcher = new EffectDispatcher("n1");
         dispatcher.useEpoch(1);
         submitter = new CommandSubmitter(entry -> CompletableFuture.failedFuture(new IOException("no majority")),
-                "n1", new CommandSubmitter.Limits(1, 1 << 16, 1 << 20), dispatcher);
+                "n1", new CommandSubmitter.Limits(1, 1 << 16, 1 << 20, 0), dispatcher);
         submitter.useEpoch(1);
         submitter.start();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", 5672);

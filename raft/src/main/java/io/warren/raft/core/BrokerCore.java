@@ -94,11 +94,7 @@ public final class BrokerCore {
             effects.add(new Effect.EpochEnded(batch.getNode(), batch.getEpoch()));
             return false;
         }
-        if (batch.getSequence() <= node.lastSequence) {
-            return false;
-        }
-        node.lastSequence = batch.getSequence();
-        return true;
+        return !node.alreadyApplied(batch.getSequence());
     }
 
     private void applyCommand(ApplyContext ctx) {

@@ -8,7 +8,13 @@ package io.warren.raft.core;
 final class NodeRecord {
     final String node;
     long epoch;
+    /** Every sequence up to here is applied (or given up by its node). */
     long lastSequence;
+    /**
+     * Sequences applied above {@link #lastSequence}: a batch the node resent after a failure may arrive
+     * after later ones, and must still be applied exactly once.
+     */
+    final java.util.TreeSet<Long> appliedAbove = new java.util.TreeSet<>();
     /** Declared down by the leader: the epoch is over, though the process may live on unaware. */
     boolean down;
 
@@ -17,6 +23,24 @@ final class NodeRecord {
         this.epoch = epoch;
         this.lastSequence = lastSequence;
         this.down = down;
+    }
+
+    /** Bounds {@link #appliedAbove}: a gap its node never fills (a batch it gave up on) is forgotten. */
+    static final int APPLIED_ABOVE_MAX = 4096;
+
+    /** True when {@code sequence} was applied before; otherwise records it as applied now. */
+    boolean alreadyApplied(long sequence) {
+        if (sequence <= lastSequence || appliedAbove.contains(sequence)) {
+            return true;
+        }
+        appliedAbove.add(sequence);
+        while (appliedAbove.size() > APPLIED_ABOVE_MAX) {
+            lastSequence = appliedAbove.pollFirst();
+        }
+        while (!appliedAbove.isEmpty() && appliedAbove.first() == lastSequence + 1) {
+            lastSequence = appliedAbove.pollFirst();
+        }
+        return false;
     }
 
     /** True while batches of {@code epoch} from this node are applied. */

@@ -66,8 +66,10 @@ public final class SnapshotLoader {
         switch (record.getKindCase()) {
             case NODE -> {
                 var node = record.getNode();
-                state.nodes.put(node.getNode(), new NodeRecord(node.getNode(), node.getEpoch(), node.getLastSequence(),
-                        node.getDown()));
+                NodeRecord nodeRecord = new NodeRecord(node.getNode(), node.getEpoch(), node.getLastSequence(),
+                        node.getDown());
+                nodeRecord.appliedAbove.addAll(node.getAppliedAboveList());
+                state.nodes.put(node.getNode(), nodeRecord);
             }
             case USER -> {
                 var user = record.getUser();

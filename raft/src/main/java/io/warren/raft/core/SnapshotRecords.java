@@ -34,7 +34,8 @@ public final class SnapshotRecords {
                 .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)).build());
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
-                    .setEpoch(node.epoch).setLastSequence(node.lastSequence).setDown(node.down)).build());
+                    .setEpoch(node.epoch).setLastSequence(node.lastSequence).setDown(node.down)
+                    .addAllAppliedAbove(node.appliedAbove)).build());
         }
         for (var user : state.access.users.values()) {
             out.accept(SnapshotRecord.newBuilder().setUser(UserRecord.newBuilder().setName(user.name())

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Group commit: gathers the commands of all the node's channels into one Raft entry while earlier
  * entries are in flight. At most {@code entriesInFlightMax} entries are outstanding; an entry holds at
  * most {@code entryBytesMax} bytes of commands (one larger command goes alone). Queued bytes above
- * {@code queuedBytesMax} tell the node to block its publishers until the queue drains to half.
+ * {@code queuedBytesMax} tell the node to block its publishers until the queue drains to half. An entry
+ * that fails is sent again, unchanged, for {@code resendWindowMs} before its commands are reported failed.
  *
  * <p>One thread sends, because Ratis' async send may block its caller (ratis-notes §10.6); callers of
  * {@link #submit} never block. Replies do not come back through here: every node applies every entry, and
@@ -28,11 +30,12 @@ public final class CommandSubmitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandSubmitter.class);
 
     /** The submitter's limits; see the class comment. */
-    public record Limits(int entriesInFlightMax, int entryBytesMax, long queuedBytesMax) {
+    public record Limits(int entriesInFlightMax, int entryBytesMax, long queuedBytesMax, long resendWindowMs) {
         public Limits {
-            if (entriesInFlightMax < 1 || entryBytesMax < 1024 || queuedBytesMax < entryBytesMax) {
+            if (entriesInFlightMax < 1 || entryBytesMax < 1024 || queuedBytesMax < entryBytesMax || resendWindowMs < 0) {
                 throw new IllegalArgumentException("limits: " + entriesInFlightMax + ", " + entryBytesMax + ", "
-                        + queuedBytesMax + " (expected: in flight >= 1, entry bytes >= 1024, queued >= entry)");
+                        + queuedBytesMax + ", " + resendWindowMs
+                        + " (expected: in flight >= 1, entry bytes >= 1024, queued >= entry, resend window >= 0)");
             }
         }
     }
@@ -50,7 +53,10 @@ public final class CommandSubmitter implements AutoCloseable {
     private final String node;
     private final Limits limits;
     private final Listener listener;
+    private static final long RESEND_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final PriorityBlockingQueue<Resend> resends = new PriorityBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Semaphore inFlight;
     private final Thread sender;
@@ -119,6 +125,19 @@ public final class CommandSubmitter implements AutoCloseable {
         try {
             while (running) {
                 inFlight.acquire();
+                Resend resend = resends.peek();
+                if (resend != null) {
+                    // Failed entries go again before anything newer, so a channel's commands keep their order.
+                    long waitNanos = resend.notBeforeNanos - System.nanoTime();
+                    if (waitNanos <= 0) {
+                        resends.remove(resend);
+                        append(resend.batch, resend.firstSentNanos);
+                    } else {
+                        inFlight.release();
+                        TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(50)));
+                    }
+                    continue;
+                }
                 Command first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     inFlight.release();
@@ -148,14 +167,50 @@ public final class CommandSubmitter implements AutoCloseable {
     private void send(List<Command> commands) {
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(++sequence)
                 .addAllCommands(commands).build();
+        append(batch, System.nanoTime());
+    }
+
+    /**
+     * Appends one entry. A failed one is sent again, unchanged, for up to {@code resendWindowMs} (a leader
+     * stepping down or changing refuses writes it did not append, and an entry whose outcome is unknown is
+     * safe to resend: the core applies each (node, epoch, sequence) once). After that its commands are
+     * reported failed.
+     */
+    private void append(Batch batch, long firstSentNanos) {
         entryLog.append(batch.toByteArray()).whenComplete((done, error) -> {
-            inFlight.release();
-            if (error != null) {
-                log.warn("event=batch_failed sequence={} commands={} error={}", batch.getSequence(),
-                        commands.size(), error.toString());
-                listener.failed(commands, error);
+            if (error == null) {
+                inFlight.release();
+                return;
             }
+            long elapsedMs = (System.nanoTime() - firstSentNanos) / 1_000_000;
+            if (running && elapsedMs < limits.resendWindowMs()) {
+                log.info("event=batch_resend sequence={} after_ms={} error={}", batch.getSequence(), elapsedMs,
+                        rootCause(error));
+                resends.add(new Resend(batch, firstSentNanos, System.nanoTime() + RESEND_DELAY_NANOS));
+                inFlight.release();
+                return;
+            }
+            inFlight.release();
+            log.warn("event=batch_failed sequence={} commands={} after_ms={} error={}", batch.getSequence(),
+                    batch.getCommandsCount(), elapsedMs, rootCause(error));
+            listener.failed(batch.getCommandsList(), error);
         });
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /** An entry waiting to be sent again, in sequence order. */
+    private record Resend(Batch batch, long firstSentNanos, long notBeforeNanos) implements Comparable<Resend> {
+        @Override
+        public int compareTo(Resend other) {
+            return Long.compare(batch.getSequence(), other.batch.getSequence());
+        }
     }
 
     @Override

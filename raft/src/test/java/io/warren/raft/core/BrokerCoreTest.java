@@ -292,6 +292,23 @@ class BrokerCoreTest {
     }
 
     @Test
+    void shouldApplyAResendThatArrivesAfterLaterBatchesExactlyOnce() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        long epoch = driver.core.queries().epochOf("n1");
+        var resent = io.warren.proto.Batch.newBuilder().setNode("n1").setEpoch(epoch).setSequence(100)
+                .addCommands(publish("", "q", "first, resent", false, 0).setChannel(ch.ref)).build();
+        var later = io.warren.proto.Batch.newBuilder().setNode("n1").setEpoch(epoch).setSequence(101)
+                .addCommands(publish("", "q", "second", false, 0).setChannel(ch.ref)).build();
+        driver.apply(later);
+        driver.apply(resent);
+        driver.apply(resent);
+        driver.apply(later);
+        assertEquals(2, ch.ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount(),
+                "each applied once, whatever the order they came in");
+    }
+
+    @Test
     void shouldReleaseWhatAnEarlierEpochHeldWhenTheNodeRegistersAgain() {
         var ch = driver.connect().channel();
         ch.ok(declareQueue("durable", true, false, false));

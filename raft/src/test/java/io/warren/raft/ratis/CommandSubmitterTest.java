@@ -48,8 +48,12 @@ class CommandSubmitterTest {
     }
 
     private void start(int inFlight, int entryBytes, long queuedBytes) {
-        submitter = new CommandSubmitter(log, "n1", new CommandSubmitter.Limits(inFlight, entryBytes, queuedBytes),
-                listener);
+        start(inFlight, entryBytes, queuedBytes, 0);
+    }
+
+    private void start(int inFlight, int entryBytes, long queuedBytes, long resendWindowMs) {
+        submitter = new CommandSubmitter(log, "n1", new CommandSubmitter.Limits(inFlight, entryBytes, queuedBytes,
+                resendWindowMs), listener);
         submitter.useEpoch(3);
         submitter.start();
     }
@@ -149,7 +153,7 @@ class CommandSubmitterTest {
             CommandSubmitter racing = new CommandSubmitter(entry -> {
                 sent.countDown();
                 return instant.append(entry);
-            }, "n1", new CommandSubmitter.Limits(1, 1024, 2048), heard);
+            }, "n1", new CommandSubmitter.Limits(1, 1024, 2048, 0), heard);
             racing.useEpoch(1);
             racing.start();
             Thread[] threads = new Thread[2];
@@ -170,6 +174,22 @@ class CommandSubmitterTest {
             List<Boolean> words = List.copyOf(heard.backpressure);
             assertTrue(words.isEmpty() || !words.get(words.size() - 1), "round " + round + ": " + words);
         }
+    }
+
+    @Test
+    void shouldResendAFailedEntryUnchangedBeforeAnythingNewer() throws Exception {
+        start(2, 1 << 16, 1 << 20, 60_000);
+        submitter.submit(ack(1, 1));
+        Appended first = log.next();
+        first.fail(new IOException("leader stepping down"));
+        Appended again = log.next();
+        assertEquals(first.batch, again.batch, "the same entry, same sequence: the core applies it once");
+        submitter.submit(ack(2, 2));
+        again.commit();
+        Appended newer = log.next();
+        assertEquals(first.batch.getSequence() + 1, newer.batch.getSequence());
+        newer.commit();
+        assertNull(listener.failed.poll(300, TimeUnit.MILLISECONDS), "nobody was told of a failure");
     }
 
     @Test

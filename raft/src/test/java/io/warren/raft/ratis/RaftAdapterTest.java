@@ -74,7 +74,7 @@ class RaftAdapterTest {
             raft = RaftNode.start(new RaftNode.Settings("n1", dir, "127.0.0.1", port,
                     List.of(new RaftNode.Peer("n1", "127.0.0.1:" + port)), 1 << 20, 1000, 32 << 20, false), stateMachine);
             assertTrue(raft.awaitLeader(30_000));
-            submitter = new CommandSubmitter(raft.entryLog(), "n1", new CommandSubmitter.Limits(4, 1 << 16, 1 << 20),
+            submitter = new CommandSubmitter(raft.entryLog(), "n1", new CommandSubmitter.Limits(4, 1 << 16, 1 << 20, 10_000),
                     new CommandSubmitter.Listener() {
                         @Override public void failed(List<Command> commands, Throwable cause) {
                             registered.completeExceptionally(cause);
