@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # local-cluster.sh: runs Warren nodes on this machine, data and logs under one folder.
-#   start [--nodes N]   build what is missing, start nodes 1..N (default 1), return once they serve AMQP
+#   start [--nodes N]   build what is missing, start nodes 1..N (default 3), return once they serve AMQP
 #   start I             start node I again, with its data
 #   stop                stop every node (SIGTERM: clients get 320 CONNECTION_FORCED)
 #   status              which nodes run, their ports
@@ -87,7 +87,7 @@ case "$cmd" in
       wait_ready "$i"
       exit $?
     fi
-    count=1
+    count=3
     if [ "${1:-}" = "--nodes" ]; then count=${2:?start --nodes N}; fi
     echo "$count" >"$home/nodes"
     for i in $(seq 1 "$count"); do start_node "$i" "$count"; done

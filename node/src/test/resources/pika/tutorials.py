@@ -1,5 +1,7 @@
 """The six RabbitMQ tutorials as taught for pika 1.x, plus a headers-exchange example, each asserting
-what it received. Run: tutorials.py PORT NAME; prints OK and exits 0 when the scenario held.
+what it received. Run: tutorials.py PORT NAME [CONSUMER_PORT]; prints OK and exits 0 when the scenario held.
+Publishers connect to PORT and consumers to CONSUMER_PORT (default PORT), so on a cluster every message
+crosses from one node to another.
 Every wait is bounded (pika's BlockingConnection timeouts), none is a bare sleep."""
 import sys
 import threading
@@ -9,11 +11,22 @@ import pika
 
 PORT = int(sys.argv[1])
 NAME = sys.argv[2]
+CONSUMER_PORT = int(sys.argv[3]) if len(sys.argv) > 3 else PORT
 
 
-def connect():
-    return pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', PORT, heartbeat=30,
+def connect(consumer=False):
+    port = CONSUMER_PORT if consumer else PORT
+    return pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', port, heartbeat=30,
                                                              blocked_connection_timeout=30))
+
+
+def publish(exchange, routing_key, body, properties=None):
+    """Publishes from a connection of its own, on the publisher's side, with confirms."""
+    conn = connect()
+    ch = conn.channel()
+    ch.confirm_delivery()
+    ch.basic_publish(exchange=exchange, routing_key=routing_key, body=body, properties=properties)
+    conn.close()
 
 
 def drain(channel, queue, count, auto_ack=True, timeout=20):
@@ -34,7 +47,7 @@ def hello_world():
     ch.queue_declare(queue='hello')
     ch.basic_publish(exchange='', routing_key='hello', body='Hello World!')
     sender.close()
-    receiver = connect()
+    receiver = connect(consumer=True)
     rch = receiver.channel()
     rch.queue_declare(queue='hello')
     [(method, _, body)] = drain(rch, 'hello', 1)
@@ -57,11 +70,11 @@ def work_queues_publish():
 def work_queues():
     work_queues_publish()
     # Fair dispatch with prefetch 1: a busy worker holding one unacked task gets nothing more.
-    busy = connect()
+    busy = connect(consumer=True)
     bch = busy.channel()
     bch.basic_qos(prefetch_count=1)
     held = drain_one_unacked(bch)
-    free = connect()
+    free = connect(consumer=True)
     fch = free.channel()
     fch.basic_qos(prefetch_count=1)
     done = []
@@ -93,7 +106,7 @@ def work_queues_before_restart():
 
 
 def work_queues_after_restart():
-    conn = connect()
+    conn = connect(consumer=True)
     ch = conn.channel()
     ok = ch.queue_declare(queue='task_queue', durable=True)
     assert ok.method.message_count == 10, ok.method
@@ -106,7 +119,7 @@ def work_queues_after_restart():
 
 
 def publish_subscribe():
-    conn = connect()
+    conn = connect(consumer=True)
     ch = conn.channel()
     ch.exchange_declare(exchange='logs', exchange_type='fanout')
     queues = []
@@ -116,7 +129,7 @@ def publish_subscribe():
         assert name.startswith('amq.gen-'), name
         ch.queue_bind(exchange='logs', queue=name)
         queues.append(name)
-    other = connect()
+    other = connect(consumer=True)
     try:
         other.channel().queue_declare(queue=queues[0], passive=True)
         raise AssertionError("an exclusive queue was visible to another connection")
@@ -132,7 +145,7 @@ def publish_subscribe():
         got = drain(ch, name, 3)
         assert [b for _, _, b in got] == [b'log 0', b'log 1', b'log 2'], got
     conn.close()
-    check = connect()
+    check = connect(consumer=True)
     try:
         check.channel().queue_declare(queue=queues[0], passive=True)
         raise AssertionError("exclusive queue survived its connection")
@@ -142,7 +155,7 @@ def publish_subscribe():
 
 
 def routing():
-    conn = connect()
+    conn = connect(consumer=True)
     ch = conn.channel()
     ch.exchange_declare(exchange='direct_logs', exchange_type='direct')
     errors = ch.queue_declare(queue='', exclusive=True).method.queue
@@ -151,13 +164,13 @@ def routing():
     for severity in ['info', 'warning', 'error']:
         ch.queue_bind(exchange='direct_logs', queue=everything, routing_key=severity)
     for severity in ['info', 'warning', 'error', 'debug']:
-        ch.basic_publish(exchange='direct_logs', routing_key=severity, body=severity.encode())
+        publish('direct_logs', severity, severity.encode())
     assert [b for _, _, b in drain(ch, errors, 1)] == [b'error']
     assert [b for _, _, b in drain(ch, everything, 3)] == [b'info', b'warning', b'error']
     # One key bound to two queues: both get the message.
     ch.queue_bind(exchange='direct_logs', queue=errors, routing_key='black')
     ch.queue_bind(exchange='direct_logs', queue=everything, routing_key='black')
-    ch.basic_publish(exchange='direct_logs', routing_key='black', body=b'both')
+    publish('direct_logs', 'black', b'both')
     assert [b for _, _, b in drain(ch, errors, 1)] == [b'both']
     assert [b for _, _, b in drain(ch, everything, 1)] == [b'both']
     assert ch.queue_declare(queue=errors, passive=True).method.message_count == 0
@@ -165,7 +178,7 @@ def routing():
 
 
 def topics():
-    conn = connect()
+    conn = connect(consumer=True)
     ch = conn.channel()
     ch.exchange_declare(exchange='topic_logs', exchange_type='topic')
     q1 = ch.queue_declare('', exclusive=True).method.queue
@@ -177,7 +190,7 @@ def topics():
             'lazy.pink.rabbit', 'quick.brown.fox', 'orange', 'quick.orange.new.rabbit', 'lazy.orange.new.rabbit',
             'lazy']
     for key in keys:
-        ch.basic_publish(exchange='topic_logs', routing_key=key, body=key.encode())
+        publish('topic_logs', key, key.encode())
     got1 = [b.decode() for _, _, b in drain(ch, q1, 3)]
     got2 = [b.decode() for _, _, b in drain(ch, q2, 6)]
     assert got1 == ['quick.orange.rabbit', 'lazy.orange.elephant', 'quick.orange.fox'], got1
@@ -198,7 +211,7 @@ def rpc():
     failures = []
 
     def server():
-        conn = connect()
+        conn = connect(consumer=True)
         ch = conn.channel()
         ch.queue_declare(queue='rpc_queue')
         ch.basic_qos(prefetch_count=1)
@@ -247,7 +260,7 @@ def rpc():
 
 
 def headers():
-    conn = connect()
+    conn = connect(consumer=True)
     ch = conn.channel()
     ch.exchange_declare(exchange='headers_logs', exchange_type='headers')
     q_all = ch.queue_declare('', exclusive=True).method.queue
@@ -258,7 +271,7 @@ def headers():
                 ({'format': 'zip', 'type': 'log'}, b'zip log'),
                 ({'format': 'zip', 'type': 'report'}, b'zip report')]
     for hdrs, body in messages:
-        ch.basic_publish('headers_logs', '', body, pika.BasicProperties(headers=hdrs))
+        publish('headers_logs', '', body, pika.BasicProperties(headers=hdrs))
     assert [b for _, _, b in drain(ch, q_all, 1)] == [b'pdf report']
     got_any = drain(ch, q_any, 2)
     assert [b for _, _, b in got_any] == [b'pdf report', b'zip log']

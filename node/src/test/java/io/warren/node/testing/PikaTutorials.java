@@ -1,0 +1,51 @@
+package io.warren.node.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs src/test/resources/pika/tutorials.py, the pika tutorial scenarios, with Debian's python3-pika.
+ * Under CI=true a missing pika fails instead of skipping.
+ */
+public final class PikaTutorials {
+    private final Path script;
+
+    private PikaTutorials(Path script) {
+        this.script = script;
+    }
+
+    /** Skips the calling test class when pika is missing (fails under CI=true). */
+    public static PikaTutorials prepare() throws IOException, InterruptedException {
+        boolean pika = new ProcessBuilder("/usr/bin/python3", "-c", "import pika").start().waitFor() == 0;
+        if (!pika && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("python3-pika is missing; deploy/test.sh installs it");
+        }
+        assumeTrue(pika, "python3-pika is not installed: skipping the pika tutorials (deploy/test.sh installs it)");
+        Path script = Files.createTempFile("tutorials", ".py");
+        try (var in = PikaTutorials.class.getResourceAsStream("/pika/tutorials.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        return new PikaTutorials(script);
+    }
+
+    /** Runs one scenario, publishers on {@code port}, consumers on {@code consumerPort}; asserts it printed OK. */
+    public void run(String scenario, int port, int consumerPort) throws IOException, InterruptedException {
+        Process python = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(port), scenario,
+                Integer.toString(consumerPort)).redirectErrorStream(true).start();
+        boolean finished = python.waitFor(180, TimeUnit.SECONDS);
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!finished) {
+            python.destroyForcibly();
+        }
+        assertTrue(finished, scenario + " did not finish: " + output);
+        assertEquals(0, python.exitValue(), scenario + " failed:\n" + output);
+        assertTrue(output.strip().endsWith("OK"), output);
+    }
+}
