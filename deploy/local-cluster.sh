@@ -23,9 +23,12 @@ running() {
   [ -f "$pid_path" ] && kill -0 "$(cat "$pid_path")" 2>/dev/null
 }
 
+# Builds when the node jar is missing or older than any source or pom (so a checkout never runs stale code).
 build_if_missing() {
-  if [ ! -f "$root/node/target/warren-node-0.1.0-SNAPSHOT.jar" ] || [ ! -d "$root/node/target/lib" ]; then
-    echo "warren: building (first start) ..."
+  local jar="$root/node/target/warren-node-0.1.0-SNAPSHOT.jar"
+  if [ ! -f "$jar" ] || [ ! -d "$root/node/target/lib" ] \
+      || [ -n "$(find "$root" -path "$root/data" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit)" ]; then
+    echo "warren: building ..."
     . "$root/deploy/lib/find-jdk.sh"
     (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+IgnoreUnrecognizedVMOptions --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
       mvn -B -q -ntp -DskipTests package) || { echo "warren: build failed" >&2; exit 1; }

@@ -144,7 +144,7 @@ public final class WarrenCtl {
             System.err.print("warrenctl: " + response.body());
             return 1;
         } catch (IOException e) {
-            System.err.println("warrenctl: no Warren node answered at " + node + " (" + e.getMessage() + ")");
+            System.err.println("warrenctl: no Warren node answered at " + node + " (" + e + ")");
             return 3;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
