@@ -6,16 +6,18 @@
 #   status              which nodes run, their ports
 #   kill I              kill -9 node I
 # Node I: AMQP on 5671+I, Raft on 9870+I, admin API on 15671+I, data in $WARREN_HOME/nI
-# (WARREN_HOME defaults to ./data in the repository). The cluster's size is remembered in
+# (WARREN_HOME defaults to ./data in the repository; WARREN_PORT_OFFSET moves all ports). The cluster's size is remembered in
 # $WARREN_HOME/nodes so that 'start I' knows the peers.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 home="${WARREN_HOME:-$root/data}"
 mkdir -p "$home"
 
-amqp_port() { echo $((5671 + $1)); }
-raft_port() { echo $((9870 + $1)); }
-admin_port() { echo $((15671 + $1)); }
+# WARREN_PORT_OFFSET (default 0) moves every port, so a second cluster (or a test) can run beside one.
+offset=${WARREN_PORT_OFFSET:-0}
+amqp_port() { echo $((5671 + offset + $1)); }
+raft_port() { echo $((9870 + offset + $1)); }
+admin_port() { echo $((15671 + offset + $1)); }
 pid_file() { echo "$home/n$1/warren.pid"; }
 
 running() {

@@ -60,6 +60,10 @@ class ClusterFailoverTest {
                     + " ms_to_100_confirms_after_kill={}", leader.nodeId(), publisher.confirmed.size(),
                     publisher.nacked.size(), publisher.unknown.size(), publisher.reconnects.get(), recoveryMs);
 
+            // The publisher's node survived, so every publish got its answer: none was dropped silently.
+            assertEquals(0, publisher.reconnects.get(), "the publisher's node served throughout");
+            assertEquals(Set.of(), publisher.unknown, "every publish confirmed or nacked, none left hanging");
+            assertEquals(publisher.published(), publisher.confirmed.size() + publisher.nacked.size());
             Cluster.await("every confirmed message reaches the surviving consumer", 120,
                     () -> survivor.deliveries.keySet().containsAll(publisher.confirmed));
             Set<String> lost = new HashSet<>(publisher.confirmed);
