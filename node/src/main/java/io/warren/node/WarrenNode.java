@@ -79,14 +79,32 @@ public final class WarrenNode implements AutoCloseable {
         dispatcher.useEpoch(epoch);
         submitter.useEpoch(epoch);
         AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
-        AmqpServer amqp = AmqpServer.start(new InetSocketAddress(config.amqpHost(), config.amqpPort()), 2, amqpConfig,
-                new CoreAuthenticator(stateMachine, config.loopbackUsers()), new NodeBroker(dispatcher, submitter));
+        AmqpServer amqp = startAmqp(config, amqpConfig, new CoreAuthenticator(stateMachine, config.loopbackUsers()),
+                new NodeBroker(dispatcher, submitter));
         liveness.start(amqp);
         AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness);
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());
         return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness);
+    }
+
+    /**
+     * The port was free at start-up, but the node binds it only once registered (so no client sees stale
+     * state), which may be long after on a newcomer; a port taken meanwhile still ends in one line.
+     */
+    private static AmqpServer startAmqp(NodeConfig config, AmqpServerConfig amqpConfig, CoreAuthenticator authenticator,
+            NodeBroker broker) throws ConfigException, InterruptedException {
+        try {
+            return AmqpServer.start(new InetSocketAddress(config.amqpHost(), config.amqpPort()), 2, amqpConfig,
+                    authenticator, broker);
+        } catch (Exception e) {
+            if (e instanceof java.net.BindException) {
+                throw new ConfigException("AMQP port " + config.amqpHost() + ":" + config.amqpPort()
+                        + " is in use or cannot be bound (" + e.getMessage() + ")", e);
+            }
+            throw e;
+        }
     }
 
     private static Path prepareDataDir(Path dataDir) throws ConfigException {

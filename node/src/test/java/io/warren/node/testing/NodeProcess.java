@@ -253,9 +253,19 @@ public final class NodeProcess implements AutoCloseable {
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up): a port from that range, free when
+     * chosen, can become some connection's source port before the node binds it.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-32000");
     }
 }
