@@ -48,7 +48,7 @@ public final class WarrenNode implements AutoCloseable {
         requirePortFree(config.amqpHost(), config.amqpPort(), "AMQP");
         requirePortFree(config.raftHost(), config.raftPort(), "Raft");
         requirePortFree("127.0.0.1", config.adminPort(), "admin");
-        EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId());
+        EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId(), config.testFaultLoseEvery());
         WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant);
         int entryBytesMax = config.messageBytesMax() + (1 << 20);
         RaftNode raft;

@@ -41,6 +41,7 @@ public final class RaftNode implements AutoCloseable {
             RaftGroupId.valueOf(UUID.fromString("7761726e-6e65-6e00-0000-000000000001"));
 
     private static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
+    private static final long CLIENT_REQUEST_TIMEOUT_MS = 3_000;
 
     /** A member of the group: its id and its Raft (gRPC) address, host:port. */
     public record Peer(String id, String address) {}
@@ -74,7 +75,10 @@ public final class RaftNode implements AutoCloseable {
         server.start();
         RaftProperties clientProperties = new RaftProperties();
         RaftClientConfigKeys.Async.setOutstandingRequestsMax(clientProperties, 64);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, TimeDuration.valueOf(10, java.util.concurrent.TimeUnit.SECONDS));
+        // A request to a leader that froze or was cut off waits this long before the client tries the next
+        // server; chaos runs showed no confirm for the whole of an 8 s leader pause with 10 s here.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, TimeDuration.valueOf(CLIENT_REQUEST_TIMEOUT_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
         GrpcConfigKeys.setMessageSizeMax(clientProperties, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
         RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(clientProperties)
                 .setClientId(ClientId.randomId())

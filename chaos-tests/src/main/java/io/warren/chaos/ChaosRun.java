@@ -1,0 +1,209 @@
+package io.warren.chaos;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chaos run: start a three-node cluster, run the workload, apply nemeses on a schedule (every
+ * requested one at least once, in a random order, then random picks), heal everything, wait (bounded)
+ * for every node to serve, drain every queue, check the history, and write the run folder:
+ * history.jsonl, summary.json, report.html and the nodes' logs.
+ *
+ * <p>Usage: {@code ChaosRun --distribution node/target --out DIR [--duration S] [--nemesis a,b|all]
+ * [--seed N] [--node-flag FLAG]...}
+ */
+public final class ChaosRun {
+    private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
+    private static final long FAULT_MS = 8_000;
+    private static final long CALM_MS = 6_000;
+    private static final long RECOVERY_TIMEOUT_MS = 120_000;
+
+    /** What to run. {@code nodeFlags} go to every node (the fault switch test uses one). */
+    public record Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
+            List<String> nodeFlags, boolean allowLoopback) {}
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = parse(args);
+        Map<String, Object> summary = run(settings);
+        System.out.println(Json.object(summary));
+        System.exit(Boolean.TRUE.equals(summary.get("valid")) ? 0 : 1);
+    }
+
+    static Settings parse(String[] args) {
+        Path distribution = Path.of("node/target");
+        Path out = Path.of("chaos-tests/target/runs");
+        long duration = 180;
+        String nemeses = "all";
+        long seed = System.nanoTime();
+        List<String> nodeFlags = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--distribution" -> distribution = Path.of(value);
+                case "--out" -> out = Path.of(value);
+                case "--duration" -> duration = Long.parseLong(value);
+                case "--nemesis" -> nemeses = value;
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--node-flag" -> nodeFlags.add(value);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+            i++;
+        }
+        List<Nemesis> chosen = nemeses.equals("all") ? List.of(Nemesis.values())
+                : nemeses.isBlank() || nemeses.equals("none") ? List.of()
+                : java.util.Arrays.stream(nemeses.split(",")).map(String::trim).map(Nemesis::of).toList();
+        return new Settings(distribution, out, duration, chosen, seed, nodeFlags, true);
+    }
+
+    public static Map<String, Object> run(Settings settings) throws Exception {
+        Path runDir = settings.runsDir().resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(runDir);
+        boolean namespaces = NodeProcesses.namespacesAvailable();
+        List<Nemesis> nemeses = new ArrayList<>(settings.nemeses());
+        List<String> skipped = new ArrayList<>();
+        if (!namespaces) {
+            log.warn("event=loopback_mode reason=\"no network namespaces (not root, or ip/iptables missing)\""
+                    + " consequence=\"partitions and packet loss are SKIPPED; only kill and pause run\"");
+            nemeses.removeIf(n -> {
+                if (n.network) {
+                    skipped.add(n.label);
+                }
+                return n.network;
+            });
+        }
+        Random random = new Random(settings.seed());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        List<String> applied = new ArrayList<>();
+        List<Long> recoveryMs = new ArrayList<>();
+        long started = System.nanoTime();
+        try (History history = new History(runDir.resolve("history.jsonl"));
+                NodeProcesses nodes = NodeProcesses.start(settings.distribution(), runDir, 3, namespaces,
+                        nodeFlags(settings))) {
+            // guest may only connect from loopback (as in RabbitMQ): the clients get a user of their own.
+            nodes.warrenctl(1, "add_user", Workload.USER, Workload.PASSWORD);
+            nodes.warrenctl(1, "set_permissions", Workload.USER, ".*", ".*", ".*");
+            Workload workload = new Workload(nodes, history, List.of("chaos-a", "chaos-b"), 40);
+            workload.declareQueues();
+            workload.start(4, 4);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
+            List<Nemesis> firstPass = new ArrayList<>(nemeses);
+            Collections.shuffle(firstPass, random);
+            sleepUntil(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALM_MS)));
+            while (!nemeses.isEmpty() && (System.nanoTime() < deadline || !firstPass.isEmpty())) {
+                Nemesis nemesis = !firstPass.isEmpty() ? firstPass.remove(0) : nemeses.get(random.nextInt(nemeses.size()));
+                Nemesis.Applied fault = nemesis.start(nodes, random);
+                String target = nodes.id(fault.target());
+                history.add("nemesis", "start", "nemesis", target, nemesis.label, 0);
+                log.info("event=nemesis_start kind={} target={}", nemesis.label, target);
+                applied.add(nemesis.label + "@" + target);
+                Thread.sleep(FAULT_MS);
+                Nemesis.heal(fault, nodes);
+                history.add("nemesis", "stop", "nemesis", target, nemesis.label, 0);
+                log.info("event=nemesis_stop kind={} target={}", nemesis.label, target);
+                Thread.sleep(CALM_MS);
+            }
+            sleepUntil(deadline);
+
+            // Final phase: heal everything, wait for every node to serve, stop clients, drain.
+            nodes.heal();
+            for (int node = 1; node <= nodes.size(); node++) {
+                if (!nodes.running(node)) {
+                    nodes.start(node);
+                }
+                nodes.resume(node);
+            }
+            long recoveredAt = awaitServing(nodes);
+            summary.put("ms_to_all_serving_after_heal", recoveredAt);
+            workload.stopPublishing();
+            Thread.sleep(5_000); // consumers take what is in flight
+            workload.stopConsuming();
+            int drained = workload.drain(1);
+            summary.put("drained_at_end", drained);
+            summary.put("queues_after_drain", agreement(nodes));
+            List<Op> ops = history.ops();
+            Checker.Verdict verdict = Checker.check(ops);
+            summary.putAll(verdict.toMap());
+            summary.put("valid", verdict.valid() && Boolean.TRUE.equals(((Map<?, ?>) summary.get("queues_after_drain")).get("agree")));
+            summary.put("nemeses", applied);
+            summary.put("nemeses_skipped", skipped);
+            summary.put("mode", namespaces ? "network namespaces" : "loopback (kill and pause only)");
+            summary.put("seed", settings.seed());
+            summary.put("duration_s", (System.nanoTime() - started) / 1_000_000_000);
+            summary.put("node_flags", settings.nodeFlags());
+            for (Checker.WindowStats w : verdict.windows()) {
+                if (w.kind().equals(Nemesis.KILL_LEADER.label) || w.kind().equals(Nemesis.PARTITION_LEADER.label)
+                        || w.kind().equals(Nemesis.PAUSE_LEADER.label)) {
+                    recoveryMs.add(w.msToFirstConfirm());
+                }
+            }
+            summary.put("ms_to_first_confirm_after_losing_leader", recoveryMs);
+            Files.writeString(runDir.resolve("summary.json"), Json.object(summary));
+            Report.write(runDir.resolve("report.html"), ops, verdict, summary);
+            summary.put("run_dir", runDir.toString());
+            log.info("event=chaos_done valid={} dir={}", summary.get("valid"), runDir);
+            return summary;
+        }
+    }
+
+    private static List<String> nodeFlags(Settings settings) {
+        List<String> flags = new ArrayList<>(List.of("--node-down-after-ms", "3000", "--quorum-lost-after-ms", "3000"));
+        for (String flag : settings.nodeFlags()) {
+            flags.addAll(List.of(flag.split("=", 2)));
+        }
+        return flags;
+    }
+
+    private static long awaitServing(Nodes nodes) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(RECOVERY_TIMEOUT_MS);
+        for (int node = 1; node <= nodes.size(); node++) {
+            while (!nodes.serving(node)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(nodes.id(node) + " did not serve within "
+                            + RECOVERY_TIMEOUT_MS + " ms after everything was healed");
+                }
+                Thread.sleep(250);
+            }
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Each node's count of messages left in the chaos queues after the drain: all must agree (on 0). */
+    private static Map<String, Object> agreement(Nodes nodes) throws Exception {
+        Map<String, Object> perNode = new LinkedHashMap<>();
+        List<String> answers = new ArrayList<>();
+        for (int node = 1; node <= nodes.size(); node++) {
+            String answer = "";
+            for (int attempt = 0; attempt < 20; attempt++) {
+                answer = nodes.warrenctl(node, "list_queues", "name", "messages").lines()
+                        .filter(l -> l.startsWith("chaos-")).sorted().reduce("", (a, b) -> a + b + ";");
+                if (answer.equals("chaos-a\t0;chaos-b\t0;")) {
+                    break;
+                }
+                Thread.sleep(250); // a node may still be applying the drain's last entries
+            }
+            perNode.put(nodes.id(node), answer);
+            answers.add(answer);
+        }
+        perNode.put("agree", answers.stream().distinct().count() == 1 && answers.get(0).equals("chaos-a\t0;chaos-b\t0;"));
+        return perNode;
+    }
+
+    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+}

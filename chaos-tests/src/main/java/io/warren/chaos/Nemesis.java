@@ -1,0 +1,83 @@
+package io.warren.chaos;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The faults, each a start and a heal, applied to the nodes while the workload runs. Every fault
+ * window goes into the history, so the checker can tell availability inside each one.
+ */
+public enum Nemesis {
+    KILL_RANDOM("kill-random", false),
+    KILL_LEADER("kill-leader", false),
+    PAUSE_RANDOM("pause-random", false),
+    PAUSE_LEADER("pause-leader", false),
+    PARTITION_ONE("partition-one", true),
+    PARTITION_LEADER("partition-leader", true),
+    PARTITION_BRIDGE("partition-bridge", true),
+    PACKET_LOSS("packet-loss", true);
+
+    public final String label;
+    /** Needs packet drops between nodes, so network namespaces. */
+    public final boolean network;
+
+    Nemesis(String label, boolean network) {
+        this.label = label;
+        this.network = network;
+    }
+
+    public static Nemesis of(String label) {
+        for (Nemesis nemesis : values()) {
+            if (nemesis.label.equals(label)) {
+                return nemesis;
+            }
+        }
+        throw new IllegalArgumentException("unknown nemesis '" + label + "' (known: " + labels() + ")");
+    }
+
+    public static List<String> labels() {
+        return java.util.Arrays.stream(values()).map(n -> n.label).toList();
+    }
+
+    /** A fault in force: what to undo, and the node it is aimed at (for the history). */
+    public record Applied(Nemesis nemesis, int target, List<Integer> others) {}
+
+    /** Starts this fault; picks its target with {@code random} (or the leader). */
+    public Applied start(Nodes nodes, Random random) throws Exception {
+        int target = switch (this) {
+            case KILL_LEADER, PAUSE_LEADER, PARTITION_LEADER -> {
+                int leader = nodes.leader();
+                yield leader != 0 ? leader : 1 + random.nextInt(nodes.size());
+            }
+            default -> 1 + random.nextInt(nodes.size());
+        };
+        List<Integer> others = new ArrayList<>();
+        for (int node = 1; node <= nodes.size(); node++) {
+            if (node != target) {
+                others.add(node);
+            }
+        }
+        switch (this) {
+            case KILL_RANDOM, KILL_LEADER -> nodes.kill(target);
+            case PAUSE_RANDOM, PAUSE_LEADER -> nodes.pause(target);
+            case PARTITION_ONE, PARTITION_LEADER -> {
+                for (int other : others) {
+                    nodes.cut(target, other);
+                }
+            }
+            case PARTITION_BRIDGE -> nodes.cut(others.get(0), others.get(1)); // target sees both halves
+            case PACKET_LOSS -> nodes.loss(target, 0.3);
+        }
+        return new Applied(this, target, others);
+    }
+
+    /** Undoes the fault: restarts a killed node, thaws a paused one, removes packet drops. */
+    public static void heal(Applied applied, Nodes nodes) throws Exception {
+        switch (applied.nemesis()) {
+            case KILL_RANDOM, KILL_LEADER -> nodes.start(applied.target());
+            case PAUSE_RANDOM, PAUSE_LEADER -> nodes.resume(applied.target());
+            default -> nodes.heal();
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package io.warren.chaos;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Node processes started from the built distribution (node/target: the node jar and its lib folder),
+ * each with its data and log under the run folder. In namespace mode each node runs inside its own
+ * network namespace (warren-cN, address 10.88.0.1N on the bridge wchaos0) and packet drops are iptables
+ * rules inside the namespaces; in loopback mode the nodes share 127.0.0.1 on distinct ports, and only
+ * kill and pause are possible.
+ */
+public final class NodeProcesses implements Nodes {
+    private static final Logger log = LoggerFactory.getLogger(NodeProcesses.class);
+    private static final String BRIDGE = "wchaos0";
+    private static final long READY_TIMEOUT_SECONDS = 180;
+
+    private final Path distribution;
+    private final Path runDir;
+    private final int size;
+    private final boolean namespaces;
+    private final List<String> extraFlags;
+    private final Process[] processes;
+
+    private NodeProcesses(Path distribution, Path runDir, int size, boolean namespaces, List<String> extraFlags) {
+        this.distribution = distribution;
+        this.runDir = runDir;
+        this.size = size;
+        this.namespaces = namespaces;
+        this.extraFlags = extraFlags;
+        this.processes = new Process[size + 1];
+    }
+
+    /** True when this process may create network namespaces (root, ip and iptables present). */
+    public static boolean namespacesAvailable() {
+        try {
+            return ProcessHandle.current().info().user().orElse("").equals("root")
+                    && new ProcessBuilder("ip", "netns", "list").start().waitFor() == 0
+                    && new ProcessBuilder("iptables", "--version").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Sets up the network (in namespace mode) and starts every node; returns once all serve. */
+    public static NodeProcesses start(Path distribution, Path runDir, int size, boolean namespaces,
+            List<String> extraFlags) throws IOException, InterruptedException {
+        NodeProcesses nodes = new NodeProcesses(distribution, runDir, size, namespaces, extraFlags);
+        if (namespaces) {
+            nodes.createNetwork();
+        }
+        for (int node = 1; node <= size; node++) {
+            nodes.launch(node);
+        }
+        for (int node = 1; node <= size; node++) {
+            nodes.awaitReady(node, 1);
+        }
+        return nodes;
+    }
+
+    private void createNetwork() throws IOException, InterruptedException {
+        removeNetwork();
+        sh("ip link add " + BRIDGE + " type bridge");
+        sh("ip addr add 10.88.0.1/24 dev " + BRIDGE);
+        sh("ip link set " + BRIDGE + " up");
+        for (int node = 1; node <= size; node++) {
+            String ns = namespace(node);
+            sh("ip netns add " + ns);
+            sh("ip link add wc" + node + " type veth peer name eth0 netns " + ns);
+            sh("ip link set wc" + node + " master " + BRIDGE + " up");
+            sh("ip -n " + ns + " addr add " + address(node) + "/24 dev eth0");
+            sh("ip -n " + ns + " link set eth0 up");
+            sh("ip -n " + ns + " link set lo up");
+        }
+        log.info("event=network_ready bridge={} nodes={}", BRIDGE, size);
+    }
+
+    private void removeNetwork() throws InterruptedException {
+        for (int node = 1; node <= 9; node++) {
+            shQuiet("ip netns del " + namespace(node));
+        }
+        shQuiet("ip link del " + BRIDGE);
+    }
+
+    private static String namespace(int node) {
+        return "warren-c" + node;
+    }
+
+    private static String address(int node) {
+        return "10.88.0.1" + node;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String amqpHost(int node) {
+        return namespaces ? address(node) : "127.0.0.1";
+    }
+
+    @Override
+    public int amqpPort(int node) {
+        return namespaces ? 5672 : 25670 + node;
+    }
+
+    private String raftAddress(int node) {
+        return namespaces ? address(node) + ":9871" : "127.0.0.1:" + (25680 + node);
+    }
+
+    private int adminPort(int node) {
+        return namespaces ? 15672 : 25690 + node;
+    }
+
+    private List<String> inNamespace(int node, List<String> command) {
+        if (!namespaces) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    private String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private String classpath() {
+        return distribution.resolve("warren-node-0.1.0-SNAPSHOT.jar") + ":" + distribution.resolve("lib") + "/*";
+    }
+
+    private Path logFile(int node) {
+        return runDir.resolve("nodes").resolve(id(node) + ".log");
+    }
+
+    private void launch(int node) throws IOException {
+        List<String> peers = new ArrayList<>();
+        for (int other = 1; other <= size; other++) {
+            peers.add(id(other) + "=" + raftAddress(other));
+        }
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2", "-cp", classpath(), "io.warren.node.Main",
+                "--node-id", id(node), "--data-dir", runDir.resolve("data").resolve(id(node)).toString(),
+                "--amqp-host", amqpHost(node), "--amqp-port", Integer.toString(amqpPort(node)),
+                "--raft-address", raftAddress(node), "--peers", String.join(",", peers),
+                "--admin-port", Integer.toString(adminPort(node))));
+        command.addAll(extraFlags);
+        Files.createDirectories(logFile(node).getParent());
+        processes[node] = new ProcessBuilder(inNamespace(node, command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node).toFile())).start();
+        log.info("event=node_launched node={} pid={}", id(node), processes[node].pid());
+    }
+
+    /** Waits until the node's log holds {@code readyCount} "event=node_ready" lines (one per start). */
+    private void awaitReady(int node, int readyCount) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (readyLines(node) >= readyCount) {
+                return;
+            }
+            if (!processes[node].isAlive()) {
+                throw new IOException(id(node) + " exited with " + processes[node].exitValue() + "; see " + logFile(node));
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(id(node) + " did not serve within " + READY_TIMEOUT_SECONDS + " s; see " + logFile(node));
+    }
+
+    private long readyLines(int node) throws IOException {
+        try (var lines = Files.lines(logFile(node), StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("event=node_ready")).count();
+        }
+    }
+
+    @Override
+    public void start(int node) throws IOException, InterruptedException {
+        if (running(node)) {
+            return;
+        }
+        long before = readyLines(node);
+        launch(node);
+        awaitReady(node, (int) before + 1);
+    }
+
+    @Override
+    public void kill(int node) throws InterruptedException {
+        Process process = processes[node];
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void pause(int node) throws IOException, InterruptedException {
+        signal(node, "STOP");
+    }
+
+    @Override
+    public void resume(int node) throws IOException, InterruptedException {
+        signal(node, "CONT");
+    }
+
+    private void signal(int node, String signal) throws IOException, InterruptedException {
+        sh("kill -" + signal + " " + processes[node].pid());
+    }
+
+    @Override
+    public boolean running(int node) {
+        return processes[node] != null && processes[node].isAlive();
+    }
+
+    @Override
+    public String warrenctl(int node, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", classpath(),
+                "io.warren.node.WarrenCtl", "-n", "127.0.0.1:" + adminPort(node), "-q"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(inNamespace(node, command)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException("warrenctl " + String.join(" ", args) + " on " + id(node) + ": " + output.strip());
+        }
+        return output;
+    }
+
+    @Override
+    public boolean supportsNetworkFaults() {
+        return namespaces;
+    }
+
+    @Override
+    public void cut(int a, int b) throws IOException, InterruptedException {
+        requireNamespaces();
+        for (int[] pair : new int[][] {{a, b}, {b, a}}) {
+            String ns = namespace(pair[0]);
+            sh("ip netns exec " + ns + " iptables -A INPUT -s " + address(pair[1]) + " -j DROP");
+            sh("ip netns exec " + ns + " iptables -A OUTPUT -d " + address(pair[1]) + " -j DROP");
+        }
+    }
+
+    @Override
+    public void loss(int node, double share) throws IOException, InterruptedException {
+        requireNamespaces();
+        // tc netem is missing from this kernel, so loss is iptables' statistic match on the node's input
+        // from the other nodes (clients on the bridge's own address are spared).
+        for (int other = 1; other <= size; other++) {
+            if (other != node) {
+                sh("ip netns exec " + namespace(node) + " iptables -A INPUT -s " + address(other)
+                        + " -m statistic --mode random --probability " + share + " -j DROP");
+            }
+        }
+    }
+
+    @Override
+    public void heal() throws IOException, InterruptedException {
+        if (!namespaces) {
+            return;
+        }
+        for (int node = 1; node <= size; node++) {
+            sh("ip netns exec " + namespace(node) + " iptables -F");
+        }
+    }
+
+    private void requireNamespaces() {
+        if (!namespaces) {
+            throw new IllegalStateException("network faults need network namespaces (run as root)");
+        }
+    }
+
+    private static void sh(String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException("'" + command + "' failed: " + output.strip());
+        }
+    }
+
+    private static void shQuiet(String command) throws InterruptedException {
+        try {
+            new ProcessBuilder("sh", "-c", command + " >/dev/null 2>&1").start().waitFor();
+        } catch (IOException e) {
+            // nothing to clean
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int node = 1; node <= size; node++) {
+            Process process = processes[node];
+            if (process != null && process.isAlive()) {
+                try {
+                    resume(node);
+                } catch (IOException | InterruptedException e) {
+                    // best effort: it is killed next
+                }
+                process.destroyForcibly();
+            }
+        }
+        try {
+            for (int node = 1; node <= size; node++) {
+                if (processes[node] != null) {
+                    processes[node].waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+            if (namespaces) {
+                removeNetwork();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.warren.chaos;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The cluster under test as real node processes: started, killed (-9), paused (SIGSTOP) and thawed,
+ * and, where the nodes live in network namespaces, cut off from each other with packet drops. Node
+ * numbers run from 1.
+ */
+public interface Nodes extends AutoCloseable {
+
+    int size();
+
+    default String id(int node) {
+        return "n" + node;
+    }
+
+    String amqpHost(int node);
+
+    int amqpPort(int node);
+
+    /** Starts node {@code node} (again, with its data) and waits until it serves AMQP. */
+    void start(int node) throws IOException, InterruptedException;
+
+    void kill(int node) throws IOException, InterruptedException;
+
+    void pause(int node) throws IOException, InterruptedException;
+
+    void resume(int node) throws IOException, InterruptedException;
+
+    boolean running(int node);
+
+    /** warrenctl on node {@code node}: its output, or an IOException when it failed. */
+    String warrenctl(int node, String... args) throws IOException, InterruptedException;
+
+    /** True where packets between nodes can be dropped (network namespaces). */
+    boolean supportsNetworkFaults();
+
+    /** Drops every packet between nodes a and b, both ways. */
+    void cut(int a, int b) throws IOException, InterruptedException;
+
+    /** Drops this share (0..1) of the packets node {@code node} receives from other nodes. */
+    void loss(int node, double share) throws IOException, InterruptedException;
+
+    /** Removes every packet drop. */
+    void heal() throws IOException, InterruptedException;
+
+    /** The node whose status says it leads, or 0 when none answers so. */
+    default int leader() throws InterruptedException {
+        for (int node = 1; node <= size(); node++) {
+            if (!running(node)) {
+                continue;
+            }
+            try {
+                List<String> lines = warrenctl(node, "status").lines().toList();
+                List<String> header = List.of(lines.get(0).split("\t"));
+                String[] row = lines.get(1).split("\t", -1);
+                if (row[header.indexOf("role")].equals("leader")) {
+                    return node;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not answering: ask the next
+            }
+        }
+        return 0;
+    }
+
+    /** True when node {@code node} answers and says it serves clients. */
+    default boolean serving(int node) throws InterruptedException {
+        try {
+            List<String> lines = warrenctl(node, "status").lines().toList();
+            List<String> header = List.of(lines.get(0).split("\t"));
+            return lines.get(1).split("\t", -1)[header.indexOf("serving")].equals("true");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    void close();
+}

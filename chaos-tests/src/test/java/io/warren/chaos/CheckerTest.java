@@ -1,0 +1,93 @@
+package io.warren.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checker on hand-made histories: each rule can pass and can fail. */
+class CheckerTest {
+    private final List<Op> history = new ArrayList<>();
+    private long time;
+
+    private void op(String type, String f, String id) {
+        history.add(new Op(time++, type, f, "p1", "n1", id, 0));
+    }
+
+    private void published(String id, String outcome) {
+        op("invoke", "publish", id);
+        if (outcome != null) {
+            op(outcome, "publish", id);
+        }
+    }
+
+    @Test
+    void aConfirmedMessageNeverDeliveredIsLost() {
+        published("a", "ok");
+        published("b", "ok");
+        op("ok", "deliver", "a");
+        Checker.Verdict verdict = Checker.check(history);
+        assertFalse(verdict.valid());
+        assertEquals(1, verdict.lost());
+        assertEquals(List.of("b"), verdict.lostSample());
+    }
+
+    @Test
+    void everyConfirmedMessageDeliveredIsValidAndDuplicatesAreCountedNotFatal() {
+        published("a", "ok");
+        published("b", "ok");
+        op("ok", "deliver", "a");
+        op("ok", "deliver", "b");
+        op("ok", "deliver", "b");
+        Checker.Verdict verdict = Checker.check(history);
+        assertTrue(verdict.valid());
+        assertEquals(0, verdict.lost());
+        assertEquals(1, verdict.duplicated());
+        assertEquals(3, verdict.deliveries());
+    }
+
+    @Test
+    void aDeliveryOfSomethingNeverPublishedIsUnexpected() {
+        published("a", "ok");
+        op("ok", "deliver", "a");
+        op("ok", "deliver", "ghost");
+        Checker.Verdict verdict = Checker.check(history);
+        assertFalse(verdict.valid());
+        assertEquals(List.of("ghost"), verdict.unexpectedSample());
+    }
+
+    @Test
+    void unknownAndNackedPublishesMayOrMayNotArrive() {
+        published("nacked", "fail");
+        published("unknown-arrived", "info");
+        published("unknown-gone", null);
+        op("ok", "deliver", "unknown-arrived");
+        op("ok", "deliver", "nacked");
+        Checker.Verdict verdict = Checker.check(history);
+        assertTrue(verdict.valid());
+        assertEquals(2, verdict.unknown());
+        assertEquals(1, verdict.unknownDelivered());
+        assertEquals(1, verdict.nacked());
+    }
+
+    @Test
+    void availabilityAndRecoveryArePerFaultWindow() {
+        history.add(new Op(0, "nemesis", "start", "nemesis", "n2", "kill", 0));
+        history.add(new Op(10, "invoke", "publish", "p1", "n1", "a", 0));
+        history.add(new Op(20, "invoke", "publish", "p1", "n1", "b", 0));
+        history.add(new Op(500, "ok", "publish", "p1", "n1", "a", 490));
+        history.add(new Op(600, "nemesis", "stop", "nemesis", "n2", "kill", 0));
+        history.add(new Op(700, "info", "publish", "p1", "n1", "b", 0));
+        history.add(new Op(800, "ok", "deliver", "c1", "n3", "a", 0));
+        Checker.Verdict verdict = Checker.check(history);
+        assertEquals(1, verdict.windows().size());
+        Checker.WindowStats window = verdict.windows().get(0);
+        assertEquals(2, window.attempted());
+        assertEquals(1, window.ok());
+        assertEquals(500, window.msToFirstConfirm());
+        assertEquals(0.5, window.availability());
+    }
+}
