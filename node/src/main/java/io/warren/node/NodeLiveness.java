@@ -61,6 +61,7 @@ final class NodeLiveness implements AutoCloseable {
     private long outOfContactSinceNanos;
     /** The registration sent and not yet applied; touched only by the liveness thread (and start-up). */
     private CompletableFuture<Long> registration;
+    private byte[] registrationIncarnation;
 
     NodeLiveness(String nodeId, Timing timing, RaftNode raft, WarrenStateMachine stateMachine,
             EffectDispatcher dispatcher, CommandSubmitter submitter) {
@@ -189,26 +190,40 @@ final class NodeLiveness implements AutoCloseable {
      */
     private long register(long timeoutMs) throws InterruptedException {
         if (registration == null) {
-            byte[] incarnation = new byte[16];
-            new SecureRandom().nextBytes(incarnation);
-            CompletableFuture<Long> registered = dispatcher.expectRegistration(incarnation);
-            submitter.register(incarnation).whenComplete((done, error) -> {
+            registrationIncarnation = new byte[16];
+            new SecureRandom().nextBytes(registrationIncarnation);
+            CompletableFuture<Long> registered = dispatcher.expectRegistration(registrationIncarnation);
+            submitter.register(registrationIncarnation).whenComplete((done, error) -> {
                 if (error != null) {
                     registered.completeExceptionally(error);
                 }
             });
             registration = registered;
         }
-        try {
-            long epoch = registration.get(timeoutMs, TimeUnit.MILLISECONDS);
-            registration = null;
-            return epoch;
-        } catch (TimeoutException e) {
-            return 0;
-        } catch (ExecutionException e) {
-            log.warn("event=register_failed error={}", e.getCause().toString());
-            registration = null;
-            return 0;
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (true) {
+            // The answer is an effect of applying the registration; a snapshot installed from the leader may
+            // have covered that entry, so the state is asked too.
+            byte[] incarnation = registrationIncarnation;
+            long inState = stateMachine.query(q -> q.epochRegisteredBy(nodeId, incarnation));
+            if (inState != 0) {
+                registration = null;
+                return inState;
+            }
+            long slice = Math.min(TICK_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            try {
+                long epoch = registration.get(slice, TimeUnit.MILLISECONDS);
+                registration = null;
+                return epoch;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() >= deadline) {
+                    return 0;
+                }
+            } catch (ExecutionException e) {
+                log.warn("event=register_failed error={}", e.getCause().toString());
+                registration = null;
+                return 0;
+            }
         }
     }
 

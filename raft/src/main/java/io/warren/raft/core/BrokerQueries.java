@@ -70,6 +70,16 @@ public final class BrokerQueries {
         return record != null && record.live(epoch);
     }
 
+    /**
+     * The epoch that the process start {@code incarnation} of {@code node} registered, or 0: how a node
+     * finds its registration when a snapshot from the leader covered the entry that answered it.
+     */
+    public long epochRegisteredBy(String node, byte[] incarnation) {
+        NodeRecord record = state.nodes.get(node);
+        return record != null && record.incarnation.equals(com.google.protobuf.ByteString.copyFrom(incarnation))
+                ? record.epoch : 0;
+    }
+
     public long epochOf(String node) {
         NodeRecord record = state.nodes.get(node);
         return record == null ? 0 : record.epoch;

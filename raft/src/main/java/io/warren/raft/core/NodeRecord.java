@@ -17,6 +17,8 @@ final class NodeRecord {
     final java.util.TreeSet<Long> appliedAbove = new java.util.TreeSet<>();
     /** Declared down by the leader: the epoch is over, though the process may live on unaware. */
     boolean down;
+    /** The random id of the process start that registered this epoch, so it can find its epoch in the state. */
+    com.google.protobuf.ByteString incarnation = com.google.protobuf.ByteString.EMPTY;
 
     NodeRecord(String node, long epoch, long lastSequence, boolean down) {
         this.node = node;

@@ -30,7 +30,9 @@ final class SessionCommands {
         if (previous != null) {
             releaseNode(node, ctx);
         }
-        state.nodes.put(node, new NodeRecord(node, epoch, 0, false));
+        NodeRecord record = new NodeRecord(node, epoch, 0, false);
+        record.incarnation = cmd.getIncarnation();
+        state.nodes.put(node, record);
         ctx.answer(Reply.newBuilder().setNodeRegistered(NodeRegistered.newBuilder().setNode(node).setEpoch(epoch)
                 .setIncarnation(cmd.getIncarnation())).build());
     }

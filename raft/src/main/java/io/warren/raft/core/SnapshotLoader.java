@@ -69,6 +69,7 @@ public final class SnapshotLoader {
                 NodeRecord nodeRecord = new NodeRecord(node.getNode(), node.getEpoch(), node.getLastSequence(),
                         node.getDown());
                 nodeRecord.appliedAbove.addAll(node.getAppliedAboveList());
+                nodeRecord.incarnation = node.getIncarnation();
                 state.nodes.put(node.getNode(), nodeRecord);
             }
             case USER -> {

@@ -35,7 +35,7 @@ public final class SnapshotRecords {
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
                     .setEpoch(node.epoch).setLastSequence(node.lastSequence).setDown(node.down)
-                    .addAllAppliedAbove(node.appliedAbove)).build());
+                    .addAllAppliedAbove(node.appliedAbove).setIncarnation(node.incarnation)).build());
         }
         for (var user : state.access.users.values()) {
             out.accept(SnapshotRecord.newBuilder().setUser(UserRecord.newBuilder().setName(user.name())

@@ -309,6 +309,19 @@ class BrokerCoreTest {
     }
 
     @Test
+    void shouldLetANodeFindItsRegistrationInTheStateEvenAcrossASnapshot() {
+        byte[] incarnation = {7, 7, 7};
+        driver.apply(io.warren.proto.Batch.newBuilder().setNode("n9").addCommands(io.warren.proto.Command.newBuilder()
+                .setRegisterNode(io.warren.proto.RegisterNode.newBuilder().setNode("n9")
+                        .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation)))).build());
+        assertEquals(1, driver.core.queries().epochRegisteredBy("n9", incarnation));
+        assertEquals(0, driver.core.queries().epochRegisteredBy("n9", new byte[] {1}), "another process start");
+        BrokerCore restored = DeterminismTest.load(DeterminismTest.snapshot(driver.core));
+        assertEquals(1, restored.queries().epochRegisteredBy("n9", incarnation),
+                "a node whose registration entry was covered by an installed snapshot still finds its epoch");
+    }
+
+    @Test
     void shouldReleaseWhatAnEarlierEpochHeldWhenTheNodeRegistersAgain() {
         var ch = driver.connect().channel();
         ch.ok(declareQueue("durable", true, false, false));
