@@ -16,7 +16,8 @@ public enum Nemesis {
     PARTITION_ONE("partition-one", true),
     PARTITION_LEADER("partition-leader", true),
     PARTITION_BRIDGE("partition-bridge", true),
-    PACKET_LOSS("packet-loss", true);
+    PACKET_LOSS("packet-loss", true),
+    TORN_WRITE("torn-write", false);
 
     public final String label;
     /** Needs packet drops between nodes, so network namespaces. */
@@ -68,6 +69,10 @@ public enum Nemesis {
             }
             case PARTITION_BRIDGE -> nodes.cut(others.get(0), others.get(1)); // target sees both halves
             case PACKET_LOSS -> nodes.loss(target, 0.3);
+            case TORN_WRITE -> {
+                nodes.kill(target);
+                nodes.tearLogTail(target, 1 + random.nextInt(64));
+            }
         }
         return new Applied(this, target, others);
     }
@@ -75,7 +80,7 @@ public enum Nemesis {
     /** Undoes the fault: restarts a killed node, thaws a paused one, removes packet drops. */
     public static void heal(Applied applied, Nodes nodes) throws Exception {
         switch (applied.nemesis()) {
-            case KILL_RANDOM, KILL_LEADER -> nodes.start(applied.target());
+            case KILL_RANDOM, KILL_LEADER, TORN_WRITE -> nodes.start(applied.target());
             case PAUSE_RANDOM, PAUSE_LEADER -> nodes.resume(applied.target());
             default -> nodes.heal();
         }

@@ -234,6 +234,25 @@ public final class NodeProcesses implements Nodes {
     }
 
     @Override
+    public String tearLogTail(int node, int bytes) throws IOException {
+        Path raft = runDir.resolve("data").resolve(id(node)).resolve("raft");
+        Path segment;
+        try (var files = Files.walk(raft)) {
+            segment = files.filter(p -> p.getFileName().toString().startsWith("log_inprogress_"))
+                    .max(java.util.Comparator.comparing(Path::toString)).orElse(null);
+        }
+        if (segment == null) {
+            return null;
+        }
+        long size = Files.size(segment);
+        try (var channel = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(Math.max(0, size - bytes));
+        }
+        log.info("event=log_torn node={} segment={} bytes_cut={} size_was={}", id(node), segment.getFileName(), bytes, size);
+        return segment.getFileName().toString();
+    }
+
+    @Override
     public boolean supportsNetworkFaults() {
         return namespaces;
     }

@@ -43,6 +43,12 @@ public interface Nodes extends AutoCloseable {
     /** Drops this share (0..1) of the packets node {@code node} receives from other nodes. */
     void loss(int node, double share) throws IOException, InterruptedException;
 
+    /**
+     * A write torn by a crash: cuts {@code bytes} off the end of the node's open Raft log segment (the
+     * node must be down). Returns the segment's name, or null when there was none to tear.
+     */
+    String tearLogTail(int node, int bytes) throws IOException;
+
     /** Removes every packet drop. */
     void heal() throws IOException, InterruptedException;
 
