@@ -244,11 +244,18 @@ public final class NodeProcesses implements Nodes {
         if (segment == null) {
             return null;
         }
-        long size = Files.size(segment);
-        try (var channel = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.truncate(Math.max(0, size - bytes));
+        // Segments are preallocated and zero-filled: the written data ends at the last non-zero byte, and
+        // the cut goes into the last entry there, as a crash in the middle of its write would leave it.
+        byte[] content = Files.readAllBytes(segment);
+        int end = content.length;
+        while (end > 0 && content[end - 1] == 0) {
+            end--;
         }
-        log.info("event=log_torn node={} segment={} bytes_cut={} size_was={}", id(node), segment.getFileName(), bytes, size);
+        long cutAt = Math.max(0, end - bytes);
+        try (var channel = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(cutAt);
+        }
+        log.info("event=log_torn node={} segment={} data_end={} cut_at={}", id(node), segment.getFileName(), end, cutAt);
         return segment.getFileName().toString();
     }
 
