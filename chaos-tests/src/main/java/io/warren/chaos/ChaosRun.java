@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One chaos run: start a three-node cluster, run the workload, apply nemeses on a schedule (every
- * requested one at least once, in a random order, then random picks), heal everything, wait (bounded)
+ * requested one at least once, in a random order, then random picks, one time in three a process fault
+ * and a network fault at once), heal everything, wait (bounded)
  * for every node to serve, drain every queue, check the history, and write the run folder:
  * history.jsonl, summary.json, report.html and the nodes' logs.
  *
@@ -86,6 +87,7 @@ public final class ChaosRun {
         Map<String, Object> summary = new LinkedHashMap<>();
         List<String> applied = new ArrayList<>();
         List<Long> recoveryMs = new ArrayList<>();
+        List<String> healFailures = new ArrayList<>();
         long started = System.nanoTime();
         try (History history = new History(runDir.resolve("history.jsonl"));
                 NodeProcesses nodes = NodeProcesses.start(settings.distribution(), runDir, 3, namespaces,
@@ -101,16 +103,42 @@ public final class ChaosRun {
             Collections.shuffle(firstPass, random);
             sleepUntil(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALM_MS)));
             while (!nemeses.isEmpty() && (System.nanoTime() < deadline || !firstPass.isEmpty())) {
-                Nemesis nemesis = !firstPass.isEmpty() ? firstPass.remove(0) : nemeses.get(random.nextInt(nemeses.size()));
-                Nemesis.Applied fault = nemesis.start(nodes, random);
-                String target = nodes.id(fault.target());
-                history.add("nemesis", "start", "nemesis", target, nemesis.label, 0);
-                log.info("event=nemesis_start kind={} target={}", nemesis.label, target);
-                applied.add(nemesis.label + "@" + target);
+                List<Nemesis> now = new ArrayList<>();
+                if (!firstPass.isEmpty()) {
+                    now.add(firstPass.remove(0));
+                } else {
+                    now.add(nemeses.get(random.nextInt(nemeses.size())));
+                    // A mix, one time in three: a process fault and a network fault at once.
+                    List<Nemesis> partners = nemeses.stream().filter(n -> n.network != now.get(0).network).toList();
+                    if (!partners.isEmpty() && random.nextInt(3) == 0) {
+                        now.add(partners.get(random.nextInt(partners.size())));
+                    }
+                }
+                List<Nemesis.Applied> faults = new ArrayList<>();
+                for (Nemesis nemesis : now) {
+                    Nemesis.Applied fault = nemesis.start(nodes, random);
+                    String target = nodes.id(fault.target());
+                    history.add("nemesis", "start", "nemesis", target, nemesis.label, 0);
+                    log.info("event=nemesis_start kind={} target={} mix={}", nemesis.label, target, now.size() > 1);
+                    applied.add(nemesis.label + "@" + target);
+                    faults.add(fault);
+                }
                 Thread.sleep(FAULT_MS);
-                Nemesis.heal(fault, nodes);
-                history.add("nemesis", "stop", "nemesis", target, nemesis.label, 0);
-                log.info("event=nemesis_stop kind={} target={}", nemesis.label, target);
+                // Network first: a killed node restarted while a partition stands may find no majority to
+                // register with.
+                faults.sort((a, b) -> Boolean.compare(b.nemesis().network, a.nemesis().network));
+                for (Nemesis.Applied fault : faults) {
+                    String target = nodes.id(fault.target());
+                    try {
+                        Nemesis.heal(fault, nodes);
+                    } catch (java.io.IOException e) {
+                        // A node that will not come back is a finding, not the end of the run.
+                        log.warn("event=heal_failed kind={} target={} error={}", fault.nemesis().label, target, e.toString());
+                        healFailures.add(fault.nemesis().label + "@" + target + ": " + e.getMessage());
+                    }
+                    history.add("nemesis", "stop", "nemesis", target, fault.nemesis().label, 0);
+                    log.info("event=nemesis_stop kind={} target={}", fault.nemesis().label, target);
+                }
                 Thread.sleep(CALM_MS);
             }
             sleepUntil(deadline);
@@ -118,10 +146,17 @@ public final class ChaosRun {
             // Final phase: heal everything, wait for every node to serve, stop clients, drain.
             nodes.heal();
             for (int node = 1; node <= nodes.size(); node++) {
-                if (!nodes.running(node)) {
-                    nodes.start(node);
+                for (int attempt = 1; !nodes.running(node) && attempt <= 3; attempt++) {
+                    try {
+                        nodes.start(node);
+                    } catch (java.io.IOException e) {
+                        log.warn("event=final_start_failed node={} attempt={} error={}", nodes.id(node), attempt, e.toString());
+                        healFailures.add("final start of " + nodes.id(node) + " (attempt " + attempt + "): " + e.getMessage());
+                    }
                 }
-                nodes.resume(node);
+                if (nodes.running(node)) {
+                    nodes.resume(node);
+                }
             }
             long recoveredAt = awaitServing(nodes);
             summary.put("ms_to_all_serving_after_heal", recoveredAt);
@@ -134,7 +169,9 @@ public final class ChaosRun {
             List<Op> ops = history.ops();
             Checker.Verdict verdict = Checker.check(ops);
             summary.putAll(verdict.toMap());
-            summary.put("valid", verdict.valid() && Boolean.TRUE.equals(((Map<?, ?>) summary.get("queues_after_drain")).get("agree")));
+            summary.put("heal_failures", healFailures);
+            summary.put("valid", verdict.valid() && Boolean.TRUE.equals(((Map<?, ?>) summary.get("queues_after_drain")).get("agree"))
+                    && allRunning(nodes));
             summary.put("nemeses", applied);
             summary.put("nemeses_skipped", skipped);
             summary.put("mode", namespaces ? "network namespaces" : "loopback (kill and pause only)");
@@ -164,11 +201,20 @@ public final class ChaosRun {
         return flags;
     }
 
+    private static boolean allRunning(Nodes nodes) {
+        for (int node = 1; node <= nodes.size(); node++) {
+            if (!nodes.running(node)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long awaitServing(Nodes nodes) throws Exception {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(RECOVERY_TIMEOUT_MS);
         for (int node = 1; node <= nodes.size(); node++) {
-            while (!nodes.serving(node)) {
+            while (nodes.running(node) && !nodes.serving(node)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(nodes.id(node) + " did not serve within "
                             + RECOVERY_TIMEOUT_MS + " ms after everything was healed");
@@ -184,6 +230,10 @@ public final class ChaosRun {
         Map<String, Object> perNode = new LinkedHashMap<>();
         List<String> answers = new ArrayList<>();
         for (int node = 1; node <= nodes.size(); node++) {
+            if (!nodes.running(node)) {
+                perNode.put(nodes.id(node), "not running");
+                continue;
+            }
             String answer = "";
             for (int attempt = 0; attempt < 20; attempt++) {
                 answer = nodes.warrenctl(node, "list_queues", "name", "messages").lines()

@@ -17,10 +17,11 @@ public enum Nemesis {
     PARTITION_LEADER("partition-leader", true),
     PARTITION_BRIDGE("partition-bridge", true),
     PACKET_LOSS("packet-loss", true),
-    TORN_WRITE("torn-write", false);
+    TORN_WRITE("torn-write", false),
+    DISK_FULL("disk-full", true);
 
     public final String label;
-    /** Needs packet drops between nodes, so network namespaces. */
+    /** Needs root features (network namespaces, or a tmpfs of its own for disk-full). */
     public final boolean network;
 
     Nemesis(String label, boolean network) {
@@ -73,6 +74,7 @@ public enum Nemesis {
                 nodes.kill(target);
                 nodes.tearLogTail(target, 1 + random.nextInt(64));
             }
+            case DISK_FULL -> nodes.fillDisk(target);
         }
         return new Applied(this, target, others);
     }
@@ -81,6 +83,12 @@ public enum Nemesis {
     public static void heal(Applied applied, Nodes nodes) throws Exception {
         switch (applied.nemesis()) {
             case KILL_RANDOM, KILL_LEADER, TORN_WRITE -> nodes.start(applied.target());
+            case DISK_FULL -> {
+                // The operator frees space and restarts the node, which must find its log intact.
+                nodes.freeDisk(applied.target());
+                nodes.kill(applied.target());
+                nodes.start(applied.target());
+            }
             case PAUSE_RANDOM, PAUSE_LEADER -> nodes.resume(applied.target());
             default -> nodes.heal();
         }

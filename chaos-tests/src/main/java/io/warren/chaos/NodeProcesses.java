@@ -21,6 +21,7 @@ public final class NodeProcesses implements Nodes {
     private static final Logger log = LoggerFactory.getLogger(NodeProcesses.class);
     private static final String BRIDGE = "wchaos0";
     private static final long READY_TIMEOUT_SECONDS = 180;
+    private static final int DATA_DISK_MB = 512;
 
     private final Path distribution;
     private final Path runDir;
@@ -57,9 +58,13 @@ public final class NodeProcesses implements Nodes {
             List<String> extraFlags) throws IOException, InterruptedException {
         NodeProcesses nodes = new NodeProcesses(distribution, runDir, size, namespaces, extraFlags);
         if (namespaces) {
+            removeLeftovers();
             nodes.createNetwork();
         }
         for (int node = 1; node <= size; node++) {
+            if (namespaces) {
+                nodes.mountDataDisk(node);
+            }
             nodes.launch(node);
         }
         for (int node = 1; node <= size; node++) {
@@ -85,8 +90,16 @@ public final class NodeProcesses implements Nodes {
         log.info("event=network_ready bridge={} nodes={}", BRIDGE, size);
     }
 
+    /** What an earlier run that was killed left behind: its nodes, their tmpfs disks, the network. */
+    private static void removeLeftovers() throws InterruptedException {
+        shQuiet("pkill -9 -f 'io.warren.node.Main --node-id n[0-9] --data-dir .*/chaos-tests/target/runs/'");
+        shQuiet("for m in $(grep ' tmpfs ' /proc/mounts | grep '^warren-chaos-' | cut -d' ' -f2); do umount -l $m; done");
+        Thread.sleep(1000); // let the killed processes leave their namespaces
+    }
+
     private void removeNetwork() throws InterruptedException {
         for (int node = 1; node <= 9; node++) {
+            shQuiet("ip link del wc" + node);
             shQuiet("ip netns del " + namespace(node));
         }
         shQuiet("ip link del " + BRIDGE);
@@ -244,19 +257,54 @@ public final class NodeProcesses implements Nodes {
         if (segment == null) {
             return null;
         }
-        // Segments are preallocated and zero-filled: the written data ends at the last non-zero byte, and
-        // the cut goes into the last entry there, as a crash in the middle of its write would leave it.
+        // Segments are preallocated and zero-filled: the written data ends at the last non-zero byte. A write
+        // torn by a crash leaves the start of an entry that was never acknowledged there: random bytes
+        // after the last complete entry. (Cutting into complete entries instead would destroy data the
+        // node had acknowledged, which no crash of an fsyncing log does; Ratis then keeps the leader's
+        // nextIndex for it above what it has, and it cannot catch up until the leader changes.)
         byte[] content = Files.readAllBytes(segment);
         int end = content.length;
         while (end > 0 && content[end - 1] == 0) {
             end--;
         }
-        long cutAt = Math.max(0, end - bytes);
+        // An entry is written as its length (a varint), its bytes and a checksum; a torn write leaves the
+        // length and only some of the rest. Here: a length of 100 and 1-64 bytes of it.
+        byte[] torn = new byte[1 + Math.min(bytes, 64)];
+        new java.util.Random(end).nextBytes(torn);
+        torn[0] = 100;
         try (var channel = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.truncate(cutAt);
+            channel.write(java.nio.ByteBuffer.wrap(torn), end);
         }
-        log.info("event=log_torn node={} segment={} data_end={} cut_at={}", id(node), segment.getFileName(), end, cutAt);
+        log.info("event=log_torn node={} segment={} data_end={} torn_bytes={}", id(node), segment.getFileName(), end,
+                bytes);
         return segment.getFileName().toString();
+    }
+
+    /** Each node's data on a tmpfs of its own, so that one node's disk can fill up alone. */
+    private void mountDataDisk(int node) throws IOException, InterruptedException {
+        Path dir = runDir.resolve("data").resolve(id(node));
+        Files.createDirectories(dir);
+        sh("mount -t tmpfs -o size=" + DATA_DISK_MB + "m warren-chaos-" + id(node) + " " + dir);
+    }
+
+    private Path ballast(int node) {
+        return runDir.resolve("data").resolve(id(node)).resolve("ballast");
+    }
+
+    @Override
+    public void fillDisk(int node) throws IOException, InterruptedException {
+        requireNamespaces();
+        Path dir = runDir.resolve("data").resolve(id(node));
+        long free = Files.getFileStore(dir).getUsableSpace();
+        // dd stops at ENOSPC (exit code 1); what it wrote stays as the ballast.
+        shQuiet("dd if=/dev/zero of=" + ballast(node) + " bs=1M count=" + (free / (1 << 20) + 1));
+        log.info("event=disk_filled node={} free_before={} free_now={}", id(node), free,
+                Files.getFileStore(dir).getUsableSpace());
+    }
+
+    @Override
+    public void freeDisk(int node) throws IOException {
+        Files.deleteIfExists(ballast(node));
     }
 
     @Override
@@ -340,6 +388,9 @@ public final class NodeProcesses implements Nodes {
             }
             if (namespaces) {
                 removeNetwork();
+                for (int node = 1; node <= size; node++) {
+                    shQuiet("umount " + runDir.resolve("data").resolve(id(node)));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

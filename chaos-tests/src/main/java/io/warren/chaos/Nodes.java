@@ -44,10 +44,16 @@ public interface Nodes extends AutoCloseable {
     void loss(int node, double share) throws IOException, InterruptedException;
 
     /**
-     * A write torn by a crash: cuts {@code bytes} off the end of the node's open Raft log segment (the
-     * node must be down). Returns the segment's name, or null when there was none to tear.
+     * A write torn by a crash: {@code bytes} of a partial entry after the last complete one in the node's
+     * open Raft log segment (the node must be down). Returns the segment's name, or null when there was none to tear.
      */
     String tearLogTail(int node, int bytes) throws IOException;
+
+    /** Fills the node's data disk (a small tmpfs of its own) until writes fail with ENOSPC. */
+    void fillDisk(int node) throws IOException, InterruptedException;
+
+    /** Frees what {@link #fillDisk} took. */
+    void freeDisk(int node) throws IOException, InterruptedException;
 
     /** Removes every packet drop. */
     void heal() throws IOException, InterruptedException;

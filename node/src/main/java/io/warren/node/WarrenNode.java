@@ -56,8 +56,14 @@ public final class WarrenNode implements AutoCloseable {
             raft = RaftNode.start(new RaftNode.Settings(config.nodeId(), storage, config.raftHost(), config.raftPort(),
                     config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.logSegmentBytesMax(), config.join()),
                     stateMachine);
-        } catch (IOException e) {
-            throw new ConfigException("cannot start Raft in " + storage + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // Ratis reports a damaged log (a corrupt entry, not a torn tail, which it drops) this way.
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new ConfigException("cannot start Raft in " + storage + ": " + cause.getMessage()
+                    + " (if the log is damaged, move " + storage + " aside: the node then catches up from the others)", e);
         }
         try {
             if (!raft.awaitLeader(REGISTRATION_TIMEOUT_SECONDS * 1000)) {

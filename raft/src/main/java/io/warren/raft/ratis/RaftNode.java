@@ -36,6 +36,7 @@ import org.apache.ratis.util.TimeDuration;
  * cluster issue). Settings follow ratis-notes §9 for a small machine.
  */
 public final class RaftNode implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RaftNode.class);
     /** Fixed: it names the storage directory, so it must never change. */
     public static final RaftGroupId GROUP_ID =
             RaftGroupId.valueOf(UUID.fromString("7761726e-6e65-6e00-0000-000000000001"));
@@ -66,6 +67,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     public static RaftNode start(Settings settings, WarrenStateMachine stateMachine) throws IOException {
+        LogTailRepair.repair(settings.storageDir(), settings.entryBytesMax() + (1 << 20)).ifPresent(repair ->
+                log.warn("event=log_tail_repaired segment={} offset={} bytes_zeroed={} reason=\"an entry torn by a crash,"
+                        + " never acknowledged\"", repair.segment(), repair.offset(), repair.bytesZeroed()));
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, settings.peers().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
         RaftProperties properties = serverProperties(settings);
