@@ -61,7 +61,13 @@ def main():
         "shorter than the reconnect (or, for a cut-off leader, the election plus the quorum-loss time)",
         "shows less than 1.0 even when the majority side served throughout.",
         "",
-        "Not yet exercised: a full disk, membership changes under load, delay (this kernel has no netem).",
+    ]
+    failures = s.get("heal_failures", [])
+    lines.append("Heal failures (a node that did not come back when its window ended; the run goes on and the final "
+                 "phase starts it again): " + ("; ".join(f"`{f}`" for f in failures) if failures else "none") + ".")
+    lines += [
+        "",
+        "Not yet exercised: membership changes under load, delay (this kernel has no netem).",
         "",
     ]
     with open(sys.argv[3] if len(sys.argv) > 3 else "docs/chaos.md", "w", encoding="utf-8") as f:
