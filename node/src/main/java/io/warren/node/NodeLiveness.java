@@ -10,6 +10,7 @@ import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.GroupView;
 import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.WarrenStateMachine;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +44,8 @@ final class NodeLiveness implements AutoCloseable {
     private static final long REGISTRATION_TIMEOUT_MS = 15_000;
     /** How long a declaration may stay uncommitted before the leader sends it again. */
     private static final long REDECLARE_AFTER_MS = 5_000;
+    /** A registration not applied after this long, while a leader is heard, is taken as stuck. */
+    private static final long STUCK_AFTER_MS = 30_000;
 
     /** The timings; see the class comment. */
     record Timing(long nodeDownAfterMs, long quorumLostAfterMs) {}
@@ -62,6 +65,8 @@ final class NodeLiveness implements AutoCloseable {
     /** The registration sent and not yet applied; touched only by the liveness thread (and start-up). */
     private CompletableFuture<Long> registration;
     private byte[] registrationIncarnation;
+    private long suspendedAtNanos;
+    private boolean nudgedSinceSuspended;
 
     NodeLiveness(String nodeId, Timing timing, RaftNode raft, WarrenStateMachine stateMachine,
             EffectDispatcher dispatcher, CommandSubmitter submitter) {
@@ -83,11 +88,15 @@ final class NodeLiveness implements AutoCloseable {
      * before, so no client sees state older than the log.
      */
     long registerFirstEpoch(long timeoutMs) throws ConfigException, InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        long started = System.nanoTime();
+        long deadline = started + timeoutMs * 1_000_000;
         long epoch = 0;
+        boolean nudged = false;
         while (epoch == 0 && System.nanoTime() < deadline) {
-            epoch = register(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            if (epoch == 0) {
+            epoch = register(Math.min(STUCK_AFTER_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            if (epoch == 0 && !nudged && System.nanoTime() - started > STUCK_AFTER_MS * 1_000_000) {
+                nudged = moveLeadershipAway();
+            } else if (epoch == 0) {
                 Thread.sleep(TICK_MS); // the registration failed outright: do not spin
             }
         }
@@ -96,6 +105,33 @@ final class NodeLiveness implements AutoCloseable {
                     + " s (is a majority of peers up?)");
         }
         return epoch;
+    }
+
+    /**
+     * Works around a Ratis 3.3.0 behaviour seen in chaos runs: after some restarts the leader's appender
+     * for this follower keeps a nextIndex the follower rejects (INCONSISTENCY on every heartbeat), so
+     * this node never catches up and its registration never applies. A new leader starts its appenders
+     * afresh, so a follower that hears a leader but cannot register for a while asks for leadership to
+     * move to the other member. Returns true when it asked.
+     */
+    private boolean moveLeadershipAway() {
+        try {
+            GroupView view = raft.view();
+            if (view.leader() == null || view.leader().equals(nodeId)) {
+                return false;
+            }
+            for (String member : view.members()) {
+                if (!member.equals(nodeId) && !member.equals(view.leader())) {
+                    log.warn("event=registration_stuck leader={} action=transfer_leadership to={}", view.leader(), member);
+                    raft.transferLeadership(member);
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=transfer_leadership_failed error={}", e.toString());
+            return true; // asked; do not keep asking
+        }
+        return false;
     }
 
     /** Starts watching once the AMQP listener serves. */
@@ -165,6 +201,8 @@ final class NodeLiveness implements AutoCloseable {
 
     private void suspend(String why) {
         serving = false;
+        suspendedAtNanos = System.nanoTime();
+        nudgedSinceSuspended = false;
         log.warn("event=node_suspended epoch={} reason=\"{}\"", dispatcher.epoch(), why);
         amqp.suspend(AmqpException.of(ReplyCode.CONNECTION_FORCED, "node " + nodeId + " stopped serving: " + why
                 + "; reconnect to another node"));
@@ -174,6 +212,9 @@ final class NodeLiveness implements AutoCloseable {
     private void rejoin() throws InterruptedException {
         long epoch = register(TICK_MS * 4);
         if (epoch == 0) {
+            if (!nudgedSinceSuspended && System.nanoTime() - suspendedAtNanos > STUCK_AFTER_MS * 1_000_000) {
+                nudgedSinceSuspended = moveLeadershipAway();
+            }
             return; // still waiting: a later tick looks again
         }
         dispatcher.useEpoch(epoch);
