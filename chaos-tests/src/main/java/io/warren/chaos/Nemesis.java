@@ -18,7 +18,8 @@ public enum Nemesis {
     PARTITION_BRIDGE("partition-bridge", true),
     PACKET_LOSS("packet-loss", true),
     TORN_WRITE("torn-write", false),
-    DISK_FULL("disk-full", true);
+    DISK_FULL("disk-full", true),
+    MEMBERSHIP("membership", false);
 
     public final String label;
     /** Needs root features (network namespaces, or a tmpfs of its own for disk-full). */
@@ -52,6 +53,12 @@ public enum Nemesis {
                 int leader = nodes.leader();
                 yield leader != 0 ? leader : 1 + random.nextInt(nodes.size());
             }
+            case MEMBERSHIP -> {
+                // a follower: removing the leader would also be a leader change, which others cover
+                int leader = nodes.leader();
+                int pick = 1 + random.nextInt(nodes.size());
+                yield pick != leader ? pick : pick % nodes.size() + 1;
+            }
             default -> 1 + random.nextInt(nodes.size());
         };
         List<Integer> others = new ArrayList<>();
@@ -75,6 +82,7 @@ public enum Nemesis {
                 nodes.tearLogTail(target, 1 + random.nextInt(64));
             }
             case DISK_FULL -> nodes.fillDisk(target);
+            case MEMBERSHIP -> nodes.removeMember(target);
         }
         return new Applied(this, target, others);
     }
@@ -83,6 +91,7 @@ public enum Nemesis {
     public static void heal(Applied applied, Nodes nodes) throws Exception {
         switch (applied.nemesis()) {
             case KILL_RANDOM, KILL_LEADER, TORN_WRITE -> nodes.start(applied.target());
+            case MEMBERSHIP -> nodes.rejoinFresh(applied.target());
             case DISK_FULL -> {
                 // The operator frees space and restarts the node, which must find its log intact.
                 nodes.freeDisk(applied.target());

@@ -158,6 +158,10 @@ public final class NodeProcesses implements Nodes {
     }
 
     private void launch(int node) throws IOException {
+        launch(node, List.of());
+    }
+
+    private void launch(int node, List<String> moreFlags) throws IOException {
         List<String> peers = new ArrayList<>();
         for (int other = 1; other <= size; other++) {
             peers.add(id(other) + "=" + raftAddress(other));
@@ -169,6 +173,7 @@ public final class NodeProcesses implements Nodes {
                 "--raft-address", raftAddress(node), "--peers", String.join(",", peers),
                 "--admin-port", Integer.toString(adminPort(node))));
         command.addAll(extraFlags);
+        command.addAll(moreFlags);
         Files.createDirectories(logFile(node).getParent());
         processes[node] = new ProcessBuilder(inNamespace(node, command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node).toFile())).start();
@@ -244,6 +249,48 @@ public final class NodeProcesses implements Nodes {
             throw new IOException("warrenctl " + String.join(" ", args) + " on " + id(node) + ": " + output.strip());
         }
         return output;
+    }
+
+    @Override
+    public void removeMember(int node) throws IOException, InterruptedException {
+        warrenctl(otherRunning(node), "forget_cluster_node", id(node));
+        log.info("event=member_removed node={}", id(node));
+    }
+
+    @Override
+    public void rejoinFresh(int node) throws IOException, InterruptedException {
+        kill(node);
+        Path data = runDir.resolve("data").resolve(id(node));
+        try (var children = Files.list(data)) {
+            for (Path child : children.toList()) {
+                deleteRecursively(child);
+            }
+        }
+        long before = readyLines(node);
+        launch(node, List.of("--join", "true"));
+        warrenctl(otherRunning(node), "add_cluster_node", id(node), raftAddress(node));
+        awaitReady(node, (int) before + 1);
+        log.info("event=member_added node={}", id(node));
+    }
+
+    private int otherRunning(int node) throws IOException {
+        for (int other = 1; other <= size; other++) {
+            if (other != node && running(other)) {
+                return other;
+            }
+        }
+        throw new IOException("no other node runs");
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (var children = Files.list(path)) {
+                for (Path child : children.toList()) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.delete(path);
     }
 
     @Override

@@ -49,6 +49,15 @@ public interface Nodes extends AutoCloseable {
      */
     String tearLogTail(int node, int bytes) throws IOException;
 
+    /** Removes the node from the Raft group (warrenctl forget_cluster_node on another node). */
+    void removeMember(int node) throws IOException, InterruptedException;
+
+    /**
+     * Brings a removed node back as a newcomer: kill, empty data dir, start with join, then warrenctl
+     * add_cluster_node on another node; returns once it serves.
+     */
+    void rejoinFresh(int node) throws IOException, InterruptedException;
+
     /** Fills the node's data disk (a small tmpfs of its own) until writes fail with ENOSPC. */
     void fillDisk(int node) throws IOException, InterruptedException;
 
