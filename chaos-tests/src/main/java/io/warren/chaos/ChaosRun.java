@@ -32,7 +32,7 @@ public final class ChaosRun {
 
     /** What to run. {@code nodeFlags} go to every node (the fault switch test uses one). */
     public record Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
-            List<String> nodeFlags, boolean allowLoopback) {}
+            List<String> nodeFlags) {}
 
     public static void main(String[] args) throws Exception {
         Settings settings = parse(args);
@@ -64,7 +64,7 @@ public final class ChaosRun {
         List<Nemesis> chosen = nemeses.equals("all") ? List.of(Nemesis.values())
                 : nemeses.isBlank() || nemeses.equals("none") ? List.of()
                 : java.util.Arrays.stream(nemeses.split(",")).map(String::trim).map(Nemesis::of).toList();
-        return new Settings(distribution, out, duration, chosen, seed, nodeFlags, true);
+        return new Settings(distribution, out, duration, chosen, seed, nodeFlags);
     }
 
     public static Map<String, Object> run(Settings settings) throws Exception {

@@ -44,7 +44,7 @@ public enum Nemesis {
     }
 
     /** A fault in force: what to undo, and the node it is aimed at (for the history). */
-    public record Applied(Nemesis nemesis, int target, List<Integer> others) {}
+    public record Applied(Nemesis nemesis, int target) {}
 
     /** Starts this fault; picks its target with {@code random} (or the leader). */
     public Applied start(Nodes nodes, Random random) throws Exception {
@@ -84,7 +84,7 @@ public enum Nemesis {
             case DISK_FULL -> nodes.fillDisk(target);
             case MEMBERSHIP -> nodes.removeMember(target);
         }
-        return new Applied(this, target, others);
+        return new Applied(this, target);
     }
 
     /** Undoes the fault: restarts a killed node, thaws a paused one, removes packet drops. */

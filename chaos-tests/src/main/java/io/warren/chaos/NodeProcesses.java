@@ -355,11 +355,6 @@ public final class NodeProcesses implements Nodes {
     }
 
     @Override
-    public boolean supportsNetworkFaults() {
-        return namespaces;
-    }
-
-    @Override
     public void cut(int a, int b) throws IOException, InterruptedException {
         requireNamespaces();
         for (int[] pair : new int[][] {{a, b}, {b, a}}) {

@@ -34,9 +34,6 @@ public interface Nodes extends AutoCloseable {
     /** warrenctl on node {@code node}: its output, or an IOException when it failed. */
     String warrenctl(int node, String... args) throws IOException, InterruptedException;
 
-    /** True where packets between nodes can be dropped (network namespaces). */
-    boolean supportsNetworkFaults();
-
     /** Drops every packet between nodes a and b, both ways. */
     void cut(int a, int b) throws IOException, InterruptedException;
 
@@ -73,15 +70,8 @@ public interface Nodes extends AutoCloseable {
             if (!running(node)) {
                 continue;
             }
-            try {
-                List<String> lines = warrenctl(node, "status").lines().toList();
-                List<String> header = List.of(lines.get(0).split("\t"));
-                String[] row = lines.get(1).split("\t", -1);
-                if (row[header.indexOf("role")].equals("leader")) {
-                    return node;
-                }
-            } catch (IOException | RuntimeException e) {
-                // not answering: ask the next
+            if ("leader".equals(statusCell(node, "role"))) {
+                return node;
             }
         }
         return 0;
@@ -89,12 +79,17 @@ public interface Nodes extends AutoCloseable {
 
     /** True when node {@code node} answers and says it serves clients. */
     default boolean serving(int node) throws InterruptedException {
+        return "true".equals(statusCell(node, "serving"));
+    }
+
+    /** One cell of the node's warrenctl status row (role, serving, epoch, ...), or null when it does not answer. */
+    default String statusCell(int node, String column) throws InterruptedException {
         try {
             List<String> lines = warrenctl(node, "status").lines().toList();
             List<String> header = List.of(lines.get(0).split("\t"));
-            return lines.get(1).split("\t", -1)[header.indexOf("serving")].equals("true");
+            return lines.get(1).split("\t", -1)[header.indexOf(column)];
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

@@ -149,7 +149,7 @@ final class NodeLiveness implements AutoCloseable {
     void epochEnded(long epoch) {
         thread.execute(() -> {
             if (serving && epoch == dispatcher.epoch()) {
-                suspend("its epoch " + epoch + " ended: the cluster declared it down");
+                suspendForEndedEpoch();
             }
         });
     }
@@ -180,7 +180,7 @@ final class NodeLiveness implements AutoCloseable {
                 suspend("it lost contact with the cluster majority");
             }
             if (serving && !stateMachine.query(q -> q.isLive(nodeId, dispatcher.epoch()))) {
-                suspend("its epoch " + dispatcher.epoch() + " ended: the cluster declared it down");
+                suspendForEndedEpoch();
             }
             if (!serving && inContact) {
                 rejoin();
@@ -197,6 +197,10 @@ final class NodeLiveness implements AutoCloseable {
             log.error("event=liveness_tick_failed error={}", e.toString());
             throw e;
         }
+    }
+
+    private void suspendForEndedEpoch() {
+        suspend("its epoch " + dispatcher.epoch() + " ended: the cluster declared it down");
     }
 
     private void suspend(String why) {

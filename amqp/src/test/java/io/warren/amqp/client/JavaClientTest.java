@@ -27,6 +27,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -156,39 +157,32 @@ class JavaClientTest {
 
     @Test
     void shouldCloseClientsWithConnectionForcedOnShutdown() throws Exception {
-        Connection connection = factory.newConnection();
-        CountDownLatch closed = new CountDownLatch(1);
-        int[] code = new int[1];
-        connection.addShutdownListener(cause -> {
-            code[0] = ((AMQP.Connection.Close) cause.getReason()).getReplyCode();
-            closed.countDown();
-        });
+        CompletableFuture<Integer> closeCode = connectionCloseCode(factory.newConnection());
         server.close();
-        assertTrue(closed.await(10, TimeUnit.SECONDS));
-        assertEquals(320, code[0]);
+        assertEquals(320, closeCode.get(10, TimeUnit.SECONDS));
         server = AmqpServer.start(new InetSocketAddress("127.0.0.1", 0), 1, AmqpServerConfig.defaults(),
                 TestAuthenticator.guest(), broker);
     }
 
     @Test
     void shouldRefuseConnectionsWhileSuspendedAndServeAgainOnResume() throws Exception {
-        Connection connection = factory.newConnection();
-        CountDownLatch closed = new CountDownLatch(1);
-        int[] code = new int[1];
-        connection.addShutdownListener(cause -> {
-            code[0] = ((AMQP.Connection.Close) cause.getReason()).getReplyCode();
-            closed.countDown();
-        });
+        CompletableFuture<Integer> closeCode = connectionCloseCode(factory.newConnection());
         server.suspend(io.warren.amqp.AmqpException.of(io.warren.amqp.ReplyCode.CONNECTION_FORCED,
                 "node lost contact with the cluster majority"));
-        assertTrue(closed.await(10, TimeUnit.SECONDS));
-        assertEquals(320, code[0]);
+        assertEquals(320, closeCode.get(10, TimeUnit.SECONDS));
         assertTrue(!server.isAccepting());
         assertThrows(java.net.ConnectException.class, factory::newConnection, "the port refuses while suspended");
         server.resume();
         try (Connection again = factory.newConnection()) {
             assertTrue(again.createChannel().isOpen(), "served again on the same port");
         }
+    }
+
+    /** Completes with the reply code of the connection.close the broker sends. */
+    private static CompletableFuture<Integer> connectionCloseCode(Connection connection) {
+        CompletableFuture<Integer> code = new CompletableFuture<>();
+        connection.addShutdownListener(cause -> code.complete(((AMQP.Connection.Close) cause.getReason()).getReplyCode()));
+        return code;
     }
 
     /** The few raw frames needed to reach places the Java client will not go. */

@@ -136,10 +136,6 @@ public final class RaftNode implements AutoCloseable {
         return false;
     }
 
-    public RaftClient client() {
-        return client;
-    }
-
     /** The group's log as the submitter sees it: a reply that is not a success is a failed append. */
     public EntryLog entryLog() {
         return entry -> client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
@@ -226,11 +222,6 @@ public final class RaftNode implements AutoCloseable {
         if (!reply.isSuccess()) {
             throw new IOException("configuration " + members + " refused: " + reply.getException());
         }
-    }
-
-    /** The log's current start index (after purges), for tests and status. */
-    public long logStartIndex() throws IOException {
-        return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
     }
 
     @Override
