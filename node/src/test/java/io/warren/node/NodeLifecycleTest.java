@@ -51,6 +51,37 @@ class NodeLifecycleTest {
         assertTrue(result.lines.get(0).startsWith("warren: unknown setting 'bogus'"), result.lines.toString());
         result = runMain("--config", "/nonexistent/warren.properties");
         assertTrue(result.lines.get(0).startsWith("warren: cannot read config file"), result.lines.toString());
+        result = runMain("--node-id", "n4", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:1", "--join", "true");
+        assertEquals(List.of("warren: join needs peers: the current members, id=host:port,..."), result.lines);
+        result = runMain("--node-id", "n4", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:1", "--join", "yes");
+        assertEquals(List.of("warren: join 'yes' must be true or false"), result.lines);
+    }
+
+    @Test
+    void shouldRefuseALogDamagedInTheMiddleWithOneLine() throws Exception {
+        try (NodeProcess node = NodeProcess.start("damaged")) {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setPort(node.amqpPort());
+            try (Connection connection = factory.newConnection(); var ch = connection.createChannel()) {
+                ch.queueDeclare("kept", true, false, false, null);
+            }
+            node.stop();
+            Path segment;
+            try (var files = Files.walk(node.dataDir())) {
+                segment = files.filter(p -> p.getFileName().toString().startsWith("log_inprogress_")).findFirst()
+                        .orElseThrow();
+            }
+            byte[] bytes = Files.readAllBytes(segment);
+            bytes[12] ^= 0x5a; // inside the first entry, with complete entries after it: damage, not a torn tail
+            Files.write(segment, bytes);
+            Result result = runMain("--node-id", "n1", "--data-dir", node.dataDir().toString(), "--raft-address",
+                    "127.0.0.1:" + NodeProcess.freePort(), "--amqp-port", "0", "--admin-port", "0");
+            assertEquals(2, result.exit);
+            assertEquals(1, result.lines.size(), result.lines.toString());
+            assertTrue(result.lines.get(0).startsWith("warren: cannot start Raft in " + node.dataDir().resolve("raft")),
+                    result.lines.toString());
+            assertTrue(result.lines.get(0).contains("move " + node.dataDir().resolve("raft") + " aside"));
+        }
     }
 
     @Test

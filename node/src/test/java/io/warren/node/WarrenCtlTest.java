@@ -133,6 +133,15 @@ class WarrenCtlTest {
         assertEquals(1, column.exit());
         assertTrue(column.err().contains("unknown column 'colour'"), column.err());
 
+        WarrenCtlRun member = WarrenCtlRun.run(node.adminPort(), "add_cluster_node", "n1", "127.0.0.1:1");
+        assertEquals(1, member.exit());
+        assertTrue(member.err().contains("node 'n1' is already a member"), member.err());
+        for (String command : List.of("forget_cluster_node", "transfer_leadership")) {
+            WarrenCtlRun notMember = WarrenCtlRun.run(node.adminPort(), command, "n9");
+            assertEquals(1, notMember.exit(), command);
+            assertTrue(notMember.err().contains("node 'n9' is not a member"), command + ": " + notMember.err());
+        }
+
         WarrenCtlRun absent = WarrenCtlRun.run(NodeProcess.freePort(), "list_queues");
         assertEquals(3, absent.exit());
         assertTrue(absent.err().startsWith("warrenctl: no Warren node answered at 127.0.0.1:"), absent.err());
