@@ -17,6 +17,7 @@ public enum Nemesis {
     PARTITION_LEADER("partition-leader", true),
     PARTITION_BRIDGE("partition-bridge", true),
     PACKET_LOSS("packet-loss", true),
+    DELAY("delay", true),
     TORN_WRITE("torn-write", false),
     DISK_FULL("disk-full", true),
     MEMBERSHIP("membership", false);
@@ -77,6 +78,8 @@ public enum Nemesis {
             }
             case PARTITION_BRIDGE -> nodes.cut(others.get(0), others.get(1)); // target sees both halves
             case PACKET_LOSS -> nodes.loss(target, 0.3);
+            // 50-500 ms each way: from well under the election timeout (1-2 s) to a round trip near it.
+            case DELAY -> nodes.delay(target, 50 + random.nextInt(451));
             case TORN_WRITE -> {
                 nodes.kill(target);
                 nodes.tearLogTail(target, 1 + random.nextInt(64));

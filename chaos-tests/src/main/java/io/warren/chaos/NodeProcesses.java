@@ -29,6 +29,8 @@ public final class NodeProcesses implements Nodes {
     private final boolean namespaces;
     private final List<String> extraFlags;
     private final Process[] processes;
+    /** Node N's packets' delay while one is in force, else null. */
+    private final PacketDelay[] delays;
 
     private NodeProcesses(Path distribution, Path runDir, int size, boolean namespaces, List<String> extraFlags) {
         this.distribution = distribution;
@@ -37,6 +39,7 @@ public final class NodeProcesses implements Nodes {
         this.namespaces = namespaces;
         this.extraFlags = extraFlags;
         this.processes = new Process[size + 1];
+        this.delays = new PacketDelay[size + 1];
     }
 
     /** True when this process may create network namespaces (root, ip and iptables present). */
@@ -93,6 +96,7 @@ public final class NodeProcesses implements Nodes {
     /** What an earlier run that was killed left behind: its nodes, their tmpfs disks, the network. */
     private static void removeLeftovers() throws InterruptedException {
         shQuiet("pkill -9 -f 'io.warren.node.Main --node-id n[0-9] --data-dir .*/chaos-tests/target/runs/'");
+        shQuiet("pkill -9 -f '/chaos-tests/target/runs/.*/nfq_delay.py'"); // they keep namespaces alive
         shQuiet("for m in $(grep ' tmpfs ' /proc/mounts | grep '^warren-chaos-' | cut -d' ' -f2); do umount -l $m; done");
         Thread.sleep(1000); // let the killed processes leave their namespaces
     }
@@ -378,12 +382,42 @@ public final class NodeProcesses implements Nodes {
     }
 
     @Override
+    public void delay(int node, int millis) throws IOException, InterruptedException {
+        requireNamespaces();
+        if (delays[node] != null) {
+            throw new IllegalStateException(id(node) + " is already delayed");
+        }
+        // Bound before any packet is queued: the rules' --queue-bypass lets packets through while nothing listens.
+        delays[node] = PacketDelay.start(runDir, namespace(node), node, millis);
+        for (int other = 1; other <= size; other++) {
+            if (other != node) {
+                String queue = " -j NFQUEUE --queue-num " + node + " --queue-bypass";
+                sh("ip netns exec " + namespace(node) + " iptables -A OUTPUT -d " + address(other) + queue);
+                sh("ip netns exec " + namespace(node) + " iptables -A INPUT -s " + address(other) + queue);
+            }
+        }
+        log.info("event=delay_started node={} delay_ms={} each_way=true", id(node), millis);
+    }
+
+    @Override
     public void heal() throws IOException, InterruptedException {
         if (!namespaces) {
             return;
         }
         for (int node = 1; node <= size; node++) {
             sh("ip netns exec " + namespace(node) + " iptables -F");
+        }
+        stopDelays();
+    }
+
+    /** Stops every delay; each lets the packets it still holds go (the rules are gone by now). */
+    private void stopDelays() throws IOException, InterruptedException {
+        for (int node = 1; node <= size; node++) {
+            PacketDelay delay = delays[node];
+            if (delay != null) {
+                delays[node] = null;
+                log.info("event=delay_stopped node={} packets={}", id(node), delay.stop());
+            }
         }
     }
 
@@ -412,6 +446,9 @@ public final class NodeProcesses implements Nodes {
     @Override
     public void close() {
         for (int node = 1; node <= size; node++) {
+            if (delays[node] != null) {
+                delays[node].kill();
+            }
             Process process = processes[node];
             if (process != null && process.isAlive()) {
                 try {

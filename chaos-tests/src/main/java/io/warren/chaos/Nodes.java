@@ -41,6 +41,13 @@ public interface Nodes extends AutoCloseable {
     void loss(int node, double share) throws IOException, InterruptedException;
 
     /**
+     * Holds every packet between node {@code node} and the other nodes for {@code millis}, both ways, until
+     * {@link #heal}. (tc netem is missing from this kernel: the packets go through an NFQUEUE that a small
+     * program in the node's namespace, nfq_delay.py, releases after the delay.)
+     */
+    void delay(int node, int millis) throws IOException, InterruptedException;
+
+    /**
      * A write torn by a crash: {@code bytes} of a partial entry after the last complete one in the node's
      * open Raft log segment (the node must be down). Returns the segment's name, or null when there was none to tear.
      */
@@ -61,7 +68,7 @@ public interface Nodes extends AutoCloseable {
     /** Frees what {@link #fillDisk} took. */
     void freeDisk(int node) throws IOException, InterruptedException;
 
-    /** Removes every packet drop. */
+    /** Removes every packet drop and delay. */
     void heal() throws IOException, InterruptedException;
 
     /** The node whose status says it leads, or 0 when none answers so. */
