@@ -22,7 +22,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -94,7 +93,11 @@ public final class RaftNode implements AutoCloseable {
 
     private static RaftProperties serverProperties(Settings settings) {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        // gRPC, with an appender that gets a restarted follower unstuck (see FollowerHint)
+        RaftConfigKeys.Rpc.setType(p, new HintFollowingRpcType());
+        // After its first 10 errors Ratis waits 1 s, then 5 s, between tries to a failing follower; 5 s is
+        // as long as a node may stay silent before it is declared down, so the waits stop at 1 s.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 250ms,20, 1s,100000");
         RaftServerConfigKeys.setStorageDir(p, List.of(settings.storageDir().toFile()));
         GrpcConfigKeys.Server.setHost(p, settings.bindHost());
         GrpcConfigKeys.Server.setPort(p, settings.raftPort());

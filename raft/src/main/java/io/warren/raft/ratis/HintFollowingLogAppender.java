@@ -1,0 +1,30 @@
+package io.warren.raft.ratis;
+
+import org.apache.ratis.grpc.server.GrpcLogAppender;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.leader.FollowerInfo;
+import org.apache.ratis.server.leader.LeaderState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Ratis' gRPC log appender, except that a repeated INCONSISTENCY hint is followed: see {@link FollowerHint}. */
+final class HintFollowingLogAppender extends GrpcLogAppender {
+    private static final Logger log = LoggerFactory.getLogger(HintFollowingLogAppender.class);
+
+    private final FollowerHint hint = new FollowerHint();
+
+    HintFollowingLogAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
+        super(server, leaderState, follower);
+    }
+
+    @Override
+    protected long getNextIndexForInconsistency(long requestFirstIndex, long replyNextIndex) {
+        long ratisNext = super.getNextIndexForInconsistency(requestFirstIndex, replyNextIndex);
+        long next = hint.next(ratisNext, replyNextIndex, requestFirstIndex);
+        if (next != ratisNext && hint.trustedFirstTime()) {
+            log.warn("event=follower_hint_followed follower={} hint={} match_index={} ratis_next={}",
+                    getFollowerId(), replyNextIndex, getFollower().getMatchIndex(), ratisNext);
+        }
+        return next;
+    }
+}
