@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.Cluster;
 import io.warren.node.testing.NodeProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +54,49 @@ class ClusterCatchUpTest {
             List<String> since = late.output().subList(before, late.output().size());
             assertTrue(since.stream().anyMatch(l -> l.contains("event=snapshot_loaded")),
                     "the node loaded a snapshot it did not take before it went down:\n" + String.join("\n", since));
+        }
+    }
+
+    @Test
+    void aServingNodeWhoseStateASnapshotReplacesClosesItsClientsWith320AndServesAgain() throws Exception {
+        // Liveness timings far beyond the pause, so that only the snapshot can end n3's epoch.
+        try (Cluster cluster = Cluster.start("snapshot-replaced", 3, "--snapshot-every-entries", "16",
+                "--log-segment-bytes-max", Integer.toString(1 << 20), "--message-bytes-max", Integer.toString(64 << 10),
+                "--node-down-after-ms", "300000", "--quorum-lost-after-ms", "300000")) {
+            NodeProcess paused = cluster.node(3);
+            if (paused.status("role").equals("leader")) {
+                paused.admin("transfer_leadership", "n1");
+                Cluster.await("n3 no longer leads", 60, () -> !role(paused).equals("leader"));
+            }
+            CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
+            Connection client = Cluster.factory(paused).newConnection();
+            client.addShutdownListener(closed::complete);
+            paused.pause();
+            try {
+                writeWhileDown(cluster.node(1), "replaced", 400, 16 << 10);
+                for (NodeProcess node : List.of(cluster.node(1), cluster.node(2))) {
+                    Cluster.await(node.nodeId() + " took a snapshot", 60,
+                            () -> node.output().stream().anyMatch(l -> l.contains("event=snapshot_taken")));
+                }
+            } finally {
+                paused.resume();
+            }
+            ShutdownSignalException signal = closed.get(120, TimeUnit.SECONDS);
+            client.abort(); // closed by the node already; this only releases the client's threads
+            com.rabbitmq.client.AMQP.Connection.Close close = (com.rabbitmq.client.AMQP.Connection.Close) signal.getReason();
+            assertEquals(320, close.getReplyCode(), close.getReplyText());
+            assertTrue(close.getReplyText().contains("a snapshot from the leader replaced its state"), close.getReplyText());
+            Cluster.await("n3 rejoined under a new epoch", 120,
+                    () -> paused.output().stream().anyMatch(l -> l.contains("event=node_rejoined")));
+            assertCaughtUp(cluster, paused, "replaced", 400);
+        }
+    }
+
+    private static String role(NodeProcess node) {
+        try {
+            return node.status("role");
+        } catch (Exception e) {
+            return "";
         }
     }
 
