@@ -25,9 +25,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final long WRITE_TIMEOUT_SECONDS = 30;
+    /** How long a membership change is waited for unless the request says (warrenctl -t, as rabbitmqctl's). */
+    static final long MEMBERSHIP_TIMEOUT_DEFAULT_SECONDS = 60;
+    static final long MEMBERSHIP_TIMEOUT_MAX_SECONDS = 3600;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -168,9 +174,9 @@ final class AdminServer implements AutoCloseable {
                         .setUser(required(p, "user")).setVhost(vhost)));
                 case "status" -> status();
                 case "cluster_status" -> AdminTables.cluster(view(), stateMachine.query(q -> q.nodes()));
-                case "add_cluster_node" -> membership(() -> raft.addMember(required(p, "name"), required(p, "address")));
-                case "forget_cluster_node" -> membership(() -> raft.removeMember(required(p, "name")));
-                case "transfer_leadership" -> membership(() -> raft.transferLeadership(required(p, "name")));
+                case "add_cluster_node" -> membership(p, () -> raft.addMember(required(p, "name"), required(p, "address")));
+                case "forget_cluster_node" -> membership(p, () -> raft.removeMember(required(p, "name")));
+                case "transfer_leadership" -> membership(p, () -> raft.transferLeadership(required(p, "name")));
                 default -> throw new AdminError(404, "unknown command '" + command + "'");
             };
         }
@@ -190,16 +196,55 @@ final class AdminServer implements AutoCloseable {
             }
         }
 
-        /** A membership change through Ratis; the answer comes once the new configuration is committed. */
-        private String membership(RaftNode.MembershipChange change) {
+        /**
+         * Runs a membership change and waits for it up to the request's {@code timeout} (seconds). Ratis' client
+         * keeps trying far longer than anyone waits at a prompt; a change that needs members who cannot be
+         * reached (a majority of the old and of the new set) is answered with what happened instead.
+         */
+        private String membership(Map<String, String> p, RaftNode.MembershipChange change) {
+            long timeoutSeconds = timeoutSeconds(p);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread.ofVirtual().name("warren-membership").start(() -> {
+                try {
+                    change.run();
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            });
             try {
-                change.run();
+                done.get(timeoutSeconds, TimeUnit.SECONDS);
                 return "ok\n";
-            } catch (IllegalArgumentException e) {
-                throw new AdminError(400, e.getMessage());
-            } catch (IOException e) {
-                throw new AdminError(503, "membership change failed: " + e.getMessage());
+            } catch (TimeoutException e) {
+                throw new AdminError(504, "membership change not committed within " + timeoutSeconds + " s: it needs"
+                        + " a majority of the old and of the new members (and a newcomer caught up); it may still"
+                        + " complete once they are reachable, see cluster_status");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AdminError(503, "interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AdminError answered) {
+                    throw answered;
+                }
+                if (e.getCause() instanceof IllegalArgumentException refused) {
+                    throw new AdminError(400, refused.getMessage());
+                }
+                throw new AdminError(503, "membership change failed: " + e.getCause().getMessage());
             }
+        }
+
+        private static long timeoutSeconds(Map<String, String> p) {
+            String value = p.getOrDefault("timeout", Long.toString(MEMBERSHIP_TIMEOUT_DEFAULT_SECONDS));
+            try {
+                long seconds = Long.parseLong(value);
+                if (seconds >= 1 && seconds <= MEMBERSHIP_TIMEOUT_MAX_SECONDS) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new AdminError(400, "timeout must be whole seconds from 1 to " + MEMBERSHIP_TIMEOUT_MAX_SECONDS
+                    + ", not '" + value + "'");
         }
 
         private String write(Command.Builder command) {

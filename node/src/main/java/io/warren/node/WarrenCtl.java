@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public final class WarrenCtl {
     private static final String USAGE = """
-            usage: warrenctl [-n host:port] [-p vhost] [-q] <command> [args]
+            usage: warrenctl [-n host:port] [-p vhost] [-q] [-t seconds] <command> [args]
+              (-t: how long a membership change is waited for, default 60)
               list_queues [column ...]        name messages_ready messages_unacknowledged messages consumers
                                               durable auto_delete exclusive arguments
               list_bindings [column ...]      source_name source_kind destination_name destination_kind
@@ -45,12 +46,14 @@ public final class WarrenCtl {
         String node = "127.0.0.1:15672";
         String vhost = "/";
         boolean quiet = false;
+        String timeout = null;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-n", "--node" -> node = i + 1 < args.length ? args[++i] : node;
                 case "-p", "--vhost" -> vhost = i + 1 < args.length ? args[++i] : vhost;
                 case "-q", "--quiet" -> quiet = true;
+                case "-t", "--timeout" -> timeout = i + 1 < args.length ? args[++i] : "";
                 default -> rest.add(args[i]);
             }
         }
@@ -68,10 +71,23 @@ public final class WarrenCtl {
             System.err.println(USAGE);
             return 2;
         }
+        long waitSeconds = 0;
+        if (timeout != null) {
+            try {
+                waitSeconds = Long.parseLong(timeout);
+            } catch (NumberFormatException e) {
+                waitSeconds = -1;
+            }
+            if (waitSeconds < 1) {
+                System.err.println("warrenctl: -t takes whole seconds, at least 1, not '" + timeout + "'");
+                return 2;
+            }
+            params.put("timeout", Long.toString(waitSeconds));
+        }
         if (!quiet && command.startsWith("list_")) {
             System.out.println("Listing " + command.substring(5) + " for vhost " + vhost + " ...");
         }
-        return call(node, command, params);
+        return call(node, command, params, waitSeconds);
     }
 
     private static Map<String, String> params(String command, List<String> ops, String vhost) {
@@ -127,14 +143,16 @@ public final class WarrenCtl {
         }
     }
 
-    private static int call(String node, String command, Map<String, String> params) {
+    private static int call(String node, String command, Map<String, String> params, long waitSeconds) {
         StringBuilder query = new StringBuilder();
         params.forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         URI uri = URI.create("http://" + node + "/" + command + "?" + query);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        // Membership changes wait for a newcomer to catch up, which may take a while.
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).GET().build();
+        // The node bounds a membership change by -t (default 60 s) and then answers; this only guards against
+        // a node that stopped answering altogether.
+        long nodeWait = waitSeconds > 0 ? waitSeconds : 60;
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(nodeWait + 60)).GET().build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
@@ -143,6 +161,9 @@ public final class WarrenCtl {
             }
             System.err.print("warrenctl: " + response.body());
             return 1;
+        } catch (java.net.http.HttpTimeoutException e) {
+            System.err.println("warrenctl: the node at " + node + " did not answer within " + (nodeWait + 60) + " s");
+            return 3;
         } catch (IOException e) {
             System.err.println("warrenctl: no Warren node answered at " + node + " (" + e + ")");
             return 3;

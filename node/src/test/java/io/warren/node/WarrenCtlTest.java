@@ -146,4 +146,25 @@ class WarrenCtlTest {
         assertEquals(3, absent.exit());
         assertTrue(absent.err().startsWith("warrenctl: no Warren node answered at 127.0.0.1:"), absent.err());
     }
+
+    @Test
+    void aMembershipChangeThatCannotCommitIsAnsweredWhenItsTimeoutEnds() throws Exception {
+        // A one-node group asked to add a member nobody runs: the change waits for a newcomer that never
+        // catches up. warrenctl -t bounds the wait, and the answer says why and that it may still complete.
+        try (NodeProcess lonely = NodeProcess.start("membership-timeout")) {
+            WarrenCtlRun timedOut = WarrenCtlRun.run(lonely.adminPort(), "-t", "2", "add_cluster_node", "n2",
+                    "127.0.0.1:" + NodeProcess.freePort());
+            assertEquals(1, timedOut.exit(), timedOut.out() + timedOut.err());
+            assertTrue(timedOut.err().contains("membership change not committed within 2 s"), timedOut.err());
+            assertTrue(timedOut.err().contains("it may still complete"), timedOut.err());
+
+            for (String bad : List.of("0", "soon")) {
+                WarrenCtlRun usage = WarrenCtlRun.run(lonely.adminPort(), "-t", bad, "forget_cluster_node", "n2");
+                assertEquals(2, usage.exit(), bad);
+                assertTrue(usage.err().contains("-t takes whole seconds, at least 1, not '" + bad + "'"), usage.err());
+            }
+            // the node still answers and serves after the abandoned wait
+            assertEquals("true", lonely.status("serving"));
+        }
+    }
 }
