@@ -65,13 +65,29 @@ def main():
     failures = s.get("heal_failures", [])
     lines.append("Heal failures (a node that did not come back when its window ended; the run goes on and the final "
                  "phase starts it again): " + ("; ".join(f"`{f}`" for f in failures) if failures else "none") + ".")
-    lines += [
-        "",
-        "Not yet exercised: membership changes under load, delay (this kernel has no netem).",
-        "",
-    ]
-    with open(sys.argv[3] if len(sys.argv) > 3 else "docs/chaos.md", "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
+    events = s.get("node_events", {})
+    if events:
+        lines += [
+            "",
+            "Node log events over the run (all nodes): "
+            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in events.items()) + ".",
+        ]
+    kinds = sorted(per_kind)
+    lines += ["", f"Nemeses that struck: {', '.join(kinds)} ({len(s['fault_windows'])} fault windows, mixes included).", ""]
+    out = sys.argv[3] if len(sys.argv) > 3 else "docs/chaos.md"
+    # The hand-written findings at the end of the page outlive the numbers above.
+    kept = ""
+    if os.path.exists(out):
+        with open(out, encoding="utf-8") as f:
+            old = f.read()
+        at = old.find(FINDINGS)
+        if at >= 0:
+            kept = old[at:]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + ("\n" + kept if kept else ""))
+
+
+FINDINGS = "## What the runs found"
 
 
 main()

@@ -170,6 +170,7 @@ public final class ChaosRun {
             Checker.Verdict verdict = Checker.check(ops);
             summary.putAll(verdict.toMap());
             summary.put("heal_failures", healFailures);
+            summary.put("node_events", nodeEvents(runDir.resolve("nodes")));
             summary.put("valid", verdict.valid() && Boolean.TRUE.equals(((Map<?, ?>) summary.get("queues_after_drain")).get("agree"))
                     && allRunning(nodes));
             summary.put("nemeses", applied);
@@ -199,6 +200,34 @@ public final class ChaosRun {
             flags.addAll(List.of(flag.split("=", 2)));
         }
         return flags;
+    }
+
+    /** Node log events that tell how the cluster coped, counted over all nodes' logs. */
+    static final List<String> COUNTED_EVENTS = List.of("node_suspended", "node_rejoined", "declare_node_down",
+            "registration_stuck", "follower_hint_followed", "snapshot_loaded");
+
+    static Map<String, Object> nodeEvents(Path logs) throws java.io.IOException {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (String event : COUNTED_EVENTS) {
+            counts.put(event, 0L);
+        }
+        if (!Files.isDirectory(logs)) {
+            return counts;
+        }
+        try (var files = Files.list(logs)) {
+            for (Path file : files.sorted().toList()) {
+                try (var lines = Files.lines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    lines.forEach(line -> {
+                        for (String event : COUNTED_EVENTS) {
+                            if (line.contains("event=" + event + " ")) {
+                                counts.merge(event, 1L, (a, b) -> (Long) a + (Long) b);
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        return counts;
     }
 
     private static boolean allRunning(Nodes nodes) {

@@ -3,6 +3,7 @@ package io.warren.chaos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.slf4j.LoggerFactory;
 
 /**
  * The faults, each a start and a heal, applied to the nodes while the workload runs. Every fault
@@ -85,7 +86,16 @@ public enum Nemesis {
                 nodes.tearLogTail(target, 1 + random.nextInt(64));
             }
             case DISK_FULL -> nodes.fillDisk(target);
-            case MEMBERSHIP -> nodes.removeMember(target);
+            case MEMBERSHIP -> {
+                try {
+                    nodes.removeMember(target);
+                } catch (java.io.IOException e) {
+                    // Refused or not committed in time (a mixed-in partition may leave no majority of the new
+                    // members): a finding for the log; the heal removes it again and brings it back.
+                    LoggerFactory.getLogger(Nemesis.class).warn("event=member_remove_failed node={} error={}",
+                            nodes.id(target), e.getMessage());
+                }
+            }
         }
         return new Applied(this, target);
     }
@@ -94,7 +104,10 @@ public enum Nemesis {
     public static void heal(Applied applied, Nodes nodes) throws Exception {
         switch (applied.nemesis()) {
             case KILL_RANDOM, KILL_LEADER, TORN_WRITE -> nodes.start(applied.target());
-            case MEMBERSHIP -> nodes.rejoinFresh(applied.target());
+            case MEMBERSHIP -> {
+                nodes.removeMember(applied.target()); // done already, unless the start could not commit it
+                nodes.rejoinFresh(applied.target());
+            }
             case DISK_FULL -> {
                 // The operator frees space and restarts the node, which must find its log intact.
                 nodes.freeDisk(applied.target());
