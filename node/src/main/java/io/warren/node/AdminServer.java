@@ -25,12 +25,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,9 +171,9 @@ final class AdminServer implements AutoCloseable {
                         .setUser(required(p, "user")).setVhost(vhost)));
                 case "status" -> status();
                 case "cluster_status" -> AdminTables.cluster(view(), stateMachine.query(q -> q.nodes()));
-                case "add_cluster_node" -> membership(p, () -> raft.addMember(required(p, "name"), required(p, "address")));
-                case "forget_cluster_node" -> membership(p, () -> raft.removeMember(required(p, "name")));
-                case "transfer_leadership" -> membership(p, () -> raft.transferLeadership(required(p, "name")));
+                case "add_cluster_node" -> membership(p, ms -> raft.addMember(required(p, "name"), required(p, "address"), ms));
+                case "forget_cluster_node" -> membership(p, ms -> raft.removeMember(required(p, "name"), ms));
+                case "transfer_leadership" -> membership(p, ms -> raft.transferLeadership(required(p, "name"), ms));
                 default -> throw new AdminError(404, "unknown command '" + command + "'");
             };
         }
@@ -197,39 +194,23 @@ final class AdminServer implements AutoCloseable {
         }
 
         /**
-         * Runs a membership change and waits for it up to the request's {@code timeout} (seconds). Ratis' client
-         * keeps trying far longer than anyone waits at a prompt; a change that needs members who cannot be
-         * reached (a majority of the old and of the new set) is answered with what happened instead.
+         * Runs a membership change, waited for up to the request's {@code timeout} (seconds). A change that
+         * needs members who cannot be reached (a majority of the old and of the new set) is answered with
+         * what happened; it is not sent again, but Ratis may still finish what it had started.
          */
         private String membership(Map<String, String> p, RaftNode.MembershipChange change) {
             long timeoutSeconds = timeoutSeconds(p);
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Thread.ofVirtual().name("warren-membership").start(() -> {
-                try {
-                    change.run();
-                    done.complete(null);
-                } catch (Throwable e) {
-                    done.completeExceptionally(e);
-                }
-            });
             try {
-                done.get(timeoutSeconds, TimeUnit.SECONDS);
+                change.run(timeoutSeconds * 1000);
                 return "ok\n";
-            } catch (TimeoutException e) {
+            } catch (IllegalArgumentException e) {
+                throw new AdminError(400, e.getMessage());
+            } catch (RaftNode.MembershipTimeoutException e) {
                 throw new AdminError(504, "membership change not committed within " + timeoutSeconds + " s: it needs"
                         + " a majority of the old and of the new members (and a newcomer caught up); it may still"
                         + " complete once they are reachable, see cluster_status");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AdminError(503, "interrupted");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof AdminError answered) {
-                    throw answered;
-                }
-                if (e.getCause() instanceof IllegalArgumentException refused) {
-                    throw new AdminError(400, refused.getMessage());
-                }
-                throw new AdminError(503, "membership change failed: " + e.getCause().getMessage());
+            } catch (IOException e) {
+                throw new AdminError(503, "membership change failed: " + e.getMessage());
             }
         }
 

@@ -123,7 +123,7 @@ final class NodeLiveness implements AutoCloseable {
             for (String member : view.members()) {
                 if (!member.equals(nodeId) && !member.equals(view.leader())) {
                     log.warn("event=registration_stuck leader={} action=transfer_leadership to={}", view.leader(), member);
-                    raft.transferLeadership(member);
+                    raft.transferLeadership(member, 30_000);
                     return true;
                 }
             }

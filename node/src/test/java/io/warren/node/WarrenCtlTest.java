@@ -165,6 +165,22 @@ class WarrenCtlTest {
             }
             // the node still answers and serves after the abandoned wait
             assertEquals("true", lonely.status("serving"));
+
+            // The abandoned change is not sent again behind the operator's back: a real newcomer can be
+            // added afterwards, and the configuration is the one asked for last. (Under a new id: Ratis keeps
+            // a peer's first address, see docs/operations.md.)
+            NodeProcess n3 = NodeProcess.newcomer(lonely.dataDir().getParent(), "n3", "--peers",
+                    "n1=" + lonely.raftAddress());
+            try (n3) {
+                n3.launch();
+                WarrenCtlRun added = WarrenCtlRun.run(lonely.adminPort(), "-t", "100", "add_cluster_node", "n3",
+                        n3.raftAddress());
+                assertEquals(0, added.exit(), added.out() + added.err());
+                n3.awaitReady();
+                List<String> members = WarrenCtlRun.run(lonely.adminPort(), "cluster_status").requireSuccess().rows();
+                assertTrue(members.stream().anyMatch(r -> r.startsWith("n3\ttrue\t")), members.toString());
+                assertTrue(members.stream().noneMatch(r -> r.startsWith("n2\t")), members.toString());
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -21,6 +24,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -59,10 +63,12 @@ public final class RaftNode implements AutoCloseable {
 
     private final RaftServer server;
     private final RaftClient client;
+    private final RaftProperties clientProperties;
 
-    private RaftNode(RaftServer server, RaftClient client) {
+    private RaftNode(RaftServer server, RaftClient client, RaftProperties clientProperties) {
         this.server = server;
         this.client = client;
+        this.clientProperties = clientProperties;
     }
 
     public static RaftNode start(Settings settings, WarrenStateMachine stateMachine) throws IOException {
@@ -88,7 +94,7 @@ public final class RaftNode implements AutoCloseable {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
                         TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)))
                 .build();
-        return new RaftNode(server, client);
+        return new RaftNode(server, client, clientProperties);
     }
 
     private static RaftProperties serverProperties(Settings settings) {
@@ -172,10 +178,19 @@ public final class RaftNode implements AutoCloseable {
                 leaderId == null ? null : leaderId.toString(), leaderReady, leaderSilence, followers, members);
     }
 
-    /** A membership change; IOException when Ratis refused or timed out. */
+    /** A membership change given how long it may take; IOException when Ratis refused or it timed out. */
     @FunctionalInterface
     public interface MembershipChange {
-        void run() throws IOException;
+        void run(long timeoutMs) throws IOException;
+    }
+
+    /** A membership change that was not committed in time; it may still complete later. */
+    public static final class MembershipTimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MembershipTimeoutException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -183,47 +198,127 @@ public final class RaftNode implements AutoCloseable {
      * configuration of this group); this returns once it has caught up and the new configuration is
      * committed (ratis-notes §8).
      */
-    public void addMember(String id, String address) throws IOException {
-        List<RaftPeer> members = new ArrayList<>(currentPeers());
-        if (members.stream().anyMatch(p -> p.getId().toString().equals(id))) {
+    public void addMember(String id, String address, long timeoutMs) throws IOException {
+        List<RaftPeer> current = currentPeers();
+        if (current.stream().anyMatch(p -> p.getId().toString().equals(id))) {
             throw new IllegalArgumentException("node '" + id + "' is already a member");
         }
+        List<RaftPeer> members = new ArrayList<>(current);
         members.add(RaftPeer.newBuilder().setId(id).setAddress(address).build());
-        setConfiguration(members);
+        setConfiguration(current, members, timeoutMs);
     }
 
     /** Removes a voting member; the removed server shuts its division down. */
-    public void removeMember(String id) throws IOException {
-        List<RaftPeer> members = new ArrayList<>(currentPeers());
+    public void removeMember(String id, long timeoutMs) throws IOException {
+        List<RaftPeer> current = currentPeers();
+        List<RaftPeer> members = new ArrayList<>(current);
         if (!members.removeIf(p -> p.getId().toString().equals(id))) {
             throw new IllegalArgumentException("node '" + id + "' is not a member");
         }
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cannot remove the last member");
         }
-        setConfiguration(members);
+        setConfiguration(current, members, timeoutMs);
     }
 
     /** Makes {@code id} the leader once it has caught up. */
-    public void transferLeadership(String id) throws IOException {
+    public void transferLeadership(String id, long timeoutMs) throws IOException {
         if (currentPeers().stream().noneMatch(p -> p.getId().toString().equals(id))) {
             throw new IllegalArgumentException("node '" + id + "' is not a member");
         }
-        RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(id), 30_000);
-        if (!reply.isSuccess()) {
-            throw new IOException("transfer to " + id + " refused: " + reply.getException());
-        }
+        adminCall("transfer to " + id, timeoutMs, admin -> admin.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
     }
 
     private List<RaftPeer> currentPeers() throws IOException {
         return List.copyOf(server.getDivision(GROUP_ID).getGroup().getPeers());
     }
 
-    private void setConfiguration(List<RaftPeer> members) throws IOException {
-        // The List overload: the array one drops the servers in 3.3.0 (ratis-notes §8).
-        RaftClientReply reply = client.admin().setConfiguration(members, List.of());
-        if (!reply.isSuccess()) {
-            throw new IOException("configuration " + members + " refused: " + reply.getException());
+    /**
+     * Compare-and-set: a change computed from a configuration that has changed since is refused, so a
+     * request sent again late (Ratis' client retries) cannot undo a newer change.
+     */
+    private void setConfiguration(List<RaftPeer> current, List<RaftPeer> members, long timeoutMs) throws IOException {
+        // Lists, not arrays: the array overloads drop the servers in 3.3.0 (ratis-notes §8).
+        SetConfigurationRequest.Arguments change = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(current).setServersInNewConf(members)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build();
+        try {
+            adminCall("configuration " + members, timeoutMs, admin -> admin.admin().setConfiguration(change));
+        } catch (MembershipTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            // A request the leader already carried out, sent again by the client after a lost answer, fails
+            // the comparison against the configuration it produced itself.
+            if (!awaitMembers(members, 3_000)) {
+                throw e;
+            }
+        }
+    }
+
+    /** True once this node's view of the configuration holds exactly {@code members}, within {@code waitMs}. */
+    private boolean awaitMembers(List<RaftPeer> members, long waitMs) throws IOException {
+        java.util.Set<String> wanted = new java.util.TreeSet<>(members.stream().map(p -> p.getId().toString()).toList());
+        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        while (true) {
+            java.util.Set<String> now = new java.util.TreeSet<>(currentPeers().stream().map(p -> p.getId().toString()).toList());
+            if (now.equals(wanted)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("waiting for the configuration");
+            }
+        }
+    }
+
+    private interface AdminCall {
+        RaftClientReply send(RaftClient admin) throws IOException;
+    }
+
+    /**
+     * One admin request through a client of its own, waited for up to {@code timeoutMs}. Ratis' client
+     * retries until it gets an answer; closing this one at the deadline ends its retries, so a change the
+     * operator was told had not committed is not sent again behind their back.
+     */
+    private void adminCall(String what, long timeoutMs, AdminCall call) throws IOException {
+        // One attempt may take the whole time (a newcomer catching up): a shorter request timeout would only
+        // send the same change again while the leader still works on the first.
+        RaftProperties properties = new RaftProperties(clientProperties);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(timeoutMs,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftClient admin = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(GROUP_ID, currentPeers()))
+                .setProperties(properties).setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(200,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .build();
+        CompletableFuture<RaftClientReply> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("warren-admin-call").start(() -> {
+            try {
+                answer.complete(call.send(admin));
+            } catch (Throwable e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        try {
+            RaftClientReply reply = answer.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!reply.isSuccess()) {
+                throw new IOException(what + " refused: " + reply.getException());
+            }
+        } catch (TimeoutException e) {
+            throw new MembershipTimeoutException(what + " not committed within " + timeoutMs + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(what + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(what + " interrupted");
+        } finally {
+            admin.close();
         }
     }
 
