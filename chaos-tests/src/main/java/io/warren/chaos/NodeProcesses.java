@@ -29,6 +29,8 @@ public final class NodeProcesses implements Nodes {
     private final boolean namespaces;
     private final List<String> extraFlags;
     private final Process[] processes;
+    /** False once the node was removed from the group, until it is added back (a fresh newcomer). */
+    private final boolean[] member;
     /** Node N's packets' delay while one is in force, else null. */
     private final PacketDelay[] delays;
 
@@ -40,6 +42,8 @@ public final class NodeProcesses implements Nodes {
         this.extraFlags = extraFlags;
         this.processes = new Process[size + 1];
         this.delays = new PacketDelay[size + 1];
+        this.member = new boolean[size + 1];
+        java.util.Arrays.fill(member, true);
     }
 
     /** True when this process may create network namespaces (root, ip and iptables present). */
@@ -207,6 +211,11 @@ public final class NodeProcesses implements Nodes {
 
     @Override
     public void start(int node) throws IOException, InterruptedException {
+        if (!member[node]) {
+            // Removed and not (yet) added back: with its old peers list it would wait for a leader forever.
+            rejoinFresh(node);
+            return;
+        }
         if (running(node)) {
             return;
         }
@@ -218,6 +227,9 @@ public final class NodeProcesses implements Nodes {
     @Override
     public void kill(int node) throws InterruptedException {
         Process process = processes[node];
+        if (process == null) {
+            return;
+        }
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
@@ -233,7 +245,17 @@ public final class NodeProcesses implements Nodes {
     }
 
     private void signal(int node, String signal) throws IOException, InterruptedException {
+        if (!running(node)) {
+            // A node that did not come back from an earlier fault: nothing to pause or thaw.
+            log.warn("event=signal_skipped node={} signal={} reason=not_running", id(node), signal);
+            return;
+        }
         sh("kill -" + signal + " " + processes[node].pid());
+    }
+
+    @Override
+    public boolean member(int node) {
+        return member[node];
     }
 
     @Override
@@ -265,6 +287,7 @@ public final class NodeProcesses implements Nodes {
                 throw e;
             }
         }
+        member[node] = false;
         log.info("event=member_removed node={}", id(node));
     }
 
@@ -280,6 +303,7 @@ public final class NodeProcesses implements Nodes {
         long before = readyLines(node);
         launch(node, List.of("--join", "true"));
         warrenctl(otherRunning(node), "add_cluster_node", id(node), raftAddress(node));
+        member[node] = true;
         awaitReady(node, (int) before + 1);
         log.info("event=member_added node={}", id(node));
     }

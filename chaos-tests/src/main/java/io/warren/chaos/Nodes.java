@@ -20,7 +20,10 @@ public interface Nodes extends AutoCloseable {
 
     int amqpPort(int node);
 
-    /** Starts node {@code node} (again, with its data) and waits until it serves AMQP. */
+    /**
+     * Starts node {@code node} (again, with its data) and waits until it serves AMQP; a node that was
+     * removed from the group is brought back as a fresh newcomer instead ({@link #rejoinFresh}).
+     */
     void start(int node) throws IOException, InterruptedException;
 
     void kill(int node) throws IOException, InterruptedException;
@@ -30,6 +33,9 @@ public interface Nodes extends AutoCloseable {
     void resume(int node) throws IOException, InterruptedException;
 
     boolean running(int node);
+
+    /** False from a removal until the node was added back, as far as this harness knows. */
+    boolean member(int node);
 
     /** warrenctl on node {@code node}: its output, or an IOException when it failed. */
     String warrenctl(int node, String... args) throws IOException, InterruptedException;
