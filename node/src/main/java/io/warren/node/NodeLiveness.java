@@ -67,6 +67,7 @@ final class NodeLiveness implements AutoCloseable {
     private byte[] registrationIncarnation;
     private long suspendedAtNanos;
     private boolean nudgedSinceSuspended;
+    private boolean toldNotMember;
 
     NodeLiveness(String nodeId, Timing timing, RaftNode raft, WarrenStateMachine stateMachine,
             EffectDispatcher dispatcher, CommandSubmitter submitter) {
@@ -92,7 +93,18 @@ final class NodeLiveness implements AutoCloseable {
         long deadline = started + timeoutMs * 1_000_000;
         long epoch = 0;
         boolean nudged = false;
+        boolean toldWaiting = false;
         while (epoch == 0 && System.nanoTime() < deadline) {
+            if (!isMember()) {
+                // A newcomer before add_cluster_node committed: a registration would be accepted through the
+                // members' log and then ended at once as "no longer a member", over and over.
+                if (!toldWaiting) {
+                    log.info("event=awaiting_membership action=\"registers once a member (warrenctl add_cluster_node)\"");
+                    toldWaiting = true;
+                }
+                Thread.sleep(TICK_MS);
+                continue;
+            }
             epoch = register(Math.min(STUCK_AFTER_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
             if (epoch == 0 && !nudged && System.nanoTime() - started > STUCK_AFTER_MS * 1_000_000) {
                 nudged = moveLeadershipAway();
@@ -214,6 +226,15 @@ final class NodeLiveness implements AutoCloseable {
 
     /** Back in contact: a new epoch (ending everything the old one held), then clients again. */
     private void rejoin() throws InterruptedException {
+        if (!isMember()) {
+            // Removed from the group (or not yet added back): serving again would only be ended again.
+            if (!toldNotMember) {
+                log.warn("event=not_a_member action=stay_suspended until=\"added with warrenctl add_cluster_node\"");
+                toldNotMember = true;
+            }
+            return;
+        }
+        toldNotMember = false;
         long epoch = register(TICK_MS * 4);
         if (epoch == 0) {
             if (!nudgedSinceSuspended && System.nanoTime() - suspendedAtNanos > STUCK_AFTER_MS * 1_000_000) {
@@ -226,6 +247,15 @@ final class NodeLiveness implements AutoCloseable {
         amqp.resume();
         serving = true;
         log.info("event=node_rejoined epoch={}", epoch);
+    }
+
+    /** True when this node's view of the Raft configuration names it as a voting member. */
+    private boolean isMember() {
+        try {
+            return raft.view().members().contains(nodeId);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ class NewcomerLateBindTest {
     @Test
     void aNewcomerWhoseAmqpPortIsTakenWhileItWaitsToBeAddedStopsWithOneLine() throws Exception {
         try (NodeProcess n1 = NodeProcess.start("late-bind")) {
-            NodeProcess n2 = NodeProcess.newcomer(n1.dataDir().getParent(), "n2", "--peers",
+            NodeProcess n2 = NodeProcess.newcomer(Files.createTempDirectory("warren-late-bind-newcomer"), "n2", "--peers",
                     "n1=" + n1.raftAddress());
             try (n2) {
                 n2.launch();

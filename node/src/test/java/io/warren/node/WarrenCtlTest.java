@@ -14,6 +14,7 @@ import io.warren.node.testing.JavaTutorials;
 import io.warren.node.testing.NodeProcess;
 import io.warren.node.testing.WarrenCtlRun;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -168,8 +169,8 @@ class WarrenCtlTest {
 
             // The abandoned change is not sent again behind the operator's back: a real newcomer can be
             // added afterwards, and the configuration is the one asked for last. (Under a new id: Ratis keeps
-            // a peer's first address, see docs/operations.md.)
-            NodeProcess n3 = NodeProcess.newcomer(lonely.dataDir().getParent(), "n3", "--peers",
+            // the first address it was given for an id, see docs/operations.md; the same id here fails.)
+            NodeProcess n3 = NodeProcess.newcomer(Files.createTempDirectory("warren-membership-newcomer"), "n3", "--peers",
                     "n1=" + lonely.raftAddress());
             try (n3) {
                 n3.launch();
