@@ -107,14 +107,14 @@ public final class Workload {
         return "?";
     }
 
+    /** Publishes from {@code firstNode} on (its own node, so that clients stay spread over the cluster). */
     private void publishLoop(String name, int firstNode, String queue) {
         long sequence = 0;
-        int start = firstNode;
         long pauseNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, publishRatePerSecond);
         while (publishing) {
             ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
             String node = "?";
-            try (Connection connection = factory().newConnection(addresses(start))) {
+            try (Connection connection = factory().newConnection(addresses(firstNode))) {
                 node = nodeOf(connection);
                 String at = node;
                 Channel ch = connection.createChannel();
@@ -152,7 +152,8 @@ public final class Workload {
                     history.add("info", "publish", name, node, pending.id, 0);
                 }
             }
-            start = start % nodes.size() + 1;
+            // Back to its own node first (the address list moves on when that one refuses or times out):
+            // moving on from the failed node instead would send every client to the same next node.
             sleepQuietly(200);
         }
     }
@@ -173,9 +174,8 @@ public final class Workload {
     }
 
     private void consumeLoop(String name, int firstNode, String queue) {
-        int start = firstNode;
         while (consuming) {
-            try (Connection connection = factory().newConnection(addresses(start))) {
+            try (Connection connection = factory().newConnection(addresses(firstNode))) {
                 String node = nodeOf(connection);
                 Channel ch = connection.createChannel();
                 ch.basicQos(50);
@@ -192,7 +192,8 @@ public final class Workload {
             } catch (Exception e) {
                 log.debug("event=consumer_connection_lost process={} error={}", name, e.toString());
             }
-            start = start % nodes.size() + 1;
+            // Back to its own node first (the address list moves on when that one refuses or times out):
+            // moving on from the failed node instead would send every client to the same next node.
             sleepQuietly(200);
         }
     }
