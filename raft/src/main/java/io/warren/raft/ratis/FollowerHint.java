@@ -38,7 +38,10 @@ final class FollowerHint {
         return hint == requestFirstIndex && hint > 0 ? hint - 1 : hint;
     }
 
-    /** True when the last call went below Ratis' choice (for logging once per episode). */
+    /**
+     * True when the last call saw its hint exactly the number of times that makes it trusted: the first
+     * call of an episode that may go below Ratis' choice (for logging once per episode).
+     */
     synchronized boolean trustedFirstTime() {
         return repeats == REPEATS_TO_TRUST;
     }

@@ -20,8 +20,13 @@ final class HintFollowingLogAppender extends GrpcLogAppender {
     @Override
     protected long getNextIndexForInconsistency(long requestFirstIndex, long replyNextIndex) {
         long ratisNext = super.getNextIndexForInconsistency(requestFirstIndex, replyNextIndex);
-        long next = hint.next(ratisNext, replyNextIndex, requestFirstIndex);
-        if (next != ratisNext && hint.trustedFirstTime()) {
+        long next;
+        boolean firstTime;
+        synchronized (hint) { // replies on the heartbeat and the append stream may arrive at once
+            next = hint.next(ratisNext, replyNextIndex, requestFirstIndex);
+            firstTime = hint.trustedFirstTime();
+        }
+        if (next != ratisNext && firstTime) {
             log.warn("event=follower_hint_followed follower={} hint={} match_index={} ratis_next={}",
                     getFollowerId(), replyNextIndex, getFollower().getMatchIndex(), ratisNext);
         }

@@ -200,7 +200,7 @@ public final class RaftNode implements AutoCloseable {
      */
     public void addMember(String id, String address, long timeoutMs) throws IOException {
         List<RaftPeer> current = currentPeers();
-        if (current.stream().anyMatch(p -> p.getId().toString().equals(id))) {
+        if (ids(current).contains(id)) {
             throw new IllegalArgumentException("node '" + id + "' is already a member");
         }
         List<RaftPeer> members = new ArrayList<>(current);
@@ -223,7 +223,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** Makes {@code id} the leader once it has caught up. */
     public void transferLeadership(String id, long timeoutMs) throws IOException {
-        if (currentPeers().stream().noneMatch(p -> p.getId().toString().equals(id))) {
+        if (!ids(currentPeers()).contains(id)) {
             throw new IllegalArgumentException("node '" + id + "' is not a member");
         }
         adminCall("transfer to " + id, timeoutMs, admin -> admin.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
@@ -231,6 +231,10 @@ public final class RaftNode implements AutoCloseable {
 
     private List<RaftPeer> currentPeers() throws IOException {
         return List.copyOf(server.getDivision(GROUP_ID).getGroup().getPeers());
+    }
+
+    private static java.util.Set<String> ids(List<RaftPeer> peers) {
+        return new java.util.TreeSet<>(peers.stream().map(p -> p.getId().toString()).toList());
     }
 
     /**
@@ -257,11 +261,10 @@ public final class RaftNode implements AutoCloseable {
 
     /** True once this node's view of the configuration holds exactly {@code members}, within {@code waitMs}. */
     private boolean awaitMembers(List<RaftPeer> members, long waitMs) throws IOException {
-        java.util.Set<String> wanted = new java.util.TreeSet<>(members.stream().map(p -> p.getId().toString()).toList());
+        java.util.Set<String> wanted = ids(members);
         long deadline = System.nanoTime() + waitMs * 1_000_000;
         while (true) {
-            java.util.Set<String> now = new java.util.TreeSet<>(currentPeers().stream().map(p -> p.getId().toString()).toList());
-            if (now.equals(wanted)) {
+            if (ids(currentPeers()).equals(wanted)) {
                 return true;
             }
             if (System.nanoTime() > deadline) {
