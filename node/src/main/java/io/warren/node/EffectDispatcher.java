@@ -7,6 +7,8 @@ import io.warren.proto.Reply;
 import io.warren.raft.core.Effect;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.EffectSink;
+import io.warren.raft.store.MessageReader;
+import io.warren.raft.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -120,7 +122,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     }
 
     @Override
-    public void perform(long logIndex, List<Effect> effects) {
+    public void perform(long logIndex, List<Effect> effects, MessageReader messages) {
         Map<NodeChannel, List<Long>> confirms = new LinkedHashMap<>();
         for (Effect effect : effects) {
             if (!effect.node().equals(node)) {
@@ -150,7 +152,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
                 continue;
             }
             flushConfirms(confirms);
-            perform(effect);
+            perform(effect, messages);
         }
         flushConfirms(confirms);
     }
@@ -163,11 +165,11 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
         confirms.clear();
     }
 
-    private void perform(Effect effect) {
+    private void perform(Effect effect, MessageReader messages) {
         if (effect instanceof Effect.Answer answer) {
             CompletableFuture<Reply> waiting = pending.remove(answer.request());
             if (waiting != null) {
-                waiting.complete(answer.reply());
+                waiting.complete(withMessage(answer.reply(), messages));
             }
             return;
         }
@@ -177,12 +179,26 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
             return;
         }
         switch (toChannel) {
-            case Effect.Deliver deliver -> channel.deliver(deliver);
-            case Effect.Return returned -> channel.returned(returned);
+            case Effect.Deliver deliver -> channel.deliver(deliver, messages.read(deliver.messageKey()));
+            case Effect.Return returned -> channel.returned(returned, messages.read(returned.messageKey()));
             case Effect.CancelConsumer cancel -> channel.consumerCancelled(cancel.consumerTag());
             case Effect.CloseChannel close -> channel.closeWith(close.refusal());
             case Effect.Confirm confirm -> throw new IllegalStateException("confirms are gathered: " + confirm);
         }
+    }
+
+    /**
+     * A basic.get answer names its message by key; it is read here, on the apply thread, before the entry's
+     * discards reach the store.
+     */
+    private static Reply withMessage(Reply reply, MessageReader messages) {
+        if (!reply.hasGotMessage()) {
+            return reply;
+        }
+        var got = reply.getGotMessage();
+        StoredMessage m = messages.read(got.getMessageKey());
+        return reply.toBuilder().setGotMessage(got.toBuilder().setExchange(m.exchange()).setRoutingKey(m.routingKey())
+                .setProperties(m.properties()).setBody(m.body())).build();
     }
 
     /**

@@ -36,6 +36,7 @@ import io.warren.proto.Reply;
 import io.warren.proto.UnbindExchange;
 import io.warren.proto.UnbindQueue;
 import io.warren.raft.core.Effect;
+import io.warren.raft.store.StoredMessage;
 import io.warren.raft.ratis.CommandSubmitter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -206,19 +207,14 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public void publish(BasicMethod.Publish r, BasicProperties properties, ByteBuf body, long publishSequence) {
-        ByteString bodyBytes;
-        try {
-            bodyBytes = ByteString.copyFrom(body.nioBuffer());
-        } finally {
-            body.release();
-        }
         ByteBuf encoded = Unpooled.buffer(64);
-        ByteString propertyBytes;
+        ByteString message;
         try {
             BasicPropertiesCodec.write(properties, encoded);
-            propertyBytes = ByteString.copyFrom(encoded.nioBuffer());
+            message = StoredMessage.encode(r.exchange(), r.routingKey(), encoded.nioBuffer(), body.nioBuffer());
         } finally {
             encoded.release();
+            body.release();
         }
         if (publishSequence != 0 && dispatcher.testFaultLosesThisPublish()) {
             client.confirm(publishSequence, false, true); // the test-only fault: confirmed, never replicated
@@ -227,10 +223,10 @@ final class NodeChannel implements BrokerChannel {
         if (publishSequence != 0) {
             unconfirmed.add(publishSequence);
         }
-        send(Command.newBuilder().setPublish(Publish.newBuilder().setExchange(r.exchange())
-                .setRoutingKey(r.routingKey()).setMandatory(r.mandatory()).setConfirmSequence(publishSequence)
-                .setProperties(propertyBytes).setHeaders(ProtoTables.toProto(properties.headers()))
-                .setPersistent(properties.isPersistent()).setBody(bodyBytes)));
+        submitter.submit(Command.newBuilder().setChannel(ref).setPublish(Publish.newBuilder()
+                .setExchange(r.exchange()).setRoutingKey(r.routingKey()).setMandatory(r.mandatory())
+                .setConfirmSequence(publishSequence).setHeaders(ProtoTables.toProto(properties.headers()))
+                .setPersistent(properties.isPersistent()).setSize(message.size())).build(), message);
     }
 
     @Override
@@ -287,14 +283,12 @@ final class NodeChannel implements BrokerChannel {
         });
     }
 
-    void deliver(Effect.Deliver d) {
-        var m = d.message();
+    void deliver(Effect.Deliver d, StoredMessage m) {
         client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
                 m.routingKey()), properties(m.properties()), body(m.body()));
     }
 
-    void returned(Effect.Return r) {
-        var m = r.message();
+    void returned(Effect.Return r, StoredMessage m) {
         client.returnMessage(new BasicMethod.Return(r.replyCode(), r.replyText(), m.exchange(), m.routingKey()),
                 properties(m.properties()), body(m.body()));
     }

@@ -33,11 +33,14 @@ import java.util.Set;
  *        n > 0 the node confirms every n-th confirm-mode publish without replicating it, so it is lost
  * @param quorumLostAfterMs how long this node serves without contact to a working majority before it
  *        closes its clients (320) and refuses new ones until contact is back
+ * @param storeSegmentBytesMax message-store segment size: disk is reclaimed by whole segments
+ * @param storeCacheBytesMax the newest messages kept in memory, so consumers that keep up read no disk
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
-        long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery) {
+        long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery,
+        long storeSegmentBytesMax, long storeCacheBytesMax) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -53,12 +56,14 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("join", "false"),
             Map.entry("log.segment.bytes.max", Long.toString(32L << 20)),
             Map.entry("resend.window.ms", "20000"),
-            Map.entry("test.fault.lose.every", "0"));
+            Map.entry("test.fault.lose.every", "0"),
+            Map.entry("store.segment.bytes.max", Long.toString(64L << 20)),
+            Map.entry("store.cache.bytes.max", Long.toString(64L << 20)));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
-            "resend.window.ms", "test.fault.lose.every");
+            "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -124,7 +129,9 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
                 number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000),
                 join.equals("true"), number(v, "log.segment.bytes.max", 1 << 20, 1L << 32),
-                number(v, "resend.window.ms", 0, 3_600_000), number(v, "test.fault.lose.every", 0, Long.MAX_VALUE));
+                number(v, "resend.window.ms", 0, 3_600_000), number(v, "test.fault.lose.every", 0, Long.MAX_VALUE),
+                number(v, "store.segment.bytes.max", 1 << 20, 1L << 30),
+                number(v, "store.cache.bytes.max", 0, 1L << 40));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {

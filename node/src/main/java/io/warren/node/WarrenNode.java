@@ -7,6 +7,7 @@ import io.warren.amqp.server.AmqpServerConfig;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.WarrenStateMachine;
+import io.warren.raft.store.MessageStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -49,7 +50,8 @@ public final class WarrenNode implements AutoCloseable {
         requirePortFree(config.raftHost(), config.raftPort(), "Raft");
         requirePortFree("127.0.0.1", config.adminPort(), "admin");
         EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId(), config.testFaultLoseEvery());
-        WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant);
+        WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant,
+                new MessageStore.Settings(config.storeSegmentBytesMax(), config.storeCacheBytesMax()));
         int entryBytesMax = config.messageBytesMax() + (1 << 20);
         RaftNode raft;
         try {

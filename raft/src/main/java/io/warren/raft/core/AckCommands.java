@@ -22,7 +22,7 @@ final class AckCommands {
                 AmqpMethod.BASIC_ACK);
         LinkedHashSet<QueueState> touched = new LinkedHashSet<>();
         for (ChannelState.Unacked delivery : deliveries) {
-            touched.add(dispatcher.settle(channel, delivery));
+            touched.add(dispatcher.settleAndRelease(channel, delivery, ctx));
         }
         dispatchCredit(channel, touched, ctx);
     }
@@ -35,11 +35,11 @@ final class AckCommands {
                 cmd.getMultiple() && !cmd.getReject(), method);
         LinkedHashSet<QueueState> touched;
         if (cmd.getRequeue()) {
-            touched = dispatcher.requeue(channel, deliveries);
+            touched = dispatcher.requeue(channel, deliveries, ctx);
         } else {
             touched = new LinkedHashSet<>();
             for (ChannelState.Unacked delivery : deliveries) {
-                touched.add(dispatcher.settle(channel, delivery));
+                touched.add(dispatcher.settleAndRelease(channel, delivery, ctx));
             }
         }
         dispatchCredit(channel, touched, ctx);
@@ -51,7 +51,7 @@ final class AckCommands {
             throw AmqpMethod.BASIC_RECOVER.refuse(ReplyCodes.NOT_IMPLEMENTED, "requeue=false");
         }
         ChannelState channel = session.channel();
-        LinkedHashSet<QueueState> touched = dispatcher.requeue(channel, new ArrayList<>(channel.unacked.values()));
+        LinkedHashSet<QueueState> touched = dispatcher.requeue(channel, new ArrayList<>(channel.unacked.values()), ctx);
         ctx.answer(Dispatcher.done());
         dispatchCredit(channel, touched, ctx);
     }

@@ -16,8 +16,13 @@ final class ApplyContext {
     final Command command;
     final List<Effect> effects;
     private boolean answered;
+    private boolean published;
 
-    ApplyContext(long logIndex, int position, String node, long epoch, Command command, List<Effect> effects) {
+    private final MessageReferences references;
+
+    ApplyContext(long logIndex, int position, String node, long epoch, Command command, List<Effect> effects,
+            MessageReferences references) {
+        this.references = references;
         this.logIndex = logIndex;
         this.position = position;
         this.node = node;
@@ -36,6 +41,22 @@ final class ApplyContext {
 
     void emit(Effect effect) {
         effects.add(effect);
+    }
+
+    /** The store key of this command's message: a publish's content is stored under it on every node. */
+    long messageKey() {
+        return MessageKeys.key(logIndex, position);
+    }
+
+    /** The publish enqueued its message into {@code holders} queues (zero: unroutable). */
+    void published(int holders) {
+        published = true;
+        references.published(messageKey(), holders, this);
+    }
+
+    /** True once the publish has handed its message to the reference count. */
+    boolean publishedMessage() {
+        return published;
     }
 
     String freshName(String prefix, int attempt) {

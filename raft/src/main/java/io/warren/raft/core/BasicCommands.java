@@ -82,28 +82,29 @@ final class BasicCommands {
         state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
-        var first = queue.ready.pollFirstEntry();
-        if (first == null) {
+        QueueEntry entry = queue.ready.pollFirst();
+        if (entry == null) {
             ctx.answer(Reply.newBuilder().setGotNothing(GotNothing.getDefaultInstance()).build());
             return;
         }
-        QueueEntry entry = first.getValue();
         long tag = channel.nextDeliveryTag++;
         if (!cmd.getNoAck()) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null));
             queue.unackedCount++;
         }
-        MessageContent content = entry.content();
         ctx.answer(Reply.newBuilder().setGotMessage(GotMessage.newBuilder().setDeliveryTag(tag)
-                .setRedelivered(entry.deliveryCount() > 0).setExchange(content.exchange())
-                .setRoutingKey(content.routingKey()).setMessageCount(queue.ready.size())
-                .setProperties(content.properties()).setBody(content.body())).build());
+                .setRedelivered(entry.deliveryCount() > 0).setMessageCount(queue.ready.size())
+                .setMessageKey(entry.key())).build());
+        if (cmd.getNoAck()) {
+            state.references.release(entry.key(), ctx);
+        }
     }
 
     /**
      * Routes and enqueues a message. Unroutable with mandatory: basic.return (312 NO_ROUTE) before the
      * confirm, as RabbitMQ orders them. In confirm mode the confirm follows, once the message is in every
-     * queue it was routed to: applying this entry is what makes it safe (DESIGN invariant 2).
+     * queue it was routed to: applying this entry is what makes it safe (DESIGN invariant 2). The
+     * message's content is already in every node's store under this command's key.
      */
     void publish(Session session, Publish cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
@@ -114,15 +115,15 @@ final class BasicCommands {
                     + exchange.name + "' in " + vhost.describe());
         }
         state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
-        MessageContent content = new MessageContent(cmd.getExchange(), cmd.getRoutingKey(), cmd.getProperties(),
-                cmd.getBody(), cmd.getPersistent());
+        long key = ctx.messageKey();
         LinkedHashSet<QueueState> queues = Router.route(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
         for (QueueState queue : queues) {
-            queue.enqueue(content);
+            queue.enqueue(key, cmd.getSize(), cmd.getPersistent());
         }
         if (queues.isEmpty() && cmd.getMandatory()) {
-            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", content));
+            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
         }
+        ctx.published(queues.size());
         if (cmd.getConfirmSequence() != 0) {
             ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), true));
         }

@@ -54,6 +54,20 @@ public final class BrokerCore {
         return new BrokerQueries(state);
     }
 
+    /** The keys of every message a queue holds, ready or out unacknowledged, ascending, each once. */
+    public long[] liveMessageKeys() {
+        java.util.stream.LongStream.Builder keys = java.util.stream.LongStream.builder();
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : vhost.queues.values()) {
+                queue.ready.forEach(entry -> keys.add(entry.key()));
+            }
+        }
+        for (ChannelState channel : state.channels.values()) {
+            channel.unacked.values().forEach(u -> keys.add(u.entry().key()));
+        }
+        return keys.build().sorted().distinct().toArray();
+    }
+
     public long appliedIndex() {
         return state.appliedIndex;
     }
@@ -69,13 +83,23 @@ public final class BrokerCore {
         state.appliedTerm = term;
         List<Effect> effects = new ArrayList<>();
         if (!accept(batch, effects)) {
+            // Refused whole: the messages its publishes stored go again.
+            for (int position = 0; position < batch.getCommandsCount(); position++) {
+                if (batch.getCommands(position).hasPublish()) {
+                    effects.add(new Effect.Discard(MessageKeys.key(logIndex, position)));
+                }
+            }
             return effects;
         }
         for (int position = 0; position < batch.getCommandsCount(); position++) {
             Command command = batch.getCommands(position);
             ApplyContext ctx = new ApplyContext(logIndex, position, batch.getNode(), batch.getEpoch(), command,
-                    effects);
+                    effects, state.references);
             applyCommand(ctx);
+            if (command.hasPublish() && !ctx.publishedMessage()) {
+                // Refused, or ignored on a closing channel: nothing holds the stored message.
+                effects.add(new Effect.Discard(ctx.messageKey()));
+            }
         }
         return effects;
     }

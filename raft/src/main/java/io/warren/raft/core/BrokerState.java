@@ -22,6 +22,7 @@ final class BrokerState {
     final LinkedHashMap<ChannelKey, ChannelState> channels = new LinkedHashMap<>();
     long nextQueueIncarnation = 1;
     long nextConsumerId = 1;
+    final MessageReferences references = new MessageReferences();
     long appliedIndex;
     long appliedTerm;
 

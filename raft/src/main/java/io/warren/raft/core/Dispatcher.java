@@ -25,7 +25,7 @@ final class Dispatcher {
             if (consumer == null) {
                 return;
             }
-            QueueEntry entry = queue.ready.pollFirstEntry().getValue();
+            QueueEntry entry = queue.ready.pollFirst();
             deliver(consumer, entry, ctx);
         }
     }
@@ -59,11 +59,21 @@ final class Dispatcher {
             channel.consumerUnacked++;
             consumer.queue.unackedCount++;
         }
-        ctx.emit(new Effect.Deliver(channel.ref, consumer.tag, tag, redelivered, entry.content()));
+        ctx.emit(new Effect.Deliver(channel.ref, consumer.tag, tag, redelivered, entry.key()));
+        if (consumer.noAck) {
+            state.references.release(entry.key(), ctx);
+        }
+    }
+
+    /** An acked or dropped delivery: off its channel's books, and its message released. */
+    QueueState settleAndRelease(ChannelState channel, ChannelState.Unacked delivery, ApplyContext ctx) {
+        QueueState queue = settle(channel, delivery);
+        state.references.release(delivery.entry().key(), ctx);
+        return queue;
     }
 
     /** Takes one delivery off its channel's books; returns its queue so the caller can dispatch to it. */
-    QueueState settle(ChannelState channel, ChannelState.Unacked delivery) {
+    private QueueState settle(ChannelState channel, ChannelState.Unacked delivery) {
         channel.unacked.remove(delivery.deliveryTag());
         if (delivery.consumer() != null) {
             delivery.consumer().unacked--;
@@ -77,11 +87,13 @@ final class Dispatcher {
     }
 
     /** Settles deliveries and puts them back in their queues (marked redelivered), in tag order. */
-    LinkedHashSet<QueueState> requeue(ChannelState channel, List<ChannelState.Unacked> deliveries) {
+    LinkedHashSet<QueueState> requeue(ChannelState channel, List<ChannelState.Unacked> deliveries, ApplyContext ctx) {
         LinkedHashSet<QueueState> touched = new LinkedHashSet<>();
         for (ChannelState.Unacked delivery : deliveries) {
             QueueState queue = settle(channel, delivery);
-            queue.requeue(delivery.entry());
+            if (!queue.requeue(delivery.entry())) {
+                state.references.release(delivery.entry().key(), ctx);
+            }
             touched.add(queue);
         }
         return touched;
@@ -89,7 +101,7 @@ final class Dispatcher {
 
     /** Ends a channel: its unacked deliveries go back to their queues and its consumers end. */
     void closeChannel(ChannelState channel, ApplyContext ctx) {
-        LinkedHashSet<QueueState> touched = requeue(channel, new ArrayList<>(channel.unacked.values()));
+        LinkedHashSet<QueueState> touched = requeue(channel, new ArrayList<>(channel.unacked.values()), ctx);
         for (ConsumerState consumer : new ArrayList<>(channel.consumers.values())) {
             touched.add(consumer.queue);
             removeConsumer(consumer, ctx);
@@ -147,9 +159,15 @@ final class Dispatcher {
             ctx.emit(new Effect.CancelConsumer(consumer.channel.ref, consumer.tag));
         }
         queue.consumers.clear();
-        queue.ready.clear();
+        dropReady(queue, ctx);
         removeBindingsTo(vhost, queue.name, true, ctx);
         return dropped;
+    }
+
+    /** Drops every ready message of a queue (purge, delete), releasing each. */
+    void dropReady(QueueState queue, ApplyContext ctx) {
+        queue.ready.forEach(entry -> state.references.release(entry.key(), ctx));
+        queue.ready.clear();
     }
 
     /** Deletes an exchange with every binding from it and to it. */

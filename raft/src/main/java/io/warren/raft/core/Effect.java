@@ -40,15 +40,34 @@ public sealed interface Effect {
     /** The answer to a command that waits for one, addressed to the request id its node gave it. */
     record Answer(String node, long epoch, long request, Reply reply) implements Effect {}
 
-    /** basic.deliver to a consumer. */
+    /** basic.deliver to a consumer; the node reads the message from its store under {@code messageKey}. */
     record Deliver(ChannelRef channel, String consumerTag, long deliveryTag, boolean redelivered,
-            MessageContent message) implements ToChannel {}
+            long messageKey) implements ToChannel {}
 
     /** A publisher confirm: basic.ack (or basic.nack) for one publish sequence number. */
     record Confirm(ChannelRef channel, long sequence, boolean ack) implements ToChannel {}
 
     /** basic.return of an unroutable mandatory message. */
-    record Return(ChannelRef channel, int replyCode, String replyText, MessageContent message) implements ToChannel {}
+    record Return(ChannelRef channel, int replyCode, String replyText, long messageKey) implements ToChannel {}
+
+    /**
+     * No queue holds this stored message any more: every node may reclaim its copy, once the effects of
+     * the same entry (a delivery of it, say) are performed.
+     */
+    record Discard(long key) implements Effect {
+        /** Addressed to no node in particular: the state machine of each hands it to its own store. */
+        public static final String EVERY_NODE = "*";
+
+        @Override
+        public String node() {
+            return EVERY_NODE;
+        }
+
+        @Override
+        public long epoch() {
+            return 0;
+        }
+    }
 
     /** A server-sent basic.cancel: the consumer's queue was deleted. */
     record CancelConsumer(ChannelRef channel, String consumerTag) implements ToChannel {}

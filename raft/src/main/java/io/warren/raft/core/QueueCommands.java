@@ -106,7 +106,7 @@ final class QueueCommands {
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
         int purged = queue.ready.size();
-        queue.ready.clear();
+        dispatcher.dropReady(queue, ctx);
         ctx.answer(count(purged));
     }
 

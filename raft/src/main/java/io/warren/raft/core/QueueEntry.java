@@ -1,11 +1,13 @@
 package io.warren.raft.core;
 
 /**
- * One message in one queue. {@code id} orders the queue (a requeued message goes back to its place);
- * {@code deliveryCount} above zero makes the next delivery carry the redelivered flag.
+ * One message in one queue: where its content is in the message store ({@code key}), its size and
+ * persistence, and how often it was delivered. {@code id} orders the queue (a requeued message goes back
+ * to its place); {@code deliveryCount} above zero makes the next delivery carry the redelivered flag. The
+ * content itself (exchange, routing key, properties, body) is not held here.
  */
-record QueueEntry(long id, MessageContent content, int deliveryCount) {
+record QueueEntry(long id, long key, int size, boolean persistent, int deliveryCount) {
     QueueEntry delivered() {
-        return new QueueEntry(id, content, deliveryCount + 1);
+        return new QueueEntry(id, key, size, persistent, deliveryCount + 1);
     }
 }

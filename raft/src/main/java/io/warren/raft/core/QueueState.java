@@ -3,7 +3,6 @@ package io.warren.raft.core;
 import io.warren.proto.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * One queue: its ready messages in order, how many are out unacknowledged, and its consumers in the
@@ -24,7 +23,7 @@ final class QueueState {
     final String homeNode;
 
     /** Ready messages by id: a requeued message goes back to its original place, as in RabbitMQ. */
-    final TreeMap<Long, QueueEntry> ready = new TreeMap<>();
+    final ReadyMessages ready = new ReadyMessages();
     final List<ConsumerState> consumers = new ArrayList<>();
     long nextMessageId = 1;
     int unackedCount;
@@ -45,16 +44,21 @@ final class QueueState {
         this.homeNode = homeNode;
     }
 
-    void enqueue(MessageContent content) {
+    void enqueue(long key, int size, boolean persistent) {
         long id = nextMessageId++;
-        ready.put(id, new QueueEntry(id, content, 0));
+        ready.append(new QueueEntry(id, key, size, persistent, 0));
     }
 
-    /** Puts a message that was delivered back in its place, unless this queue was deleted meanwhile. */
-    void requeue(QueueEntry entry) {
-        if (!deleted) {
-            ready.put(entry.id(), entry);
+    /**
+     * Puts a message that was delivered back in its place; returns false (the caller releases it) when
+     * this queue was deleted meanwhile.
+     */
+    boolean requeue(QueueEntry entry) {
+        if (deleted) {
+            return false;
         }
+        ready.requeue(entry);
+        return true;
     }
 
     boolean hasExclusiveConsumer() {

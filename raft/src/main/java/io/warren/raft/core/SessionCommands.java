@@ -58,7 +58,12 @@ final class SessionCommands {
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {
                 if (queue.homeNode.equals(node) && !isQuorum(queue)) {
-                    queue.ready.values().removeIf(entry -> !entry.content().persistent());
+                    queue.ready.removeIf(entry -> {
+                        if (!entry.persistent()) {
+                            state.references.release(entry.key(), ctx);
+                        }
+                        return !entry.persistent();
+                    });
                 }
             }
         }

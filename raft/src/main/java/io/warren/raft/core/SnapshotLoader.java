@@ -22,6 +22,7 @@ public final class SnapshotLoader {
     private final Map<Long, ConsumerState> consumersById = new LinkedHashMap<>();
     private final Map<String, QueueState> deletedQueues = new LinkedHashMap<>();
     private final List<ConsumerRecord> consumerRecords = new ArrayList<>();
+    private final java.util.TreeMap<Long, Integer> holders = new java.util.TreeMap<>();
     private QueueState lastQueue;
     private long count;
 
@@ -41,6 +42,7 @@ public final class SnapshotLoader {
                         + record.getFooter().getRecordCount() + " records, found " + count);
                 check(!records.hasNext(), "records after the footer");
                 finishConsumers();
+                state.references.restore(holders);
                 return BrokerCore.of(state);
             }
             count++;
@@ -96,7 +98,8 @@ public final class SnapshotLoader {
             case MESSAGE -> {
                 check(lastQueue != null, "a message before any queue");
                 QueueEntry entry = entry(record.getMessage());
-                lastQueue.ready.put(entry.id(), entry);
+                lastQueue.ready.append(entry);
+                holders.merge(entry.key(), 1, Integer::sum);
             }
             case BINDING -> {
                 var b = record.getBinding();
@@ -184,6 +187,7 @@ public final class SnapshotLoader {
         }
         channel.unacked.put(u.getDeliveryTag(), new ChannelState.Unacked(u.getDeliveryTag(), queue,
                 entry(u.getMessage()), consumer));
+        holders.merge(u.getMessage().getKey(), 1, Integer::sum);
     }
 
     /** A stand-in for a queue deleted while some of its messages were out: settling them changes nothing. */
@@ -207,8 +211,7 @@ public final class SnapshotLoader {
     }
 
     private static QueueEntry entry(MessageRecord m) {
-        return new QueueEntry(m.getId(), new MessageContent(m.getExchange(), m.getRoutingKey(), m.getProperties(),
-                m.getBody(), m.getPersistent()), m.getDeliveryCount());
+        return new QueueEntry(m.getId(), m.getKey(), m.getSize(), m.getPersistent(), m.getDeliveryCount());
     }
 
     private static void check(boolean condition, String problem) {

@@ -20,14 +20,24 @@ import java.util.function.Consumer;
  * Turns the whole state into the record stream of snapshot.proto, in its fixed order. The core only
  * produces records; the adapter writes them to disk. Two states built by the same log give the same
  * records, hence the same snapshot bytes (checked by the determinism test).
+ *
+ * <p>{@link #freeze} takes a consistent view on the apply thread in time that grows with the metadata,
+ * not with the backlog: every record but the ready messages is built there, and each queue's ready
+ * messages are captured as a view of blocks that applying later entries never overwrites. The view is
+ * written out on another thread while entries go on being applied.
  */
 public final class SnapshotRecords {
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     private SnapshotRecords() {}
 
     public static void write(BrokerCore core, Consumer<SnapshotRecord> sink) {
-        Counter out = new Counter(sink);
+        freeze(core).write(sink);
+    }
+
+    /** The state as it is now, to be written later, from any thread, once. */
+    public static Frozen freeze(BrokerCore core) {
+        Frozen out = new Frozen();
         BrokerState state = core.state();
         out.accept(SnapshotRecord.newBuilder().setHeader(SnapshotHeader.newBuilder().setFormat(FORMAT)
                 .setAppliedIndex(state.appliedIndex).setAppliedTerm(state.appliedTerm)
@@ -59,11 +69,10 @@ public final class SnapshotRecords {
         }
         writeVhosts(state, out);
         writeConsumersAndUnacked(state, out);
-        out.sink.accept(SnapshotRecord.newBuilder().setFooter(SnapshotFooter.newBuilder()
-                .setRecordCount(out.count)).build());
+        return out;
     }
 
-    private static void writeVhosts(BrokerState state, Counter out) {
+    private static void writeVhosts(BrokerState state, Frozen out) {
         for (VhostState vhost : state.vhosts.values()) {
             for (ExchangeState x : vhost.exchanges.values()) {
                 out.accept(SnapshotRecord.newBuilder().setExchange(ExchangeRecord.newBuilder().setVhost(vhost.name)
@@ -79,9 +88,7 @@ public final class SnapshotRecords {
                     record.setExclusiveOwner(q.exclusiveOwner.toRef());
                 }
                 out.accept(SnapshotRecord.newBuilder().setQueue(record).build());
-                for (QueueEntry entry : q.ready.values()) {
-                    out.accept(SnapshotRecord.newBuilder().setMessage(message(entry)).build());
-                }
+                out.parts.add(q.ready.freeze());
             }
             for (ExchangeState x : vhost.exchanges.values()) {
                 for (Binding b : x.bindings) {
@@ -94,7 +101,7 @@ public final class SnapshotRecords {
         }
     }
 
-    private static void writeConsumersAndUnacked(BrokerState state, Counter out) {
+    private static void writeConsumersAndUnacked(BrokerState state, Frozen out) {
         for (ChannelState channel : state.channels.values()) {
             for (ConsumerState c : channel.consumers.values()) {
                 out.accept(SnapshotRecord.newBuilder().setConsumer(ConsumerRecord.newBuilder()
@@ -118,24 +125,41 @@ public final class SnapshotRecords {
     }
 
     static MessageRecord message(QueueEntry entry) {
-        MessageContent c = entry.content();
         return MessageRecord.newBuilder().setId(entry.id()).setDeliveryCount(entry.deliveryCount())
-                .setExchange(c.exchange()).setRoutingKey(c.routingKey()).setProperties(c.properties())
-                .setBody(c.body()).setPersistent(c.persistent()).build();
+                .setKey(entry.key()).setSize(entry.size()).setPersistent(entry.persistent()).build();
     }
 
-    private static final class Counter implements Consumer<SnapshotRecord> {
-        final Consumer<SnapshotRecord> sink;
-        long count;
+    /** A state captured by {@link #freeze}: records built, and views of ready messages to expand. */
+    public static final class Frozen {
+        private final java.util.List<Object> parts = new java.util.ArrayList<>();
+        private boolean written;
 
-        Counter(Consumer<SnapshotRecord> sink) {
-            this.sink = sink;
+        void accept(SnapshotRecord record) {
+            parts.add(record);
         }
 
-        @Override
-        public void accept(SnapshotRecord record) {
-            count++;
-            sink.accept(record);
+        /** Writes the records, footer last; once. */
+        public synchronized void write(Consumer<SnapshotRecord> sink) {
+            if (written) {
+                throw new IllegalStateException("a frozen snapshot is written once");
+            }
+            written = true;
+            long[] count = {0};
+            Consumer<SnapshotRecord> counting = record -> {
+                count[0]++;
+                sink.accept(record);
+            };
+            for (Object part : parts) {
+                if (part instanceof SnapshotRecord record) {
+                    counting.accept(record);
+                } else {
+                    ((ReadyMessages.Frozen) part).forEach(
+                            entry -> counting.accept(SnapshotRecord.newBuilder().setMessage(message(entry)).build()));
+                }
+            }
+            sink.accept(SnapshotRecord.newBuilder().setFooter(SnapshotFooter.newBuilder().setRecordCount(count[0]))
+                    .build());
+            parts.clear();
         }
     }
 }

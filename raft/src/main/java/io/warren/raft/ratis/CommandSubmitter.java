@@ -3,6 +3,8 @@ package io.warren.raft.ratis;
 import io.warren.proto.Batch;
 import io.warren.proto.Command;
 import io.warren.proto.RegisterNode;
+import io.warren.raft.core.MessageKeys;
+import io.warren.raft.store.StoreRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: gathers the commands of all the node's channels into one Raft entry while earlier
  * entries are in flight. At most {@code entriesInFlightMax} entries are outstanding; an entry holds at
- * most {@code entryBytesMax} bytes of commands (one larger command goes alone). Queued bytes above
- * {@code queuedBytesMax} tell the node to block its publishers until the queue drains to half. An entry
+ * most {@code entryBytesMax} bytes of commands (one larger command goes alone). Bytes queued or in flight
+ * (sent, not yet committed) above {@code queuedBytesMax} tell the node to block its publishers until they
+ * are down to half. An entry
  * that fails is sent again, unchanged, for {@code resendWindowMs} before its commands are reported failed.
  *
  * <p>One thread sends, because Ratis' async send may block its caller (ratis-notes §10.6); callers of
@@ -55,7 +58,7 @@ public final class CommandSubmitter implements AutoCloseable {
     private final Listener listener;
     private static final long RESEND_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     private final PriorityBlockingQueue<Resend> resends = new PriorityBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Semaphore inFlight;
@@ -89,7 +92,7 @@ public final class CommandSubmitter implements AutoCloseable {
         Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
                 .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
-        return entryLog.append(batch.toByteArray());
+        return entryLog.append(EntryFrame.encode(batch, com.google.protobuf.ByteString.EMPTY));
     }
 
     public void useEpoch(long epoch) {
@@ -98,8 +101,17 @@ public final class CommandSubmitter implements AutoCloseable {
 
     /** Queues a command for the next entry; never blocks. */
     public void submit(Command command) {
-        long bytes = queuedBytes.addAndGet(command.getSerializedSize());
-        queue.add(command);
+        submit(command, null);
+    }
+
+    /**
+     * Queues a publish with its message (an encoded {@link io.warren.raft.store.StoredMessage}), which
+     * travels beside the entry into every node's message store; never blocks.
+     */
+    public void submit(Command command, com.google.protobuf.ByteString message) {
+        Submission submission = new Submission(command, message);
+        long bytes = queuedBytes.addAndGet(submission.bytes());
+        queue.add(submission);
         if (bytes > limits.queuedBytesMax()) {
             updateBackpressure();
         }
@@ -131,14 +143,14 @@ public final class CommandSubmitter implements AutoCloseable {
                     long waitNanos = resend.notBeforeNanos - System.nanoTime();
                     if (waitNanos <= 0) {
                         resends.remove(resend);
-                        append(resend.batch, resend.firstSentNanos);
+                        append(resend.entry, resend.firstSentNanos);
                     } else {
                         inFlight.release();
                         TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(50)));
                     }
                     continue;
                 }
-                Command first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Submission first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     inFlight.release();
                     continue;
@@ -150,24 +162,50 @@ public final class CommandSubmitter implements AutoCloseable {
         }
     }
 
-    private List<Command> drainBatch(Command first) {
-        List<Command> commands = new ArrayList<>();
-        commands.add(first);
-        long bytes = first.getSerializedSize();
-        Command next;
-        while ((next = queue.peek()) != null && bytes + next.getSerializedSize() <= limits.entryBytesMax()) {
-            commands.add(queue.poll());
-            bytes += next.getSerializedSize();
+    private List<Submission> drainBatch(Submission first) {
+        List<Submission> submissions = new ArrayList<>();
+        submissions.add(first);
+        long bytes = first.bytes();
+        Submission next;
+        while ((next = queue.peek()) != null && bytes + next.bytes() <= limits.entryBytesMax()
+                && submissions.size() < MessageKeys.POSITIONS_MAX) {
+            submissions.add(queue.poll());
+            bytes += next.bytes();
         }
-        queuedBytes.addAndGet(-bytes);
-        updateBackpressure();
-        return commands;
+        return submissions;
     }
 
-    private void send(List<Command> commands) {
-        Batch batch = Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(++sequence)
-                .addAllCommands(commands).build();
-        append(batch, System.nanoTime());
+    /** One entry: the batch of commands, and beside it the messages of its publishes, by position. */
+    private void send(List<Submission> submissions) {
+        Batch.Builder batch = Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(++sequence);
+        com.google.protobuf.ByteString.Output messages = com.google.protobuf.ByteString.newOutput();
+        long bytes = 0;
+        for (int position = 0; position < submissions.size(); position++) {
+            Submission submission = submissions.get(position);
+            batch.addCommands(submission.command());
+            bytes += submission.bytes();
+            if (submission.message() != null) {
+                StoreRecords.append(messages, position, submission.message());
+            }
+        }
+        append(new Entry(batch.build(), messages.toByteString(), bytes), System.nanoTime());
+    }
+
+    /** A queued command and, for a publish, its message. */
+    private record Submission(Command command, com.google.protobuf.ByteString message) {
+        long bytes() {
+            return command.getSerializedSize()
+                    + (message == null ? 0 : message.size() + StoreRecords.HEADER_BYTES);
+        }
+    }
+
+    /** One entry as sent, kept whole for a resend; its bytes count as backlog until it is settled. */
+    private record Entry(Batch batch, com.google.protobuf.ByteString messages, long bytes) {}
+
+    /** An entry committed, or given up on: its bytes leave the backlog. */
+    private void settled(Entry entry) {
+        queuedBytes.addAndGet(-entry.bytes());
+        updateBackpressure();
     }
 
     /**
@@ -176,21 +214,24 @@ public final class CommandSubmitter implements AutoCloseable {
      * safe to resend: the core applies each (node, epoch, sequence) once). After that its commands are
      * reported failed.
      */
-    private void append(Batch batch, long firstSentNanos) {
-        entryLog.append(batch.toByteArray()).whenComplete((done, error) -> {
+    private void append(Entry entry, long firstSentNanos) {
+        Batch batch = entry.batch();
+        entryLog.append(EntryFrame.encode(batch, entry.messages())).whenComplete((done, error) -> {
             if (error == null) {
                 inFlight.release();
+                settled(entry);
                 return;
             }
             long elapsedMs = (System.nanoTime() - firstSentNanos) / 1_000_000;
             if (running && elapsedMs < limits.resendWindowMs()) {
                 log.info("event=batch_resend sequence={} after_ms={} error={}", batch.getSequence(), elapsedMs,
                         rootCause(error));
-                resends.add(new Resend(batch, firstSentNanos, System.nanoTime() + RESEND_DELAY_NANOS));
+                resends.add(new Resend(entry, firstSentNanos, System.nanoTime() + RESEND_DELAY_NANOS));
                 inFlight.release();
                 return;
             }
             inFlight.release();
+            settled(entry);
             log.warn("event=batch_failed sequence={} commands={} after_ms={} error={}", batch.getSequence(),
                     batch.getCommandsCount(), elapsedMs, rootCause(error));
             listener.failed(batch.getCommandsList(), error);
@@ -206,10 +247,10 @@ public final class CommandSubmitter implements AutoCloseable {
     }
 
     /** An entry waiting to be sent again, in sequence order. */
-    private record Resend(Batch batch, long firstSentNanos, long notBeforeNanos) implements Comparable<Resend> {
+    private record Resend(Entry entry, long firstSentNanos, long notBeforeNanos) implements Comparable<Resend> {
         @Override
         public int compareTo(Resend other) {
-            return Long.compare(batch.getSequence(), other.batch.getSequence());
+            return Long.compare(entry.batch().getSequence(), other.entry.batch().getSequence());
         }
     }
 

@@ -8,6 +8,8 @@ import io.warren.raft.core.BrokerQueries;
 import io.warren.raft.core.Effect;
 import io.warren.raft.core.SnapshotLoader;
 import io.warren.raft.core.SnapshotRecords;
+import io.warren.raft.store.MessageStore;
+import io.warren.raft.store.StoreCorruptException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;
@@ -16,21 +18,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.util.FileUtils;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
-import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
@@ -40,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * The thin Ratis adapter around {@link BrokerCore}: decodes each log entry's {@link Batch}, applies it,
  * and hands the effects to the node's {@link EffectSink}. No broker rule lives here.
  *
+ * <p>Messages travel beside the log (Ratis' DataApi): the leader splits each {@link EntryFrame} into the
+ * batch (the log entry) and its messages (state-machine data); Ratis hands the messages to
+ * {@link #write} on every node as it appends the entry, and they go into this node's
+ * {@link MessageStore}, once. Applying a batch sees only the commands; a message is read from the store
+ * when it is delivered. A snapshot is the index plus hard links to the store's sealed segments
+ * ({@link SnapshotDirectories}), so a follower that is sent one gets the waiting messages too.
+ *
  * <p>Threads: Ratis calls apply and takeSnapshot on its one updater thread. Edges read the core through
  * {@link #query}, under the same lock as apply, so they never see half an entry.
  *
@@ -47,36 +59,85 @@ import org.slf4j.LoggerFactory;
  * the group on every node and again on replay. Anything unexpected is logged and handed to the fatal
  * handler, which stops this node only.
  */
-public final class WarrenStateMachine extends BaseStateMachine {
+public final class WarrenStateMachine extends BaseStateMachine implements StateMachine.DataApi {
     private static final Logger log = LoggerFactory.getLogger(WarrenStateMachine.class);
 
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final SnapshotDirectories storage = new SnapshotDirectories();
     private final Object lock = new Object();
     private final EffectSink sink;
     private final Runnable fatal;
+    private final MessageStore.Settings storeSettings;
+    private volatile MessageStore store;
     private BrokerCore core = BrokerCore.initial();
     private volatile Runnable stateReplaced = () -> { };
+    private final java.util.concurrent.ExecutorService snapshotWriter = java.util.concurrent.Executors
+            .newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "warren-snapshot-writer");
+                thread.setDaemon(true);
+                return thread;
+            });
+    /** The snapshot being written, if any; touched on the updater thread only. */
+    private volatile SnapshotWrite writing;
+    private volatile long completedSnapshotIndex = -1;
 
-    public WarrenStateMachine(EffectSink sink, Runnable fatal) {
+    public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings) {
         this.sink = sink;
         this.fatal = fatal;
+        this.storeSettings = storeSettings;
     }
 
     @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
+    public SnapshotDirectories getStateMachineStorage() {
         return storage;
+    }
+
+    @Override
+    public StateMachine.DataApi data() {
+        return this;
     }
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
-        getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+        getLifeCycle().startAndTransition(() -> {
+            openStore();
+            loadLatestSnapshot();
+        }, IOException.class);
+    }
+
+    /**
+     * Opens the live store. Where there is none (a snapshot was just installed from the leader, or this
+     * node crashed right after), it starts from the newest snapshot's segments, linked in.
+     */
+    private void openStore() throws IOException {
+        Path dir = storage.stateMachineDir().resolve(SnapshotDirectories.STORE);
+        if (!Files.isDirectory(dir)) {
+            Path fresh = storage.stateMachineDir().resolve(SnapshotDirectories.STORE + ".tmp");
+            FileUtils.deleteFully(fresh);
+            Files.createDirectories(fresh);
+            var newest = storage.newest();
+            if (newest.isPresent() && Files.isDirectory(newest.get().resolve(SnapshotDirectories.STORE))) {
+                try (var segments = Files.list(newest.get().resolve(SnapshotDirectories.STORE))) {
+                    for (Path segment : segments.toList()) {
+                        Files.createLink(fresh.resolve(segment.getFileName()), segment);
+                    }
+                }
+            }
+            Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+        }
+        store = MessageStore.open(dir, storeSettings);
+    }
+
+    /** The live store, for status and tests. */
+    public MessageStore store() {
+        return store;
     }
 
     /** Before a snapshot from the leader is installed: Ratis requires PAUSED (ratis-notes §3). */
     @Override
     public void pause() {
+        awaitSnapshotWrite();
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
@@ -89,8 +150,11 @@ public final class WarrenStateMachine extends BaseStateMachine {
         this.stateReplaced = listener;
     }
 
+    /** A snapshot from the leader was installed: Ratis replaced the state-machine directory, store included. */
     @Override
     public void reinitialize() throws IOException {
+        store.close();
+        openStore();
         loadLatestSnapshot();
         stateReplaced.run();
         getLifeCycle().transition(LifeCycle.State.STARTING);
@@ -98,24 +162,76 @@ public final class WarrenStateMachine extends BaseStateMachine {
     }
 
     private void loadLatestSnapshot() throws IOException {
-        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
-        if (snapshot == null) {
+        var newest = storage.newest();
+        if (newest.isEmpty()) {
             log.info("event=snapshot_none state=initial");
             return;
         }
-        File file = snapshot.getFile().getPath().toFile();
-        if (snapshot.getFile().getFileDigest() != null) {
-            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
-        }
+        Path dir = newest.get();
+        TermIndex at = SnapshotDirectories.termIndex(dir);
+        File file = dir.resolve(SnapshotDirectories.INDEX).toFile();
+        MD5FileUtil.verifySavedMD5(file, MD5FileUtil.readStoredMd5ForFile(file));
         BrokerCore loaded;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file.toPath()), 1 << 16)) {
             loaded = SnapshotLoader.load(new RecordIterator(in));
         }
+        long[] live = loaded.liveMessageKeys();
+        store.retainOnly(at.getIndex(), live);
         synchronized (lock) {
             core = loaded;
         }
-        setLastAppliedTermIndex(snapshot.getTermIndex());
-        log.info("event=snapshot_loaded index={} term={} file={}", snapshot.getIndex(), snapshot.getTerm(), file);
+        setLastAppliedTermIndex(at);
+        completedSnapshotIndex = at.getIndex();
+        storage.published(dir);
+        log.info("event=snapshot_loaded index={} term={} dir={} messages={}", at.getIndex(), at.getTerm(), dir,
+                live.length);
+    }
+
+    /** On the leader: the log entry keeps the batch; the messages become state-machine data. */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        EntryFrame.Parts parts;
+        try {
+            parts = EntryFrame.split(request.getMessage().getContent().asReadOnlyByteBuffer());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("refused entry: " + e.getMessage(), e);
+        }
+        var builder = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
+                .setLogData(UnsafeByteOperations.unsafeWrap(parts.batch()));
+        if (parts.messages().hasRemaining()) {
+            builder.setStateMachineData(UnsafeByteOperations.unsafeWrap(parts.messages()));
+        }
+        return builder.build();
+    }
+
+    /** Ratis appends an entry with messages: they go into the store, durable before the entry is written. */
+    @Override
+    public CompletableFuture<?> write(LogEntryProto entry, TransactionContext context) {
+        var data = entry.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
+        try {
+            return store.write(entry.getIndex(), com.google.protobuf.ByteString.copyFrom(data.asReadOnlyByteBuffer()));
+        } catch (StoreCorruptException e) {
+            log.error("event=store_write_refused index={} error=\"{}\"", entry.getIndex(), e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A leader sends an entry to a follower: its messages, read back from the store. */
+    @Override
+    public CompletableFuture<org.apache.ratis.thirdparty.com.google.protobuf.ByteString> read(LogEntryProto entry,
+            TransactionContext context) {
+        try {
+            return CompletableFuture.completedFuture(
+                    UnsafeByteOperations.unsafeWrap(store.readEntry(entry.getIndex()).asReadOnlyByteBuffer()));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> truncate(long index) {
+        store.truncate(index);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -130,13 +246,24 @@ public final class WarrenStateMachine extends BaseStateMachine {
                 effects = core.apply(index, term, batch);
             }
             updateLastAppliedTermIndex(term, index);
-            sink.perform(index, effects);
+            MessageStore messages = store;
+            sink.perform(index, effects, messages);
+            for (Effect effect : effects) {
+                if (effect instanceof Effect.Discard discard) {
+                    messages.discard(discard.key());
+                }
+            }
             return CompletableFuture.completedFuture(Message.EMPTY);
         } catch (InvalidProtocolBufferException e) {
             // Only a bug writes an entry that does not parse; skip it everywhere alike.
             log.error("event=apply_unparsable index={} error={}", index, e.toString());
             updateLastAppliedTermIndex(term, index);
             return CompletableFuture.completedFuture(Message.EMPTY);
+        } catch (StoreCorruptException e) {
+            log.error("event=store_corrupt index={} error=\"{}\" action=stop_node reason=\"a damaged message is"
+                    + " never served\"", index, e.getMessage());
+            fatal.run();
+            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException | Error e) {
             log.error("event=apply_failed index={} action=stop_node", index, e);
             fatal.run();
@@ -152,32 +279,116 @@ public final class WarrenStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Writes the whole state as a record stream to a temporary file, fsyncs it, renames it into place and
-     * writes its MD5 (ratis-notes §4). Runs on the updater thread, so no entry is applied meanwhile.
+     * Snapshots without stalling apply. On the updater thread (under the apply lock) it only freezes a
+     * consistent view of the state ({@link SnapshotRecords#freeze}: time grows with the metadata, not the
+     * backlog), seals the store's open segment and links the sealed segments into a new snapshot
+     * directory. The index is written, fsynced, given its MD5 (what makes a snapshot complete) and renamed
+     * into place on the snapshot writer thread, while entries go on being applied.
+     *
+     * <p>Ratis purges the log up to the index this returns, so it returns an index only once that snapshot
+     * is complete on disk: -1 (nothing new) while one is being written; Ratis asks again after its next
+     * applied entries, and then hears the finished one.
      */
     @Override
     public long takeSnapshot() throws IOException {
+        SnapshotWrite previous = writing;
+        if (previous != null) {
+            if (!previous.done.isDone()) {
+                return -1;
+            }
+            writing = null;
+            try {
+                previous.done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new IOException("snapshot at " + previous.at + " failed: " + e.getCause(), e.getCause());
+            }
+            reclaimStore();
+            return previous.at.getIndex();
+        }
         TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0) {
+        if (last == null || last.getIndex() < 0 || last.getIndex() <= completedSnapshotIndex) {
             return -1;
         }
-        File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        File temporary = new File(target.getParentFile(), target.getName() + ".tmp");
+        Path target = storage.directory(last);
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        FileUtils.deleteFully(temporary);
+        Files.createDirectories(temporary.resolve(SnapshotDirectories.STORE));
         long started = System.nanoTime();
-        try (FileOutputStream file = new FileOutputStream(temporary);
-                BufferedOutputStream out = new BufferedOutputStream(file, 1 << 16)) {
-            synchronized (lock) {
-                SnapshotRecords.write(core, record -> writeRecord(record, out));
-            }
-            out.flush();
-            file.getChannel().force(true);
+        SnapshotRecords.Frozen frozen;
+        synchronized (lock) {
+            frozen = SnapshotRecords.freeze(core);
         }
-        Files.move(temporary.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
-        log.info("event=snapshot_taken index={} term={} bytes={} ms={}", last.getIndex(), last.getTerm(),
-                target.length(), (System.nanoTime() - started) / 1_000_000);
-        return last.getIndex();
+        List<Path> segments = store.sealForSnapshot();
+        for (Path segment : segments) {
+            Files.createLink(temporary.resolve(SnapshotDirectories.STORE).resolve(segment.getFileName()), segment);
+        }
+        long frozenMs = (System.nanoTime() - started) / 1_000_000;
+        SnapshotWrite write = new SnapshotWrite(last, new CompletableFuture<>());
+        writing = write;
+        snapshotWriter.execute(() -> {
+            try {
+                long writeStarted = System.nanoTime();
+                File index = temporary.resolve(SnapshotDirectories.INDEX).toFile();
+                try (FileOutputStream file = new FileOutputStream(index);
+                        BufferedOutputStream out = new BufferedOutputStream(file, 1 << 16)) {
+                    frozen.write(record -> writeRecord(record, out));
+                    out.flush();
+                    file.getChannel().force(true);
+                }
+                MD5FileUtil.computeAndSaveMd5ForFile(index);
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+                storage.published(target);
+                completedSnapshotIndex = last.getIndex();
+                log.info("event=snapshot_taken index={} term={} index_bytes={} store_segments={} apply_paused_ms={}"
+                        + " write_ms={}", last.getIndex(), last.getTerm(),
+                        Files.size(target.resolve(SnapshotDirectories.INDEX)), segments.size(), frozenMs,
+                        (System.nanoTime() - writeStarted) / 1_000_000);
+                write.done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                log.error("event=snapshot_failed index={} error=\"{}\"", last.getIndex(), e.toString());
+                write.done.completeExceptionally(e);
+            }
+        });
+        return -1;
+    }
+
+    /** A snapshot being written off the apply thread. */
+    private record SnapshotWrite(TermIndex at, CompletableFuture<Void> done) {}
+
+    /** Waits for a snapshot being written (before a snapshot from the leader replaces the directory). */
+    private void awaitSnapshotWrite() {
+        SnapshotWrite current = writing;
+        if (current != null) {
+            try {
+                current.done.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (Exception e) {
+                log.warn("event=snapshot_wait_failed index={} error=\"{}\"", current.at.getIndex(), e.toString());
+            }
+            writing = null;
+        }
+    }
+
+    /** Store segments all settled and behind the log's start can go: no follower will ask for them. */
+    private void reclaimStore() {
+        try {
+            long logStart = getServer().get().getDivision(getGroupId()).getRaftLog().getStartIndex();
+            store.reclaim(logStart);
+        } catch (IOException | java.util.concurrent.ExecutionException e) {
+            log.warn("event=store_reclaim_skipped error=\"{}\"", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        awaitSnapshotWrite();
+        snapshotWriter.shutdown();
+        super.close();
+        MessageStore open = store;
+        if (open != null) {
+            open.close();
+        }
     }
 
     private static void writeRecord(SnapshotRecord record, BufferedOutputStream out) {

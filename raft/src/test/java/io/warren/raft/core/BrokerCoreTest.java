@@ -101,12 +101,49 @@ class BrokerCoreTest {
     }
 
     @Test
+    void shouldDiscardAStoredMessageOnlyWhenTheLastQueueHoldingItLetsGo() {
+        var ch = driver.connect().channel();
+        for (String q : List.of("f1", "f2", "f3")) {
+            ch.ok(declareQueue(q));
+            ch.ok(bind(q, "amq.fanout", ""));
+        }
+        ch.publish("amq.fanout", "", "shared");
+        long key = MessageKeys.key(driver.log.size(), 0);
+        ch.ok(get("f1", true));
+        ch.ok(purge("f2"));
+        assertTrue(driver.discarded.isEmpty(), "f3 still holds it");
+        var got = ch.ok(get("f3", false));
+        assertEquals("shared", driver.body(got.getGotMessage().getMessageKey()));
+        assertTrue(driver.discarded.isEmpty(), "out unacknowledged, still held");
+        List<Effect> effects = ch.send(ack(got.getGotMessage().getDeliveryTag(), false));
+        assertEquals(List.of(new Effect.Discard(key)), effects);
+        driver.checkNoStoredMessageLeaks();
+    }
+
+    @Test
+    void shouldDiscardWhatADeletedQueueHeldReadyOrOutUnacked() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("doomed"));
+        ch.publish("", "doomed", "ready");
+        ch.publish("", "doomed", "out");
+        ch.ok(get("doomed", false));
+        ch.ok(deleteQueue("doomed", false, false));
+        assertEquals(1, driver.discarded.size(), "the ready message went with the queue");
+        ch.send(Commands.nack(1, false, true));
+        assertEquals(2, driver.discarded.size(), "requeued into a deleted queue: discarded");
+        driver.checkNoStoredMessageLeaks();
+    }
+
+    @Test
     void shouldReturnUnroutableMandatoryMessagesBeforeConfirmingThem() {
         var ch = driver.connect().channel();
         List<Effect> effects = ch.send(publish("amq.direct", "nowhere", "m", true, 1));
-        assertEquals(2, effects.size());
+        assertEquals(3, effects.size());
         assertTrue(effects.get(0) instanceof Effect.Return r && r.replyCode() == 312);
-        assertTrue(effects.get(1) instanceof Effect.Confirm c && c.sequence() == 1 && c.ack());
+        long returned = ((Effect.Return) effects.get(0)).messageKey();
+        assertEquals("m", driver.body(returned));
+        assertEquals(new Effect.Discard(returned), effects.get(1), "no queue holds it: the store may reclaim it");
+        assertTrue(effects.get(2) instanceof Effect.Confirm c && c.sequence() == 1 && c.ack());
     }
 
     @Test
@@ -115,7 +152,10 @@ class BrokerCoreTest {
         ch.ok(declareQueue("q"));
         List<Effect> effects = ch.publish("missing", "q", "m");
         assertTrue(effects.get(0) instanceof Effect.CloseChannel c && c.refusal().getCode() == 404);
-        assertTrue(ch.publish("", "q", "after").isEmpty());
+        assertTrue(effects.stream().anyMatch(e -> e instanceof Effect.Discard), "the refused message is discarded");
+        List<Effect> ignored = ch.publish("", "q", "after");
+        assertEquals(1, ignored.size());
+        assertTrue(ignored.get(0) instanceof Effect.Discard, "ignored, and its stored message discarded: " + ignored);
         assertEquals(0, driver.connect().channel().ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
     }
 
@@ -347,8 +387,9 @@ class BrokerCoreTest {
         driver.register("n1");
         var batch = io.warren.proto.Batch.newBuilder().setNode("n1").setEpoch(1).setSequence(100)
                 .addCommands(publish("", "q", "stale", false, 0).setChannel(staleRef)).build();
-        assertEquals(List.of(new Effect.EpochEnded("n1", 1)), driver.apply(batch),
-                "nothing applied; the node hears that its epoch is over");
+        List<Effect> effects = driver.apply(batch);
+        assertEquals(List.of(new Effect.EpochEnded("n1", 1), new Effect.Discard(MessageKeys.key(driver.log.size(), 0))),
+                effects, "nothing applied; the node hears that its epoch is over, and the stored message goes");
     }
 
     @Test
@@ -372,7 +413,7 @@ class BrokerCoreTest {
         assertTrue(effects.contains(new Effect.EpochEnded("n1", 1)), effects.toString());
         List<Effect.Deliver> redelivered = onN2.deliveries();
         assertEquals(2, redelivered.size(), "c2 has no prefetch limit: the returned job goes to it");
-        assertEquals("transient job", redelivered.get(1).message().body().toStringUtf8());
+        assertEquals("transient job", driver.body(redelivered.get(1).messageKey()));
         assertTrue(redelivered.get(1).redelivered(), "marked redelivered");
         onN2.refused(404, declareQueuePassive("mine"));
         var checker = driver.connect("n2", "guest", "/").channel();

@@ -12,7 +12,10 @@ import io.warren.proto.OpenConnection;
 import io.warren.proto.RegisterNode;
 import io.warren.proto.Reply;
 import java.util.ArrayList;
+import com.google.protobuf.UnknownFieldSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -42,9 +45,76 @@ final class CoreDriver {
 
     List<Effect> apply(Batch batch) {
         log.add(batch);
-        List<Effect> produced = core.apply(++index, 1, batch);
+        ++index;
+        for (int position = 0; position < batch.getCommandsCount(); position++) {
+            Command command = batch.getCommands(position);
+            if (command.hasPublish()) {
+                stored.put(MessageKeys.key(index, position), bodyOf(command));
+            }
+        }
+        List<Effect> produced = core.apply(index, 1, batch);
+        checkStoreUse(produced);
         effects.addAll(produced);
         return produced;
+    }
+
+    /**
+     * The message store as the core sees it: every node stores each publish's message under its key, and
+     * the core must name only stored, undiscarded messages, and discard each exactly once.
+     */
+    final Map<Long, String> stored = new HashMap<>();
+    final Set<Long> discarded = new HashSet<>();
+
+    /** Tests carry a publish's body in the (reserved) field 8, as the store would hold it beside the entry. */
+    static UnknownFieldSet bodyField(String body) {
+        return UnknownFieldSet.newBuilder().addField(8, UnknownFieldSet.Field.newBuilder()
+                .addLengthDelimited(ByteString.copyFromUtf8(body)).build()).build();
+    }
+
+    private static String bodyOf(Command command) {
+        var field = command.getPublish().getUnknownFields().getField(8);
+        return field.getLengthDelimitedList().isEmpty() ? "" : field.getLengthDelimitedList().get(0).toStringUtf8();
+    }
+
+    String body(long key) {
+        assertTrue(stored.containsKey(key), () -> "no stored message " + key);
+        return stored.get(key);
+    }
+
+    private void checkStoreUse(List<Effect> produced) {
+        List<Long> named = new ArrayList<>();
+        for (Effect effect : produced) {
+            switch (effect) {
+                case Effect.Deliver d -> named.add(d.messageKey());
+                case Effect.Return r -> named.add(r.messageKey());
+                case Effect.Answer a when a.reply().hasGotMessage() -> named.add(a.reply().getGotMessage().getMessageKey());
+                default -> { }
+            }
+        }
+        for (long key : named) {
+            assertTrue(stored.containsKey(key) && !discarded.contains(key),
+                    () -> "an effect names message " + key + ", which is not in the store: " + produced);
+        }
+        for (Effect effect : produced) {
+            if (effect instanceof Effect.Discard d) {
+                assertTrue(stored.containsKey(d.key()), () -> "discard of unknown message " + d.key());
+                assertTrue(discarded.add(d.key()), () -> "message " + d.key() + " discarded twice");
+            }
+        }
+    }
+
+    /** Every stored message is either still held by a queue or was discarded, never both or neither. */
+    void checkNoStoredMessageLeaks() {
+        Set<Long> live = new HashSet<>();
+        for (long key : core.liveMessageKeys()) {
+            live.add(key);
+        }
+        for (long key : stored.keySet()) {
+            boolean isLive = live.contains(key);
+            boolean isDiscarded = discarded.contains(key);
+            assertTrue(isLive != isDiscarded, () -> "stored message " + key + " (" + stored.get(key) + ") is "
+                    + (isLive ? "live and discarded" : "neither live nor discarded: it leaks"));
+        }
     }
 
     /** Applies commands from {@code node} as one batch; returns that batch's effects. */
@@ -154,7 +224,7 @@ final class CoreDriver {
         }
 
         List<String> deliveredBodies() {
-            return deliveries().stream().map(d -> d.message().body().toStringUtf8()).toList();
+            return deliveries().stream().map(d -> body(d.messageKey())).toList();
         }
     }
 

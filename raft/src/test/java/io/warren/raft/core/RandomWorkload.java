@@ -101,7 +101,7 @@ final class RandomWorkload {
         boolean noAck = random.nextBoolean();
         Reply reply = channel.ok(Commands.get(q, noAck));
         if (reply.hasGotMessage()) {
-            String body = reply.getGotMessage().getBody().toStringUtf8();
+            String body = driver.body(reply.getGotMessage().getMessageKey());
             check(model.get(q).contains(body), "got " + body + " that " + q + " does not hold");
             if (noAck) {
                 model.get(q).remove(body);
@@ -166,7 +166,7 @@ final class RandomWorkload {
             if (driver.effects.get(seen) instanceof Effect.Deliver d && d.channel().equals(channel.ref)) {
                 var consumer = driver.core.state().channels.get(ChannelKey.of(d.channel())).consumers.get(d.consumerTag());
                 String q = consumer.queue.name;
-                String body = d.message().body().toStringUtf8();
+                String body = driver.body(d.messageKey());
                 check(model.get(q).contains(body), "delivered " + body + " that " + q + " does not hold");
                 if (consumer.noAck) {
                     model.get(q).remove(body);
@@ -195,6 +195,7 @@ final class RandomWorkload {
 
     /** Checks the invariant: each queue holds exactly what the model says, counted as ready plus unacked. */
     void checkInvariants() {
+        driver.checkNoStoredMessageLeaks();
         for (var view : driver.core.queries().queues("/")) {
             int held = view.messagesReady() + view.messagesUnacknowledged();
             check(held == model.get(view.name()).size(), view.name() + " holds " + held + ", model says "

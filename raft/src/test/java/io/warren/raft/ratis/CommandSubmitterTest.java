@@ -13,6 +13,7 @@ import io.warren.proto.ChannelRef;
 import io.warren.proto.Command;
 import io.warren.proto.ConnectionRef;
 import io.warren.proto.Publish;
+import io.warren.raft.store.StoreRecords;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,25 @@ class CommandSubmitterTest {
     }
 
     @Test
+    void shouldSendEachPublishsMessageBesideTheBatchUnderItsPosition() throws Exception {
+        start(1, 1 << 16, 1 << 20);
+        submitter.submit(ack(1, 1));
+        Appended first = log.next();
+        assertTrue(first.messages.isEmpty(), "an entry without publishes carries no messages");
+        submitter.submit(ack(1, 2));
+        submitPublish(2, 1, 10);
+        submitPublish(3, 1, 20);
+        first.commit();
+        Appended second = log.next();
+        assertEquals(3, second.batch.getCommandsCount());
+        assertEquals(List.of(1, 2), second.messages.stream().map(StoreRecords.Record::position).toList(),
+                "each message names its publish's place in the batch");
+        assertEquals(List.of(message(10), message(20)),
+                second.messages.stream().map(StoreRecords.Record::content).toList());
+        assertEquals(message(20).size(), second.batch.getCommands(2).getPublish().getSize());
+    }
+
+    @Test
     void shouldGatherTheCommandsOfSeveralChannelsIntoOneEntryWhileAnEarlierEntryIsInFlight() throws Exception {
         start(1, 1 << 16, 1 << 20);
         submitter.submit(ack(1, 1));
@@ -82,7 +102,7 @@ class CommandSubmitterTest {
     void shouldNeverHaveMoreEntriesInFlightThanTheLimit() throws Exception {
         start(2, 1024, 1 << 20);
         for (int i = 0; i < 6; i++) {
-            submitter.submit(publish(1, i + 1, 700)); // one command per entry: two do not fit in 1024 bytes
+            submitPublish(1, i + 1, 700); // one command per entry: two do not fit in 1024 bytes
         }
         List<Appended> seen = new ArrayList<>();
         seen.add(log.next());
@@ -106,7 +126,7 @@ class CommandSubmitterTest {
         start(1, 1024, 1 << 20);
         submitter.submit(ack(1, 1));
         Appended first = log.next();
-        submitter.submit(publish(1, 1, 5000));
+        submitPublish(1, 1, 5000);
         submitter.submit(ack(2, 2));
         first.commit();
         Appended large = log.next();
@@ -122,11 +142,11 @@ class CommandSubmitterTest {
         submitter.submit(ack(1, 1));
         Appended held = log.next();
         for (int i = 0; i < 12; i++) {
-            submitter.submit(publish(1, i + 1, 1000));
+            submitPublish(1, i + 1, 1000);
         }
         assertEquals(List.of(true), listener.backpressure, "blocked as soon as the backlog passed 8192 bytes");
         held.commit();
-        Appended entry = log.next(); // three commands (about 3 KiB) leave the backlog: still above half
+        Appended entry = log.next(); // three commands (about 3 KiB) in flight: they count until committed
         assertEquals(3, entry.batch.getCommandsCount());
         assertEquals(List.of(true), listener.backpressure);
         int entries = 1;
@@ -137,7 +157,8 @@ class CommandSubmitterTest {
         }
         entry.commit();
         assertEquals(List.of(true, false), listener.backpressure);
-        assertEquals(3, entries, "unblocked when the third entry left under 4096 bytes behind");
+        assertEquals(4, entries, "unblocked when the third entry of publishes committed, leaving under 4096 bytes"
+                + " queued or in flight");
     }
 
     @Test
@@ -160,7 +181,7 @@ class CommandSubmitterTest {
             for (int t = 0; t < threads.length; t++) {
                 threads[t] = new Thread(() -> {
                     for (int i = 0; i < 20; i++) {
-                        racing.submit(publish(1, i + 1, 3000));
+                        racing.submit(publish(1, i + 1, 3000), message(3000));
                     }
                 });
                 threads[t].start();
@@ -169,6 +190,12 @@ class CommandSubmitterTest {
                 thread.join();
             }
             assertTrue(sent.await(WAIT_SECONDS, TimeUnit.SECONDS), "round " + round + ": all 40 sent");
+            // The last entry's bytes leave the backlog once its commit is heard, just after it was sent.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (!heard.backpressure.isEmpty() && heard.backpressure.get(heard.backpressure.size() - 1)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             racing.close();
             // No word at all is fine too: the sender may have drained each command before the check.
             List<Boolean> words = List.copyOf(heard.backpressure);
@@ -197,7 +224,7 @@ class CommandSubmitterTest {
         start(1, 1 << 16, 1 << 20);
         submitter.submit(ack(1, 1));
         Appended first = log.next();
-        submitter.submit(publish(2, 7, 10));
+        submitPublish(2, 7, 10);
         submitter.submit(ack(3, 8));
         first.commit();
         Appended second = log.next();
@@ -221,11 +248,21 @@ class CommandSubmitterTest {
 
     private static Command publish(long channel, long sequence, int bodyBytes) {
         return Command.newBuilder().setChannel(channel(channel)).setPublish(Publish.newBuilder().setRoutingKey("q")
-                .setConfirmSequence(sequence).setBody(ByteString.copyFrom(new byte[bodyBytes]))).build();
+                .setConfirmSequence(sequence).setSize(message(bodyBytes).size())).build();
+    }
+
+    private static ByteString message(int bodyBytes) {
+        return new io.warren.raft.store.StoredMessage("", "q", ByteString.EMPTY, ByteString.copyFrom(new byte[bodyBytes]))
+                .encode();
+    }
+
+    private void submitPublish(long channel, long sequence, int bodyBytes) {
+        submitter.submit(publish(channel, sequence, bodyBytes), message(bodyBytes));
     }
 
     /** One entry the submitter appended, which the test commits or fails. */
-    private record Appended(Batch batch, int bytes, CompletableFuture<Void> outcome, AtomicInteger outstanding) {
+    private record Appended(Batch batch, List<StoreRecords.Record> messages, int bytes, CompletableFuture<Void> outcome,
+            AtomicInteger outstanding) {
         void commit() {
             if (!outcome.isDone()) {
                 outstanding.decrementAndGet();
@@ -249,7 +286,9 @@ class CommandSubmitterTest {
             CompletableFuture<Void> outcome = new CompletableFuture<>();
             maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
             try {
-                appended.add(new Appended(Batch.parseFrom(entry), entry.length, outcome, outstanding));
+                EntryFrame.Parts parts = EntryFrame.split(java.nio.ByteBuffer.wrap(entry));
+                appended.add(new Appended(Batch.parseFrom(parts.batch()),
+                        StoreRecords.parse(ByteString.copyFrom(parts.messages())), entry.length, outcome, outstanding));
             } catch (InvalidProtocolBufferException e) {
                 throw new AssertionError("the submitter sent something that is not a Batch", e);
             }

@@ -61,7 +61,7 @@ class RaftAdapterTest {
         final CompletableFuture<Void> opened = new CompletableFuture<>();
 
         Harness(Path dir, int port, List<Effect> effects) throws Exception {
-            stateMachine = new WarrenStateMachine((index, produced) -> {
+            stateMachine = new WarrenStateMachine((index, produced, messages) -> {
                 effects.addAll(produced);
                 for (Effect effect : produced) {
                     if (effect instanceof Effect.Answer a && a.reply().hasNodeRegistered()) {
@@ -70,7 +70,7 @@ class RaftAdapterTest {
                         opened.complete(null);
                     }
                 }
-            }, () -> { });
+            }, () -> { }, new io.warren.raft.store.MessageStore.Settings(1 << 20, 1 << 20));
             raft = RaftNode.start(new RaftNode.Settings("n1", dir, "127.0.0.1", port,
                     List.of(new RaftNode.Peer("n1", "127.0.0.1:" + port)), 1 << 20, 1000, 32 << 20, false), stateMachine);
             assertTrue(raft.awaitLeader(30_000));

@@ -1,0 +1,371 @@
+package io.warren.raft.store;
+
+import com.google.protobuf.ByteString;
+import io.warren.raft.core.MessageKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's copy of every message body, written once, beside the Raft log: Ratis hands each entry's
+ * messages to {@link #write} as it appends the entry (DataApi), and the log entry itself keeps only the
+ * commands. The replicated index names a message by its key, {@code (log index << 20) | position of the
+ * publish in the entry's batch}, the same on every node.
+ *
+ * <p>Files: segments of frames (see {@link StoreSegment}), rolled at {@code segmentBytesMax} and at each
+ * snapshot, so that a snapshot can hard-link sealed, immutable files. A segment is deleted once every
+ * message in it is settled and its entries are behind the Raft log's start, so no follower can still ask
+ * for them (it is sent a snapshot instead).
+ *
+ * <p>Durability: {@link #write}'s future completes once the frame is forced to disk; Ratis is configured to
+ * wait for it before it writes the log entry (statemachine.data.sync), so an entry is never acknowledged,
+ * nor present in the log after a crash, without its messages.
+ *
+ * <p>Threads: Ratis' appending threads write, its updater thread reads and settles, log appenders read
+ * entries for followers; one lock guards the index, and one flusher thread forces the file.
+ */
+public final class MessageStore implements MessageReader, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+    /** The store's limits. */
+    public record Settings(long segmentBytesMax, long cacheBytesMax) {
+        public Settings {
+            if (segmentBytesMax < 1 << 16 || segmentBytesMax > Integer.MAX_VALUE || cacheBytesMax < 0) {
+                throw new IllegalArgumentException("store settings: segment bytes " + segmentBytesMax
+                        + " (expected 64 KiB to 2 GiB), cache bytes " + cacheBytesMax + " (expected >= 0)");
+            }
+        }
+    }
+
+    private final Path dir;
+    private final Settings settings;
+    private final List<StoreSegment> segments = new ArrayList<>();
+    private final BodyCache cache;
+    private StoreSegment open;
+    private long nextSegmentId;
+    private long liveMessages;
+
+    private final List<CompletableFuture<Void>> unflushed = new ArrayList<>();
+    private final Thread flusher;
+    private volatile boolean running = true;
+
+    private MessageStore(Path dir, Settings settings) {
+        this.dir = dir;
+        this.settings = settings;
+        this.cache = new BodyCache(settings.cacheBytesMax());
+        this.flusher = new Thread(this::flushLoop, "warren-store-flush");
+        this.flusher.setDaemon(true);
+    }
+
+    static long key(long index, int position) {
+        return MessageKeys.key(index, position);
+    }
+
+    static long indexOf(long key) {
+        return MessageKeys.indexOf(key);
+    }
+
+    /**
+     * Opens the store in {@code dir} (made when missing) and reads its segments. A torn tail of the last
+     * segment, written but never acknowledged, is cut off; damage anywhere else is refused.
+     */
+    public static MessageStore open(Path dir, Settings settings) throws IOException {
+        Files.createDirectories(dir);
+        MessageStore store = new MessageStore(dir, settings);
+        store.load();
+        store.flusher.start();
+        return store;
+    }
+
+    private void load() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(p -> StoreSegment.idOf(p.getFileName().toString()) >= 0).sorted().toList();
+        }
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            long id = StoreSegment.idOf(file.getFileName().toString());
+            boolean last = i == files.size() - 1;
+            StoreSegment segment = StoreSegment.open(file, id, last, new StoreSegment.FrameListener() {
+                @Override
+                public void frame(long index) {
+                    dropFrom(index);
+                }
+
+                @Override
+                public void tornTail(Path path, long offset, long bytes, String problem) {
+                    log.warn("event=store_tail_repaired segment={} offset={} bytes_cut={} problem=\"{}\""
+                            + " reason=\"a frame torn by a crash, never acknowledged\"", path, offset, bytes, problem);
+                }
+            });
+            segments.add(segment);
+            liveMessages += segment.live();
+            nextSegmentId = id + 1;
+        }
+        // Every segment is sealed but the last: they were rolled before this start.
+        for (StoreSegment segment : segments) {
+            if (segment != segments.get(segments.size() - 1)) {
+                segment.seal();
+            }
+        }
+        if (!segments.isEmpty() && !segments.get(segments.size() - 1).sealed()) {
+            open = segments.get(segments.size() - 1);
+        }
+        log.info("event=store_opened dir={} segments={} messages={}", dir, segments.size(), liveMessages);
+    }
+
+    /**
+     * Writes the messages of log entry {@code index}. A frame already stored for this index or a later one
+     * (a log truncated and rewritten) is replaced. The future completes once the frame is on disk.
+     *
+     * @throws StoreCorruptException when the data does not parse or a checksum fails
+     */
+    public CompletableFuture<Void> write(long index, ByteString data) {
+        List<StoreRecords.Record> records = StoreRecords.parse(data);
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        synchronized (this) {
+            try {
+                dropFrom(index);
+                if (open == null || open.size() + data.size() > settings.segmentBytesMax() && !open.isEmpty()) {
+                    roll();
+                }
+                open.append(index, data, records);
+                liveMessages += records.size();
+                for (StoreRecords.Record record : records) {
+                    cache.put(key(index, record.position()), record.content());
+                }
+                unflushed.add(durable);
+                notifyAll();
+            } catch (IOException e) {
+                durable.completeExceptionally(e);
+            }
+        }
+        return durable;
+    }
+
+    private void roll() throws IOException {
+        if (open != null) {
+            open.seal();
+        }
+        open = StoreSegment.create(dir, nextSegmentId++);
+        segments.add(open);
+    }
+
+    private void flushLoop() {
+        while (running) {
+            List<CompletableFuture<Void>> batch;
+            StoreSegment segment;
+            synchronized (this) {
+                while (running && unflushed.isEmpty()) {
+                    try {
+                        wait(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                batch = new ArrayList<>(unflushed);
+                unflushed.clear();
+                segment = open;
+            }
+            try {
+                if (segment != null) {
+                    segment.force();
+                }
+                batch.forEach(f -> f.complete(null));
+            } catch (IOException | RuntimeException e) {
+                log.error("event=store_flush_failed error=\"{}\"", e.toString());
+                batch.forEach(f -> f.completeExceptionally(e));
+            }
+        }
+    }
+
+    /**
+     * The message under {@code key}: from the cache, or read from disk and checked.
+     *
+     * @throws StoreCorruptException when the record is missing or fails its checksum
+     */
+    @Override
+    public StoredMessage read(long key) {
+        ByteString content;
+        synchronized (this) {
+            content = cache.get(key);
+            if (content == null) {
+                content = readFromDisk(key);
+            }
+        }
+        return StoredMessage.decode(content);
+    }
+
+    private ByteString readFromDisk(long key) {
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            StoreSegment segment = segments.get(i);
+            int record = segment.find(key);
+            if (record >= 0) {
+                try {
+                    return segment.read(record);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        throw new StoreCorruptException("message " + describe(key) + " is not in the store");
+    }
+
+    /** Every message of log entry {@code index} as one entry's data, for a follower that lacks it. */
+    public ByteString readEntry(long index) throws IOException {
+        synchronized (this) {
+            for (int i = segments.size() - 1; i >= 0; i--) {
+                StoreSegment segment = segments.get(i);
+                int frame = segment.findFrame(index);
+                if (frame >= 0) {
+                    return segment.readFrame(frame);
+                }
+            }
+        }
+        throw new IOException("log entry " + index + " has no messages in the store");
+    }
+
+    /** The message is settled in every queue: its space may be reclaimed. */
+    public synchronized void discard(long key) {
+        cache.remove(key);
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            StoreSegment segment = segments.get(i);
+            int record = segment.find(key);
+            if (record >= 0) {
+                if (segment.settle(record)) {
+                    liveMessages--;
+                }
+                return;
+            }
+        }
+    }
+
+    /** The Raft log was cut after {@code index}: frames of later entries are forgotten. */
+    public synchronized void truncate(long index) {
+        dropFrom(index + 1);
+    }
+
+    private void dropFrom(long index) {
+        try {
+            for (int i = segments.size() - 1; i >= 0; i--) {
+                StoreSegment segment = segments.get(i);
+                if (segment.isEmpty() || segment.lastIndex() < index) {
+                    continue;
+                }
+                GrowableLongs dropped = segment.dropFrom(index);
+                liveMessages -= dropped.size();
+                for (int k = 0; k < dropped.size(); k++) {
+                    cache.remove(dropped.get(k));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * After a restart or an installed snapshot, the state at {@code throughIndex} names the messages still
+     * waiting; every other message of an entry up to there is settled. {@code liveKeys} is ascending.
+     */
+    public synchronized void retainOnly(long throughIndex, long[] liveKeys) {
+        for (StoreSegment segment : segments) {
+            for (int r = 0; r < segment.records(); r++) {
+                long key = segment.key(r);
+                if (indexOf(key) <= throughIndex && segment.isLive(r) && Arrays.binarySearch(liveKeys, key) < 0) {
+                    segment.settle(r);
+                    liveMessages--;
+                    cache.remove(key);
+                }
+            }
+        }
+    }
+
+    /**
+     * Seals the open segment, so a snapshot can link immutable files, and returns the segments that still
+     * hold a live message.
+     */
+    public synchronized List<Path> sealForSnapshot() throws IOException {
+        if (open != null && !open.isEmpty()) {
+            open.seal();
+            open = null;
+        }
+        List<Path> files = new ArrayList<>();
+        for (StoreSegment segment : segments) {
+            if (segment.sealed() && segment.live() > 0) {
+                files.add(segment.path);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Deletes the sealed segments whose every message is settled and whose entries are all below
+     * {@code logStartIndex} (no follower can ask for them any more). Returns how many went.
+     */
+    public synchronized int reclaim(long logStartIndex) {
+        int deleted = 0;
+        for (StoreSegment segment : new ArrayList<>(segments)) {
+            boolean behindLog = segment.isEmpty() || segment.lastIndex() < logStartIndex;
+            if (segment.sealed() && segment.live() == 0 && behindLog) {
+                try {
+                    segment.delete();
+                } catch (IOException e) {
+                    log.warn("event=store_segment_delete_failed segment={} error=\"{}\"", segment.path, e.toString());
+                    continue;
+                }
+                segments.remove(segment);
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            log.info("event=store_reclaimed segments={} left={} messages={}", deleted, segments.size(), liveMessages);
+        }
+        return deleted;
+    }
+
+    /** Figures for status and tests. */
+    public record Stats(long liveMessages, int segments, long diskBytes, long cacheBytes, long cacheHits,
+            long cacheMisses) {}
+
+    public synchronized Stats stats() {
+        long bytes = segments.stream().mapToLong(StoreSegment::size).sum();
+        return new Stats(liveMessages, segments.size(), bytes, cache.bytes(), cache.hits(), cache.misses());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    static String describe(long key) {
+        return "(entry " + indexOf(key) + ", position " + MessageKeys.positionOf(key) + ")";
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            running = false;
+            notifyAll();
+        }
+        try {
+            flusher.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            for (StoreSegment segment : segments) {
+                segment.close();
+            }
+            segments.clear();
+            cache.clear();
+            unflushed.forEach(f -> f.completeExceptionally(new IOException("message store closed")));
+            unflushed.clear();
+        }
+    }
+}

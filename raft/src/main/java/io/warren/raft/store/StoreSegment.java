@@ -1,0 +1,337 @@
+package io.warren.raft.store;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.zip.CRC32C;
+
+/**
+ * One file of the message store: frames appended in log order, each the messages of one log entry.
+ * A frame is {@code int magic, long log index, int data length, int CRC32C of the three} followed by the
+ * entry's {@link StoreRecords}. In memory a segment keeps, per frame, its index and place, and per
+ * message its key, its place and whether it is settled: about 12 bytes a message.
+ */
+final class StoreSegment implements AutoCloseable {
+    static final int MAGIC = 0x5752_4e31; // "WRN1"
+    static final int FRAME_HEADER_BYTES = 20;
+
+    final long id;
+    final Path path;
+    private final FileChannel channel;
+    private long size;
+    private boolean sealed;
+
+    private final GrowableLongs frameIndices = new GrowableLongs();
+    private final GrowableInts frameOffsets = new GrowableInts();
+    private final GrowableInts frameLengths = new GrowableInts();
+    /** Per frame, the number of records before it: frame f's records are [recordStart(f), recordStart(f+1)). */
+    private final GrowableInts frameFirstRecord = new GrowableInts();
+    private final GrowableLongs keys = new GrowableLongs();
+    private final GrowableInts recordOffsets = new GrowableInts();
+    private final BitSet settled = new BitSet();
+    private int live;
+
+    private StoreSegment(long id, Path path, FileChannel channel, long size) {
+        this.id = id;
+        this.path = path;
+        this.channel = channel;
+        this.size = size;
+    }
+
+    static StoreSegment create(Path dir, long id) throws IOException {
+        Path path = dir.resolve(name(id));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        return new StoreSegment(id, path, channel, 0);
+    }
+
+    static String name(long id) {
+        return String.format("seg-%020d.dat", id);
+    }
+
+    /** The segment id of a file name, or -1 when it is not a segment. */
+    static long idOf(String fileName) {
+        if (!fileName.startsWith("seg-") || !fileName.endsWith(".dat") || fileName.length() != 28) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fileName.substring(4, 24));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Opens an existing segment and reads its frames. A frame that is cut short or fails its checksum ends
+     * the readable part: the file is cut there when {@code repairTail} (the last segment, whose tail a crash
+     * may have torn before it was acknowledged), and refused otherwise.
+     *
+     * @param onFrame told of every frame read, in order, so the store can drop what a later frame of the
+     *     same or a lower index replaces
+     */
+    static StoreSegment open(Path path, long id, boolean repairTail, FrameListener onFrame) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        StoreSegment segment = new StoreSegment(id, path, channel, 0);
+        long fileSize = channel.size();
+        long at = 0;
+        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
+        while (at < fileSize) {
+            String problem = null;
+            long index = 0;
+            int length = 0;
+            if (fileSize - at < FRAME_HEADER_BYTES) {
+                problem = "frame header cut short";
+            } else {
+                header.clear();
+                readFully(channel, header, at);
+                header.flip();
+                int magic = header.getInt();
+                index = header.getLong();
+                length = header.getInt();
+                int crc = header.getInt();
+                if (magic != MAGIC || crc != headerCrc(index, length)) {
+                    problem = "frame header damaged";
+                } else if (length < 0 || at + FRAME_HEADER_BYTES + length > fileSize) {
+                    problem = "frame data cut short";
+                }
+            }
+            java.util.List<StoreRecords.Record> records = null;
+            if (problem == null) {
+                ByteBuffer data = ByteBuffer.allocate(length);
+                readFully(channel, data, at + FRAME_HEADER_BYTES);
+                try {
+                    records = StoreRecords.parse(ByteString.copyFrom(data.flip()));
+                } catch (StoreCorruptException e) {
+                    problem = e.getMessage();
+                }
+            }
+            if (problem != null) {
+                if (!repairTail) {
+                    channel.close();
+                    throw new StoreCorruptException("message store segment " + path + " is damaged at offset " + at
+                            + ": " + problem);
+                }
+                onFrame.tornTail(path, at, fileSize - at, problem);
+                channel.truncate(at);
+                channel.force(true);
+                break;
+            }
+            onFrame.frame(index);
+            segment.addFrame(index, at, length, records);
+            at += FRAME_HEADER_BYTES + length;
+        }
+        segment.size = at;
+        return segment;
+    }
+
+    /** What {@link #open} reports while it reads. */
+    interface FrameListener {
+        void frame(long index);
+
+        void tornTail(Path path, long offset, long bytes, String problem);
+    }
+
+    static int headerCrc(long index, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(16).putInt(MAGIC).putLong(index).putInt(length).flip());
+        return (int) crc.getValue();
+    }
+
+    /** Appends one entry's frame (not yet forced to disk). */
+    void append(long index, ByteString data, java.util.List<StoreRecords.Record> records) throws IOException {
+        if (sealed) {
+            throw new IllegalStateException("segment " + id + " is sealed");
+        }
+        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
+        header.putInt(MAGIC).putLong(index).putInt(data.size()).putInt(headerCrc(index, data.size())).flip();
+        long at = size;
+        writeFully(header, at);
+        long position = at + FRAME_HEADER_BYTES;
+        for (ByteBuffer part : data.asReadOnlyByteBufferList()) {
+            int length = part.remaining();
+            writeFully(part, position);
+            position += length;
+        }
+        addFrame(index, at, data.size(), records);
+        size = at + FRAME_HEADER_BYTES + data.size();
+    }
+
+    private void writeFully(ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+        size = Math.max(size, at);
+    }
+
+    private void addFrame(long index, long at, int length, java.util.List<StoreRecords.Record> records) {
+        frameIndices.add(index);
+        frameOffsets.add((int) at);
+        frameLengths.add(length);
+        frameFirstRecord.add(keys.size());
+        int recordAt = (int) at + FRAME_HEADER_BYTES;
+        for (StoreRecords.Record record : records) {
+            keys.add(MessageStore.key(index, record.position()));
+            recordOffsets.add(recordAt);
+            live++;
+            recordAt += StoreRecords.HEADER_BYTES + record.content().size();
+        }
+    }
+
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    long size() {
+        return size;
+    }
+
+    boolean sealed() {
+        return sealed;
+    }
+
+    void seal() throws IOException {
+        channel.force(true);
+        sealed = true;
+    }
+
+    boolean isEmpty() {
+        return frameIndices.size() == 0;
+    }
+
+    long firstIndex() {
+        return frameIndices.get(0);
+    }
+
+    long lastIndex() {
+        return frameIndices.get(frameIndices.size() - 1);
+    }
+
+    int live() {
+        return live;
+    }
+
+    int records() {
+        return keys.size();
+    }
+
+    /** The record number of {@code key} in this segment, or -1. */
+    int find(long key) {
+        int found = keys.search(key);
+        return found >= 0 ? found : -1;
+    }
+
+    /** Marks a record settled; returns true when it was live. */
+    boolean settle(int record) {
+        if (settled.get(record)) {
+            return false;
+        }
+        settled.set(record);
+        live--;
+        return true;
+    }
+
+    boolean isLive(int record) {
+        return !settled.get(record);
+    }
+
+    long key(int record) {
+        return keys.get(record);
+    }
+
+    /** Reads one record's content from disk and checks it. */
+    ByteString read(int record) throws IOException {
+        long at = recordOffsets.get(record);
+        ByteBuffer header = ByteBuffer.allocate(StoreRecords.HEADER_BYTES);
+        readFully(channel, header, at);
+        header.flip();
+        int position = header.getInt();
+        int length = header.getInt();
+        int crc = header.getInt();
+        long expectedKey = keys.get(record);
+        if (MessageStore.key(MessageStore.indexOf(expectedKey), position) != expectedKey || length < 0
+                || at + StoreRecords.HEADER_BYTES + length > size) {
+            throw new StoreCorruptException("message store segment " + path + ": record at offset " + at
+                    + " does not match its index");
+        }
+        ByteBuffer content = ByteBuffer.allocate(length);
+        readFully(channel, content, at + StoreRecords.HEADER_BYTES);
+        content.flip();
+        if (StoreRecords.crc(content) != crc) {
+            throw new StoreCorruptException("message store segment " + path + ": checksum mismatch in the record"
+                    + " at offset " + at);
+        }
+        return ByteString.copyFrom(content);
+    }
+
+    /** The frame of log entry {@code index}, or -1. */
+    int findFrame(long index) {
+        int found = frameIndices.search(index);
+        return found >= 0 ? found : -1;
+    }
+
+    /** Reads a frame's data, every record of the entry, as Ratis sends it to a follower. */
+    ByteString readFrame(int frame) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(frameLengths.get(frame));
+        readFully(channel, data, frameOffsets.get(frame) + FRAME_HEADER_BYTES);
+        return ByteString.copyFrom(data.flip());
+    }
+
+    /**
+     * Forgets every frame of index {@code index} and above (a log truncation, or a frame rewritten after a
+     * crash). Returns the keys of the records dropped that were live. The open segment's file is cut too.
+     */
+    GrowableLongs dropFrom(long index) throws IOException {
+        int keep = frameIndices.countAtMost(index - 1);
+        GrowableLongs dropped = new GrowableLongs();
+        if (keep == frameIndices.size()) {
+            return dropped;
+        }
+        int firstDroppedRecord = frameFirstRecord.get(keep);
+        for (int r = firstDroppedRecord; r < keys.size(); r++) {
+            if (!settled.get(r)) {
+                live--;
+                dropped.add(keys.get(r));
+            }
+        }
+        settled.clear(firstDroppedRecord, Math.max(firstDroppedRecord, keys.size()));
+        long cut = frameOffsets.get(keep);
+        keys.truncate(firstDroppedRecord);
+        recordOffsets.truncate(firstDroppedRecord);
+        frameIndices.truncate(keep);
+        frameOffsets.truncate(keep);
+        frameLengths.truncate(keep);
+        frameFirstRecord.truncate(keep);
+        if (!sealed) {
+            channel.truncate(cut);
+            size = cut;
+        }
+        return dropped;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new StoreCorruptException("unexpected end of file at offset " + at);
+            }
+            at += n;
+        }
+    }
+
+    void delete() throws IOException {
+        channel.close();
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

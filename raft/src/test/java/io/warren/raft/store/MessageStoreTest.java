@@ -1,0 +1,182 @@
+package io.warren.raft.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.warren.raft.core.MessageKeys;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The message store on its own: write, read back, restart, truncate, settle and reclaim, damage. */
+class MessageStoreTest {
+    private static final MessageStore.Settings SMALL = new MessageStore.Settings(1 << 16, 1 << 20);
+    private static final MessageStore.Settings NO_CACHE = new MessageStore.Settings(1 << 16, 0);
+
+    @TempDir
+    Path dir;
+
+    private static StoredMessage message(String body) {
+        return new StoredMessage("x", "rk", ByteString.copyFromUtf8("props"), ByteString.copyFromUtf8(body));
+    }
+
+    /** One entry's data: the messages at the given positions. */
+    private static ByteString entry(int firstPosition, String... bodies) {
+        ByteString.Output out = ByteString.newOutput();
+        for (int i = 0; i < bodies.length; i++) {
+            StoreRecords.append(out, firstPosition + i, message(bodies[i]).encode());
+        }
+        return out.toByteString();
+    }
+
+    private static void write(MessageStore store, long index, ByteString data) throws Exception {
+        store.write(index, data).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldReadBackWhatWasWrittenFromTheCacheAndFromDisk() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
+            write(store, 7, entry(2, "a", "b"));
+            assertEquals(message("a"), store.read(MessageKeys.key(7, 2)));
+            assertEquals(message("b"), store.read(MessageKeys.key(7, 3)));
+            assertEquals(2, store.stats().cacheMisses(), "no cache: both read from disk");
+            assertEquals(entry(2, "a", "b"), store.readEntry(7), "a follower is sent the entry's data as written");
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            write(store, 8, entry(0, "c"));
+            assertEquals(message("c"), store.read(MessageKeys.key(8, 0)));
+            assertEquals(1, store.stats().cacheHits(), "the newest messages are served from memory");
+        }
+    }
+
+    @Test
+    void shouldKeepMessagesAcrossARestart() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 200; i++) {
+                write(store, i, entry(0, "body-" + i + "-".repeat(500)));
+            }
+            assertTrue(store.stats().segments() > 1, "rolled into several segments");
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(200, store.stats().liveMessages());
+            assertEquals(message("body-137" + "-".repeat(500)).body(), store.read(MessageKeys.key(137, 0)).body());
+        }
+    }
+
+    @Test
+    void shouldReplaceFramesOfATruncatedLogAndForgetThemAcrossARestart() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            write(store, 1, entry(0, "one"));
+            write(store, 2, entry(0, "two, old term"));
+            write(store, 3, entry(0, "three, old term"));
+            store.truncate(1);
+            assertEquals(1, store.stats().liveMessages());
+            assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(3, 0)));
+            write(store, 2, entry(0, "two, new term"));
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(2, store.stats().liveMessages());
+            assertEquals(message("two, new term"), store.read(MessageKeys.key(2, 0)));
+            assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(3, 0)));
+        }
+    }
+
+    @Test
+    void shouldCutATornTailOffTheLastSegment() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            write(store, 1, entry(0, "kept"));
+            write(store, 2, entry(0, "torn"));
+        }
+        Path segment = onlySegment();
+        long size = Files.size(segment);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.truncate(size - 3); // a crash before the last frame was on disk (never acknowledged)
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(1, store.stats().liveMessages());
+            assertEquals(message("kept"), store.read(MessageKeys.key(1, 0)));
+            write(store, 2, entry(0, "written again"));
+            assertEquals(message("written again"), store.read(MessageKeys.key(2, 0)));
+        }
+    }
+
+    @Test
+    void shouldNeverServeARecordThatFailsItsChecksum() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
+            write(store, 1, entry(0, "precious body"));
+            Path segment = onlySegment();
+            byte[] bytes = Files.readAllBytes(segment);
+            int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("precious");
+            try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {'P'}), at); // bit rot after it was acknowledged
+            }
+            StoreCorruptException e = assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(1, 0)));
+            assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseDataWhoseChecksumDoesNotMatchBeforeWritingIt() throws Exception {
+        ByteString good = entry(0, "body");
+        byte[] bad = good.toByteArray();
+        bad[bad.length - 1] ^= 1;
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertThrows(StoreCorruptException.class, () -> store.write(1, ByteString.copyFrom(bad)));
+            assertEquals(0, store.stats().liveMessages());
+        }
+    }
+
+    @Test
+    void shouldDeleteASegmentOnceEverythingInItIsSettledAndBehindTheLog() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 100; i++) {
+                write(store, i, entry(0, "m" + i + "-".repeat(2000)));
+            }
+            int segments = store.stats().segments();
+            assertTrue(segments >= 3, "segments: " + segments);
+            store.sealForSnapshot();
+            assertEquals(0, store.reclaim(101), "nothing settled yet");
+            for (int i = 2; i <= 100; i++) {
+                store.discard(MessageKeys.key(i, 0));
+            }
+            assertEquals(0, store.reclaim(1), "the log still holds these entries: a follower may ask for them");
+            int deleted = store.reclaim(101);
+            assertEquals(segments - 1, deleted, "all but the segment holding the unsettled message 1");
+            assertEquals(message("m1" + "-".repeat(2000)), store.read(MessageKeys.key(1, 0)));
+            assertEquals(1, store.stats().liveMessages());
+        }
+    }
+
+    @Test
+    void shouldSettleOnRestartWhatTheSnapshotNoLongerHolds() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 5; i++) {
+                write(store, i, entry(0, "m" + i));
+            }
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            store.retainOnly(4, new long[] {MessageKeys.key(2, 0), MessageKeys.key(4, 0)});
+            assertEquals(3, store.stats().liveMessages(), "2 and 4 from the snapshot, 5 awaits replay");
+        }
+    }
+
+    private Path onlySegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> segments = files.filter(p -> p.getFileName().toString().startsWith("seg-")).toList();
+            assertEquals(1, segments.size());
+            assertFalse(segments.isEmpty());
+            return segments.get(0);
+        }
+    }
+}
