@@ -33,6 +33,8 @@ import java.util.Set;
  *        n > 0 the node confirms every n-th confirm-mode publish without replicating it, so it is lost
  * @param quorumLostAfterMs how long this node serves without contact to a working majority before it
  *        closes its clients (320) and refuses new ones until contact is back
+ * @param snapshotLogBytes commands and messages applied after which a snapshot is taken (as are
+ *        {@code snapshotEveryEntries} entries, or {@code snapshotIntervalMs} with anything applied)
  * @param storeSegmentBytesMax message-store segment size: disk is reclaimed by whole segments
  * @param storeCacheBytesMax the newest messages kept in memory, so consumers that keep up read no disk
  */
@@ -40,13 +42,15 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
         long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery,
-        long storeSegmentBytesMax, long storeCacheBytesMax) {
+        long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
             Map.entry("amqp.port", "5672"),
             Map.entry("admin.port", "15672"),
-            Map.entry("snapshot.every.entries", "10000"),
+            Map.entry("snapshot.every.entries", "100000"),
+            Map.entry("snapshot.log.bytes", Long.toString(256L << 20)),
+            Map.entry("snapshot.interval.ms", "600000"),
             Map.entry("message.bytes.max", Integer.toString(16 << 20)),
             Map.entry("loopback.users", "guest"),
             Map.entry("entries.in.flight.max", "8"),
@@ -63,7 +67,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
-            "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max");
+            "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max",
+            "snapshot.log.bytes", "snapshot.interval.ms");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -131,7 +136,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 join.equals("true"), number(v, "log.segment.bytes.max", 1 << 20, 1L << 32),
                 number(v, "resend.window.ms", 0, 3_600_000), number(v, "test.fault.lose.every", 0, Long.MAX_VALUE),
                 number(v, "store.segment.bytes.max", 1 << 20, 1L << 30),
-                number(v, "store.cache.bytes.max", 0, 1L << 40));
+                number(v, "store.cache.bytes.max", 0, 1L << 40),
+                number(v, "snapshot.log.bytes", 1 << 20, 1L << 40), number(v, "snapshot.interval.ms", 1000, 86_400_000));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {

@@ -6,6 +6,7 @@ import io.warren.amqp.server.AmqpServer;
 import io.warren.amqp.server.AmqpServerConfig;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.RaftNode;
+import io.warren.raft.ratis.SnapshotPolicy;
 import io.warren.raft.ratis.WarrenStateMachine;
 import io.warren.raft.store.MessageStore;
 import java.io.IOException;
@@ -51,7 +52,8 @@ public final class WarrenNode implements AutoCloseable {
         requirePortFree("127.0.0.1", config.adminPort(), "admin");
         EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId(), config.testFaultLoseEvery());
         WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant,
-                new MessageStore.Settings(config.storeSegmentBytesMax(), config.storeCacheBytesMax()));
+                new MessageStore.Settings(config.storeSegmentBytesMax(), config.storeCacheBytesMax()),
+                new SnapshotPolicy(config.snapshotEveryEntries(), config.snapshotLogBytes(), config.snapshotIntervalMs()));
         int entryBytesMax = config.messageBytesMax() + (1 << 20);
         RaftNode raft;
         try {

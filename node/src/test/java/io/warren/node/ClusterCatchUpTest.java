@@ -65,7 +65,7 @@ class ClusterCatchUpTest {
                 "--node-down-after-ms", "300000", "--quorum-lost-after-ms", "300000")) {
             NodeProcess paused = cluster.node(3);
             if (paused.status("role").equals("leader")) {
-                paused.admin("transfer_leadership", "n1");
+                paused.admin("transfer_leadership", "name", "n1");
                 Cluster.await("n3 no longer leads", 60, () -> !role(paused).equals("leader"));
             }
             CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();

@@ -52,14 +52,14 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * @param entryBytesMax the largest log entry: a batch, or one message with its headers
-     * @param snapshotEveryEntries entries applied between automatic snapshots
+     * @param snapshotCheckEveryEntries how often Ratis asks the state machine whether a snapshot is due
      * @param segmentBytesMax log segment size; the log is purged behind a snapshot by whole closed
      *        segments, so this bounds what a purge leaves (raised to twice the largest entry)
      * @param join a newcomer: its server starts with an empty configuration and waits to be added by a
      *        member ({@link #addMember}); {@code peers} then names the members its client talks to
      */
     public record Settings(String nodeId, Path storageDir, String bindHost, int raftPort, List<Peer> peers,
-            int entryBytesMax, long snapshotEveryEntries, long segmentBytesMax, boolean join) {}
+            int entryBytesMax, long snapshotCheckEveryEntries, long segmentBytesMax, boolean join) {}
 
     private final RaftServer server;
     private final RaftClient client;
@@ -120,11 +120,12 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, java.util.concurrent.TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotEveryEntries());
-        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, settings.snapshotEveryEntries()));
+        // The state machine decides (SnapshotPolicy); Ratis only asks this often.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotCheckEveryEntries());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, settings.snapshotEveryEntries()));
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, settings.snapshotCheckEveryEntries()));
         return p;
     }
 

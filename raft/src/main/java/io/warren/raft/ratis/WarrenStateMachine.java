@@ -67,6 +67,12 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private final EffectSink sink;
     private final Runnable fatal;
     private final MessageStore.Settings storeSettings;
+    private final SnapshotPolicy snapshotPolicy;
+    private final java.util.function.LongSupplier nanoClock;
+    /** Applied since the last snapshot was started; updater thread only. */
+    private long entriesSinceSnapshot;
+    private long bytesSinceSnapshot;
+    private long lastSnapshotNanos;
     private volatile MessageStore store;
     private BrokerCore core = BrokerCore.initial();
     private volatile Runnable stateReplaced = () -> { };
@@ -80,10 +86,19 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private volatile SnapshotWrite writing;
     private volatile long completedSnapshotIndex = -1;
 
-    public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings) {
+    public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
+            SnapshotPolicy snapshotPolicy, java.util.function.LongSupplier nanoClock) {
         this.sink = sink;
         this.fatal = fatal;
         this.storeSettings = storeSettings;
+        this.snapshotPolicy = snapshotPolicy;
+        this.nanoClock = nanoClock;
+        this.lastSnapshotNanos = nanoClock.getAsLong();
+    }
+
+    public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
+            SnapshotPolicy snapshotPolicy) {
+        this(sink, fatal, storeSettings, snapshotPolicy, System::nanoTime);
     }
 
     @Override
@@ -246,6 +261,8 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 effects = core.apply(index, term, batch);
             }
             updateLastAppliedTermIndex(term, index);
+            entriesSinceSnapshot++;
+            bytesSinceSnapshot += entry.getSerializedSize() + messageBytes(batch);
             MessageStore messages = store;
             sink.perform(index, effects, messages);
             for (Effect effect : effects) {
@@ -306,9 +323,14 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             return previous.at.getIndex();
         }
         TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0 || last.getIndex() <= completedSnapshotIndex) {
+        if (last == null || last.getIndex() < 0 || last.getIndex() <= completedSnapshotIndex
+                || !snapshotPolicy.due(entriesSinceSnapshot, bytesSinceSnapshot,
+                        (nanoClock.getAsLong() - lastSnapshotNanos) / 1_000_000)) {
             return -1;
         }
+        entriesSinceSnapshot = 0;
+        bytesSinceSnapshot = 0;
+        lastSnapshotNanos = nanoClock.getAsLong();
         Path target = storage.directory(last);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         FileUtils.deleteFully(temporary);
@@ -350,6 +372,16 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             }
         });
         return -1;
+    }
+
+    private static long messageBytes(Batch batch) {
+        long bytes = 0;
+        for (var command : batch.getCommandsList()) {
+            if (command.hasPublish()) {
+                bytes += command.getPublish().getSize();
+            }
+        }
+        return bytes;
     }
 
     /** A snapshot being written off the apply thread. */

@@ -109,7 +109,8 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             liveMessages += segment.live();
             nextSegmentId = id + 1;
         }
-        // Every segment is sealed but the last: they were rolled before this start.
+        // Every segment is sealed but the last: they were rolled before this start (a crash may have come
+        // between the roll and the index file: sealing again writes it).
         for (StoreSegment segment : segments) {
             if (segment != segments.get(segments.size() - 1)) {
                 segment.seal();
@@ -300,6 +301,10 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         for (StoreSegment segment : segments) {
             if (segment.sealed() && segment.live() > 0) {
                 files.add(segment.path);
+                Path index = StoreSegment.indexPath(segment.path);
+                if (Files.exists(index)) {
+                    files.add(index);
+                }
             }
         }
         return files;
@@ -313,6 +318,10 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         int deleted = 0;
         for (StoreSegment segment : new ArrayList<>(segments)) {
             boolean behindLog = segment.isEmpty() || segment.lastIndex() < logStartIndex;
+            if (segment.sealed() && behindLog && segment.live() > 0) {
+                compactIfSparse(segment);
+                continue;
+            }
             if (segment.sealed() && segment.live() == 0 && behindLog) {
                 try {
                     segment.delete();
@@ -328,6 +337,26 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             log.info("event=store_reclaimed segments={} left={} messages={}", deleted, segments.size(), liveMessages);
         }
         return deleted;
+    }
+
+    /**
+     * A few old unsettled messages must not pin whole segments (issue 11, point 2): a sealed segment behind
+     * the log whose live records fill less than half of it is rewritten with only those.
+     */
+    private void compactIfSparse(StoreSegment segment) {
+        long live = segment.liveBytes();
+        if (live * 2 >= segment.size()) {
+            return;
+        }
+        try {
+            long before = segment.size();
+            StoreSegment compacted = segment.compact();
+            segments.set(segments.indexOf(segment), compacted);
+            log.info("event=store_compacted segment={} bytes_before={} bytes_after={} messages={}", segment.path,
+                    before, compacted.size(), compacted.live());
+        } catch (IOException e) {
+            log.warn("event=store_compaction_failed segment={} error=\"{}\"", segment.path, e.toString());
+        }
     }
 
     /** Figures for status and tests. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.zip.CRC32C;
+import io.warren.raft.core.MessageKeys;
 
 /**
  * One file of the message store: frames appended in log order, each the messages of one log entry.
@@ -76,6 +77,12 @@ final class StoreSegment implements AutoCloseable {
      */
     static StoreSegment open(Path path, long id, boolean repairTail, FrameListener onFrame) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (!repairTail) {
+            StoreSegment indexed = fromIndexFile(path, id, channel, onFrame);
+            if (indexed != null) {
+                return indexed;
+            }
+        }
         StoreSegment segment = new StoreSegment(id, path, channel, 0);
         long fileSize = channel.size();
         long at = 0;
@@ -195,9 +202,95 @@ final class StoreSegment implements AutoCloseable {
         return sealed;
     }
 
+    /** Forces the file and writes its index beside it; a sealed segment never changes again. */
     void seal() throws IOException {
+        if (sealed) {
+            return;
+        }
         channel.force(true);
+        writeIndexFile();
         sealed = true;
+    }
+
+    static Path indexPath(Path segment) {
+        return segment.resolveSibling(segment.getFileName().toString().replace(".dat", ".idx"));
+    }
+
+    private static final int INDEX_MAGIC = 0x5752_4e49; // "WRNI"
+
+    /**
+     * The segment's index, so a restart reads a few bytes per message rather than every body (issue 11,
+     * point 4): {@code magic, data size, frame count, record count}, per frame {@code log index, offset,
+     * length, first record}, per record {@code key, offset}, then a CRC32C of all of it.
+     */
+    private void writeIndexFile() throws IOException {
+        int frames = frameIndices.size();
+        int records = keys.size();
+        ByteBuffer out = ByteBuffer.allocate(4 + 8 + 4 + 4 + frames * 20 + records * 12 + 4);
+        out.putInt(INDEX_MAGIC).putLong(size).putInt(frames).putInt(records);
+        for (int f = 0; f < frames; f++) {
+            out.putLong(frameIndices.get(f)).putInt(frameOffsets.get(f)).putInt(frameLengths.get(f))
+                    .putInt(frameFirstRecord.get(f));
+        }
+        for (int r = 0; r < records; r++) {
+            out.putLong(keys.get(r)).putInt(recordOffsets.get(r));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        out.flip();
+        Path target = indexPath(path);
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (out.hasRemaining()) {
+                file.write(out);
+            }
+            file.force(true);
+        }
+        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A sealed segment from its index file, or null when there is none or it does not match the data. */
+    private static StoreSegment fromIndexFile(Path path, long id, FileChannel channel, FrameListener onFrame)
+            throws IOException {
+        Path index = indexPath(path);
+        if (!Files.exists(index)) {
+            return null;
+        }
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(index));
+        if (in.remaining() < 24) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(in.array(), 0, in.remaining() - 4);
+        if ((int) crc.getValue() != in.getInt(in.remaining() - 4) || in.getInt() != INDEX_MAGIC) {
+            return null;
+        }
+        long dataSize = in.getLong();
+        int frames = in.getInt();
+        int records = in.getInt();
+        if (dataSize != channel.size() || frames < 0 || records < 0
+                || in.remaining() != (long) frames * 20 + (long) records * 12 + 4) {
+            return null;
+        }
+        StoreSegment segment = new StoreSegment(id, path, channel, dataSize);
+        for (int f = 0; f < frames; f++) {
+            long frameIndex = in.getLong();
+            onFrame.frame(frameIndex);
+            segment.frameIndices.add(frameIndex);
+            segment.frameOffsets.add(in.getInt());
+            segment.frameLengths.add(in.getInt());
+            segment.frameFirstRecord.add(in.getInt());
+        }
+        for (int r = 0; r < records; r++) {
+            segment.keys.add(in.getLong());
+            segment.recordOffsets.add(in.getInt());
+        }
+        segment.live = records;
+        segment.sealed = true;
+        return segment;
     }
 
     boolean isEmpty() {
@@ -242,6 +335,103 @@ final class StoreSegment implements AutoCloseable {
 
     long key(int record) {
         return keys.get(record);
+    }
+
+    /** Bytes on disk of the live records (headers included). */
+    long liveBytes() {
+        long bytes = 0;
+        for (int f = 0; f < frameIndices.size(); f++) {
+            int first = frameFirstRecord.get(f);
+            int end = f + 1 < frameIndices.size() ? frameFirstRecord.get(f + 1) : keys.size();
+            long frameEnd = (long) frameOffsets.get(f) + FRAME_HEADER_BYTES + frameLengths.get(f);
+            for (int r = first; r < end; r++) {
+                if (!settled.get(r)) {
+                    long recordEnd = r + 1 < end ? recordOffsets.get(r + 1) : frameEnd;
+                    bytes += recordEnd - recordOffsets.get(r);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Rewrites this sealed segment with only its live records, under the same name (a snapshot that linked
+     * the old file keeps it). Frames keep their log index; a frame with nothing live goes. The records are
+     * copied as they are, checksums included. Returns the new segment; this one is closed.
+     */
+    StoreSegment compact() throws IOException {
+        if (!sealed) {
+            throw new IllegalStateException("only a sealed segment is compacted");
+        }
+        Path temporary = path.resolveSibling(path.getFileName() + ".compact");
+        Files.deleteIfExists(temporary);
+        StoreSegment fresh;
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            fresh = new StoreSegment(id, path, null, 0);
+            long at = 0;
+            for (int f = 0; f < frameIndices.size(); f++) {
+                int first = frameFirstRecord.get(f);
+                int end = f + 1 < frameIndices.size() ? frameFirstRecord.get(f + 1) : keys.size();
+                long frameEnd = (long) frameOffsets.get(f) + FRAME_HEADER_BYTES + frameLengths.get(f);
+                ByteString.Output data = ByteString.newOutput();
+                java.util.List<StoreRecords.Record> kept = new java.util.ArrayList<>();
+                for (int r = first; r < end; r++) {
+                    if (settled.get(r)) {
+                        continue;
+                    }
+                    long recordEnd = r + 1 < end ? recordOffsets.get(r + 1) : frameEnd;
+                    ByteBuffer record = ByteBuffer.allocate((int) (recordEnd - recordOffsets.get(r)));
+                    readFully(channel, record, recordOffsets.get(r));
+                    data.write(record.array(), 0, record.capacity());
+                    kept.add(new StoreRecords.Record(MessageKeys.positionOf(keys.get(r)),
+                            ByteString.copyFrom(record.array(), StoreRecords.HEADER_BYTES,
+                                    record.capacity() - StoreRecords.HEADER_BYTES)));
+                }
+                if (kept.isEmpty()) {
+                    continue;
+                }
+                ByteString bytes = data.toByteString();
+                long index = frameIndices.get(f);
+                ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
+                header.putInt(MAGIC).putLong(index).putInt(bytes.size()).putInt(headerCrc(index, bytes.size())).flip();
+                writeFully(out, header, at);
+                writeFully(out, bytes.asReadOnlyByteBuffer(), at + FRAME_HEADER_BYTES);
+                fresh.addFrame(index, at, bytes.size(), kept);
+                at += FRAME_HEADER_BYTES + bytes.size();
+            }
+            out.force(true);
+            fresh.size = at;
+        }
+        channel.close();
+        Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StoreSegment reopened = new StoreSegment(id, path,
+                FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), fresh.size);
+        reopened.adopt(fresh);
+        reopened.writeIndexFile();
+        reopened.sealed = true;
+        return reopened;
+    }
+
+    private void adopt(StoreSegment other) {
+        for (int f = 0; f < other.frameIndices.size(); f++) {
+            frameIndices.add(other.frameIndices.get(f));
+            frameOffsets.add(other.frameOffsets.get(f));
+            frameLengths.add(other.frameLengths.get(f));
+            frameFirstRecord.add(other.frameFirstRecord.get(f));
+        }
+        for (int r = 0; r < other.keys.size(); r++) {
+            keys.add(other.keys.get(r));
+            recordOffsets.add(other.recordOffsets.get(r));
+        }
+        live = other.live;
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += out.write(buffer, at);
+        }
     }
 
     /** Reads one record's content from disk and checks it. */
@@ -328,6 +518,7 @@ final class StoreSegment implements AutoCloseable {
     void delete() throws IOException {
         channel.close();
         Files.deleteIfExists(path);
+        Files.deleteIfExists(indexPath(path));
     }
 
     @Override

@@ -39,6 +39,25 @@ class DeterminismTest {
     }
 
     @Test
+    void shouldWriteAFrozenStateAsItWasWhileLaterEntriesAreApplied() {
+        for (long seed = 1; seed <= 20; seed++) {
+            CoreDriver driver = new CoreDriver();
+            RandomWorkload workload = new RandomWorkload(seed, driver);
+            for (int i = 0; i < 300; i++) {
+                workload.step();
+            }
+            byte[] atFreeze = snapshot(driver.core);
+            SnapshotRecords.Frozen frozen = SnapshotRecords.freeze(driver.core);
+            for (int i = 0; i < 300; i++) {
+                workload.step(); // what a snapshot writer thread would race with
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            frozen.write(record -> write(record, out));
+            assertArrayEquals(atFreeze, out.toByteArray(), "seed " + seed);
+        }
+    }
+
+    @Test
     void shouldEndIdenticalWhenRestoredFromASnapshotAndReplayingTheTail() {
         for (long seed = 1; seed <= 20; seed++) {
             CoreDriver original = new CoreDriver();
@@ -79,14 +98,16 @@ class DeterminismTest {
 
     static byte[] snapshot(BrokerCore core) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SnapshotRecords.write(core, record -> {
-            try {
-                record.writeDelimitedTo(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        SnapshotRecords.write(core, record -> write(record, out));
         return out.toByteArray();
+    }
+
+    private static void write(SnapshotRecord record, ByteArrayOutputStream out) {
+        try {
+            record.writeDelimitedTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static BrokerCore load(byte[] bytes) {

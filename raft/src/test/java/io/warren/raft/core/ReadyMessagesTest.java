@@ -20,6 +20,8 @@ class ReadyMessagesTest {
             TreeMap<Long, QueueEntry> model = new TreeMap<>();
             List<QueueEntry> out = new ArrayList<>();
             long nextId = 1;
+            ReadyMessages.Frozen frozen = null;
+            List<QueueEntry> atFreeze = null;
             for (int step = 0; step < 20_000; step++) {
                 int op = random.nextInt(10);
                 if (op < 5) {
@@ -43,7 +45,14 @@ class ReadyMessagesTest {
                     model.values().removeIf(e -> !e.persistent());
                 }
                 assertEquals(model.size(), ready.size());
+                if (step == 10_000) {
+                    frozen = ready.freeze();
+                    atFreeze = new ArrayList<>(model.values());
+                }
             }
+            List<QueueEntry> frozenEntries = new ArrayList<>();
+            frozen.forEach(frozenEntries::add);
+            assertEquals(atFreeze, frozenEntries, "seed " + seed + ": a frozen view keeps what was ready then");
             List<QueueEntry> inOrder = new ArrayList<>();
             ready.forEach(inOrder::add);
             assertEquals(new ArrayList<>(model.values()), inOrder, "seed " + seed);

@@ -70,7 +70,8 @@ class RaftAdapterTest {
                         opened.complete(null);
                     }
                 }
-            }, () -> { }, new io.warren.raft.store.MessageStore.Settings(1 << 20, 1 << 20));
+            }, () -> { }, new io.warren.raft.store.MessageStore.Settings(1 << 20, 1 << 20),
+                    new SnapshotPolicy(1000, 1L << 30, 600_000));
             raft = RaftNode.start(new RaftNode.Settings("n1", dir, "127.0.0.1", port,
                     List.of(new RaftNode.Peer("n1", "127.0.0.1:" + port)), 1 << 20, 1000, 32 << 20, false), stateMachine);
             assertTrue(raft.awaitLeader(30_000));

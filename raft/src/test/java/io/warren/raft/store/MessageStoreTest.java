@@ -171,6 +171,68 @@ class MessageStoreTest {
         }
     }
 
+    @Test
+    void shouldNotLetOneOldUnsettledMessageHoldTheDiskOfAMillionSettledOnes() throws Exception {
+        MessageStore.Settings settings = new MessageStore.Settings(4 << 20, 1 << 20);
+        String head = "the one message nobody acks";
+        try (MessageStore store = MessageStore.open(dir, settings)) {
+            write(store, 1, entry(0, head));
+            long index = 2;
+            for (int entries = 0; entries < 1000; entries++, index++) {
+                String[] bodies = new String[1000];
+                java.util.Arrays.fill(bodies, "settled");
+                write(store, index, entry(0, bodies));
+            }
+            long written = diskBytes();
+            assertTrue(written > 20 << 20, "a million messages written: " + written);
+            for (long i = 2; i < index; i++) {
+                for (int position = 0; position < 1000; position++) {
+                    store.discard(MessageKeys.key(i, position));
+                }
+            }
+            store.sealForSnapshot();
+            store.reclaim(index);
+            long liveBytes = StoreRecords.HEADER_BYTES + message(head).encodedSize();
+            long left = diskBytes();
+            assertTrue(left <= 2 * liveBytes + settings.segmentBytesMax(),
+                    "disk after reclaim: " + left + " bytes for " + liveBytes + " live");
+            assertEquals(message(head), store.read(MessageKeys.key(1, 0)));
+        }
+        try (MessageStore store = MessageStore.open(dir, settings)) {
+            assertEquals(message(head), store.read(MessageKeys.key(1, 0)), "the compacted segment reads back");
+        }
+    }
+
+    @Test
+    void shouldOpenSealedSegmentsFromTheirIndexWithoutReadingTheMessages() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 100; i++) {
+                write(store, i, entry(0, "m" + i + "-".repeat(2000)));
+            }
+            store.sealForSnapshot();
+        }
+        // Damage a body in a sealed segment: opening from the index does not read it; reading it is refused.
+        Path first;
+        try (Stream<Path> files = Files.list(dir)) {
+            first = files.filter(p -> p.getFileName().toString().endsWith(".dat")).sorted().findFirst().orElseThrow();
+        }
+        assertTrue(Files.exists(StoreSegment.indexPath(first)), "a sealed segment has its index beside it");
+        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap("XXXX".getBytes()), 200);
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(100, store.stats().liveMessages());
+            assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(1, 0)));
+            assertEquals(message("m100" + "-".repeat(2000)), store.read(MessageKeys.key(100, 0)));
+        }
+    }
+
+    private long diskBytes() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
     private Path onlySegment() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> segments = files.filter(p -> p.getFileName().toString().startsWith("seg-")).toList();
