@@ -53,7 +53,8 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start(int port, WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
-            CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness) throws ConfigException {
+            CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness, ResourceMonitor resources)
+            throws ConfigException {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
             ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -62,7 +63,7 @@ final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
-            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness);
+            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources);
             server.createContext("/", exchange -> handle(exchange, commands));
             server.start();
             return new AdminServer(server, executor);
@@ -133,9 +134,11 @@ final class AdminServer implements AutoCloseable {
         private final CommandSubmitter submitter;
         private final RaftNode raft;
         private final NodeLiveness liveness;
+        private final ResourceMonitor resources;
 
         AdminCommands(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter,
-                RaftNode raft, NodeLiveness liveness) {
+                RaftNode raft, NodeLiveness liveness, ResourceMonitor resources) {
+            this.resources = resources;
             this.stateMachine = stateMachine;
             this.dispatcher = dispatcher;
             this.submitter = submitter;
@@ -170,12 +173,53 @@ final class AdminServer implements AutoCloseable {
                 case "clear_permissions" -> write(Command.newBuilder().setClearPermissions(ClearPermissions.newBuilder()
                         .setUser(required(p, "user")).setVhost(vhost)));
                 case "status" -> status();
+                case "set_vm_memory_high_watermark" -> {
+                    resources.setMemoryHighWatermark(fraction(required(p, "fraction")));
+                    yield "";
+                }
+                case "set_disk_free_limit" -> {
+                    resources.setDiskFreeLimit(bytes(required(p, "limit")));
+                    yield "";
+                }
                 case "cluster_status" -> AdminTables.cluster(view(), stateMachine.query(q -> q.nodes()));
                 case "add_cluster_node" -> membership(p, ms -> raft.addMember(required(p, "name"), required(p, "address"), ms));
                 case "forget_cluster_node" -> membership(p, ms -> raft.removeMember(required(p, "name"), ms));
                 case "transfer_leadership" -> membership(p, ms -> raft.transferLeadership(required(p, "name"), ms));
                 default -> throw new AdminError(404, "unknown command '" + command + "'");
             };
+        }
+
+        /** A fraction of the heap, as rabbitmqctl set_vm_memory_high_watermark takes one. */
+        private static double fraction(String text) {
+            try {
+                double value = Double.parseDouble(text);
+                if (value >= 0 && value <= 1) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new AdminError(400, "fraction '" + text + "' must be a number from 0 to 1");
+        }
+
+        /** Bytes, plain or with a unit as rabbitmqctl set_disk_free_limit takes them: 50MB, 2GB, 1GiB. */
+        private static long bytes(String text) {
+            var match = java.util.regex.Pattern.compile("(\\d+)\\s*(|kB|KB|MB|GB|KiB|MiB|GiB)").matcher(text.trim());
+            if (!match.matches()) {
+                throw new AdminError(400, "limit '" + text + "' must be bytes, or a number with kB, MB, GB, KiB, MiB"
+                        + " or GiB");
+            }
+            long value = Long.parseLong(match.group(1));
+            long unit = switch (match.group(2)) {
+                case "kB", "KB" -> 1000L;
+                case "MB" -> 1000L * 1000;
+                case "GB" -> 1000L * 1000 * 1000;
+                case "KiB" -> 1L << 10;
+                case "MiB" -> 1L << 20;
+                case "GiB" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(value, unit);
         }
 
         private String status() {

@@ -40,6 +40,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private final Map<Long, NodeChannel> channels = new ConcurrentHashMap<>();
     private final Map<Long, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final PublishGate gate = new PublishGate();
     private final Map<ByteStringKey, CompletableFuture<Long>> registrations = new ConcurrentHashMap<>();
     private volatile LongConsumer epochEnded = epoch -> { };
 
@@ -117,6 +118,11 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
         channels.remove(channel.id());
     }
 
+    /** The open channels of one connection. */
+    List<NodeChannel> channelsOf(NodeConnection connection) {
+        return channels.values().stream().filter(channel -> channel.connection() == connection).toList();
+    }
+
     int connectionCount() {
         return connections.size();
     }
@@ -125,6 +131,10 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     public void perform(long logIndex, List<Effect> effects, MessageReader messages) {
         Map<NodeChannel, List<Long>> confirms = new LinkedHashMap<>();
         for (Effect effect : effects) {
+            if (effect instanceof Effect.Alarms alarms) {
+                alarms(alarms.active());
+                continue;
+            }
             if (!effect.node().equals(node)) {
                 continue;
             }
@@ -233,13 +243,27 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     @Override
     public void backpressure(boolean blocked) {
         log.info("event=backpressure blocked={} connections={}", blocked, connections.size());
-        for (NodeConnection connection : connections.values()) {
-            if (blocked) {
-                connection.block("Warren is replicating a backlog");
-            } else {
-                connection.unblock();
-            }
+        if (gate.backlog(blocked)) {
+            applyGate();
         }
+    }
+
+    /** The cluster's alarms changed: publishing connections are blocked while there are any. */
+    private void alarms(List<String> active) {
+        if (gate.alarms(active)) {
+            log.warn("event=alarms active=\"{}\" connections={}", String.join(", ", active), connections.size());
+            applyGate();
+        }
+    }
+
+    private void applyGate() {
+        for (NodeConnection connection : connections.values()) {
+            connection.applyGate(gate);
+        }
+    }
+
+    PublishGate gate() {
+        return gate;
     }
 
     void closeAll(AmqpException error) {

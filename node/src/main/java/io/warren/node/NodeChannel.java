@@ -16,6 +16,7 @@ import io.warren.amqp.method.QueueMethod;
 import io.warren.proto.Ack;
 import io.warren.proto.BindExchange;
 import io.warren.proto.BindQueue;
+import io.warren.proto.Credit;
 import io.warren.proto.Cancel;
 import io.warren.proto.ChannelRef;
 import io.warren.proto.CloseChannel;
@@ -50,11 +51,13 @@ import java.util.function.Function;
  * been applied on this node, hence committed (DESIGN invariant 2).
  */
 final class NodeChannel implements BrokerChannel {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeChannel.class);
     private final NodeConnection connection;
     private final EffectDispatcher dispatcher;
     private final CommandSubmitter submitter;
     private final ClientChannel client;
     private final ChannelRef ref;
+    private final ConsumerCredit credit = new ConsumerCredit();
     /** Publish sequence numbers not yet confirmed, for basic.ack multiple=true. */
     private final ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
 
@@ -181,14 +184,20 @@ final class NodeChannel implements BrokerChannel {
     public CompletionStage<BasicMethod.ConsumeOk> basicConsume(BasicMethod.Consume r) {
         return call(Command.newBuilder().setConsume(Consume.newBuilder().setQueue(r.queue())
                 .setConsumerTag(r.consumerTag()).setNoAck(r.noAck()).setExclusive(r.exclusive())
-                .setArguments(ProtoTables.toProto(r.arguments()))), 60, 20,
-                reply -> new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag()));
+                .setArguments(ProtoTables.toProto(r.arguments())).setCredit(ConsumerCredit.WINDOW)), 60, 20,
+                reply -> {
+                    credit.started(reply.getConsumerStarted().getConsumerTag());
+                    return new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag());
+                });
     }
 
     @Override
     public CompletionStage<BasicMethod.CancelOk> basicCancel(BasicMethod.Cancel r) {
         return call(Command.newBuilder().setCancel(Cancel.newBuilder().setConsumerTag(r.consumerTag())), 60, 30,
-                reply -> new BasicMethod.CancelOk(r.consumerTag()));
+                reply -> {
+                    credit.ended(r.consumerTag());
+                    return new BasicMethod.CancelOk(r.consumerTag());
+                });
     }
 
     @Override
@@ -223,6 +232,7 @@ final class NodeChannel implements BrokerChannel {
         if (publishSequence != 0) {
             unconfirmed.add(publishSequence);
         }
+        connection.published(dispatcher.gate());
         submitter.submit(Command.newBuilder().setChannel(ref).setPublish(Publish.newBuilder()
                 .setExchange(r.exchange()).setRoutingKey(r.routingKey()).setMandatory(r.mandatory())
                 .setConfirmSequence(publishSequence).setHeaders(ProtoTables.toProto(properties.headers()))
@@ -286,6 +296,24 @@ final class NodeChannel implements BrokerChannel {
     void deliver(Effect.Deliver d, StoredMessage m) {
         client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
                 m.routingKey()), properties(m.properties()), body(m.body()));
+        ConsumerCredit.Grant grant = credit.delivered(d.consumerTag(), client.isWritable());
+        if (grant != null) {
+            grant(grant);
+        } else if (credit.takeWithheldNotice()) {
+            log.info("event=credit_withheld channel={} consumer={} reason=\"the client's socket takes no more writes\"",
+                    ref.getNumber(), d.consumerTag());
+        }
+    }
+
+    /** The socket drained: the consumers that were held back get their deliveries granted again. */
+    void writabilityChanged(boolean writable) {
+        if (writable) {
+            credit.writable().forEach(this::grant);
+        }
+    }
+
+    private void grant(ConsumerCredit.Grant grant) {
+        send(Command.newBuilder().setCredit(Credit.newBuilder().setConsumerTag(grant.tag()).setCredit(grant.credit())));
     }
 
     void returned(Effect.Return r, StoredMessage m) {
@@ -294,6 +322,7 @@ final class NodeChannel implements BrokerChannel {
     }
 
     void consumerCancelled(String consumerTag) {
+        credit.ended(consumerTag);
         client.cancelConsumer(consumerTag);
     }
 

@@ -35,6 +35,11 @@ import java.util.Set;
  *        closes its clients (320) and refuses new ones until contact is back
  * @param snapshotLogBytes commands and messages applied after which a snapshot is taken (as are
  *        {@code snapshotEveryEntries} entries, or {@code snapshotIntervalMs} with anything applied)
+ * @param memoryHighWatermark heap in use after a collection, as a fraction of the maximum heap, above which
+ *        this node raises a memory alarm (RabbitMQ's vm_memory_high_watermark): publishers on every node
+ *        are blocked until it clears
+ * @param diskFreeLimit free bytes where the data lives below which this node raises a disk alarm
+ *        (RabbitMQ's disk_free_limit)
  * @param storeSegmentBytesMax message-store segment size: disk is reclaimed by whole segments
  * @param storeCacheBytesMax the newest messages kept in memory, so consumers that keep up read no disk
  */
@@ -42,7 +47,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
         long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery,
-        long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs) {
+        long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
+        double memoryHighWatermark, long diskFreeLimit) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -51,6 +57,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("snapshot.every.entries", "100000"),
             Map.entry("snapshot.log.bytes", Long.toString(256L << 20)),
             Map.entry("snapshot.interval.ms", "600000"),
+            Map.entry("memory.high.watermark", "0.8"),
+            Map.entry("disk.free.limit", "50000000"),
             Map.entry("message.bytes.max", Integer.toString(16 << 20)),
             Map.entry("loopback.users", "guest"),
             Map.entry("entries.in.flight.max", "8"),
@@ -68,7 +76,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
             "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max",
-            "snapshot.log.bytes", "snapshot.interval.ms");
+            "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -137,7 +145,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 number(v, "resend.window.ms", 0, 3_600_000), number(v, "test.fault.lose.every", 0, Long.MAX_VALUE),
                 number(v, "store.segment.bytes.max", 1 << 20, 1L << 30),
                 number(v, "store.cache.bytes.max", 0, 1L << 40),
-                number(v, "snapshot.log.bytes", 1 << 20, 1L << 40), number(v, "snapshot.interval.ms", 1000, 86_400_000));
+                number(v, "snapshot.log.bytes", 1 << 20, 1L << 40), number(v, "snapshot.interval.ms", 1000, 86_400_000),
+                fraction(v, "memory.high.watermark"), number(v, "disk.free.limit", 0, Long.MAX_VALUE));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {
@@ -167,6 +176,19 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
 
     private static int port(String text, String key) throws ConfigException {
         return (int) parseNumber(text, key, 0, 65535);
+    }
+
+    private static double fraction(Map<String, String> v, String key) throws ConfigException {
+        String text = v.get(key);
+        try {
+            double value = Double.parseDouble(text.trim());
+            if (value < 0 || value > 1) {
+                throw new ConfigException(key + " " + value + " is out of range (expected: 0..1)");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " '" + text + "' is not a number");
+        }
     }
 
     private static long number(Map<String, String> v, String key, long min, long max) throws ConfigException {

@@ -52,6 +52,7 @@ final class NodeConnection implements BrokerConnection {
             }
         });
         submitter.submit(command.build());
+        applyGate(dispatcher.gate());
     }
 
     @Override
@@ -69,15 +70,34 @@ final class NodeConnection implements BrokerConnection {
         submitter.submit(command.build());
     }
 
+    @Override
+    public void writabilityChanged(boolean writable) {
+        for (NodeChannel channel : dispatcher.channelsOf(this)) {
+            channel.writabilityChanged(writable);
+        }
+    }
+
     void forceClose(AmqpException error) {
         client.close(error);
     }
 
-    void block(String reason) {
-        client.block(reason);
+    /** Set once the connection has published: only publishing connections are blocked by an alarm. */
+    private volatile boolean publishes;
+
+    /** A channel of this connection published; a connection blocked by an alarm learns it now. */
+    void published(PublishGate gate) {
+        if (!publishes) {
+            publishes = true;
+            applyGate(gate);
+        }
     }
 
-    void unblock() {
-        client.unblock();
+    void applyGate(PublishGate gate) {
+        String reason = gate.reasonFor(publishes);
+        if (reason != null) {
+            client.block(reason);
+        } else {
+            client.unblock();
+        }
     }
 }

@@ -34,7 +34,9 @@ public final class WarrenCtl {
               cluster_status                  every node: member, leader, epoch, running or down
               add_cluster_node <node> <host:port>   add a node started with --join true as a voting member
               forget_cluster_node <node>      remove a member (stop it first, or it stops serving)
-              transfer_leadership <node>      make another member the Raft leader""";
+              transfer_leadership <node>      make another member the Raft leader
+              set_vm_memory_high_watermark <fraction>   this node's memory alarm threshold (of the heap)
+              set_disk_free_limit <bytes>     this node's disk alarm threshold (50MB, 2GB, 1GiB, ...)""";
 
     private WarrenCtl() {}
 
@@ -112,6 +114,14 @@ public final class WarrenCtl {
             case "delete_user", "add_vhost", "delete_vhost", "forget_cluster_node", "transfer_leadership" -> {
                 need(ops, 1, command + " <name>");
                 p.put("name", ops.get(0));
+            }
+            case "set_vm_memory_high_watermark" -> {
+                need(ops, 1, command + " <fraction>");
+                p.put("fraction", ops.get(0));
+            }
+            case "set_disk_free_limit" -> {
+                need(ops, 1, command + " <bytes>");
+                p.put("limit", ops.get(0));
             }
             case "set_user_tags" -> {
                 need(ops, 1, command + " <name> [tag ...]");

@@ -33,9 +33,11 @@ public final class WarrenNode implements AutoCloseable {
     private final AmqpServer amqp;
     private final AdminServer admin;
     private final NodeLiveness liveness;
+    private final ResourceMonitor resources;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
-            AmqpServer amqp, AdminServer admin, NodeLiveness liveness) {
+            AmqpServer amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources) {
+        this.resources = resources;
         this.liveness = liveness;
         this.config = config;
         this.dispatcher = dispatcher;
@@ -92,11 +94,15 @@ public final class WarrenNode implements AutoCloseable {
         AmqpServer amqp = startAmqp(config, amqpConfig, new CoreAuthenticator(stateMachine, config.loopbackUsers()),
                 new NodeBroker(dispatcher, submitter));
         liveness.start(amqp);
-        AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness);
+        ResourceMonitor resources = new ResourceMonitor(config.nodeId(), submitter, dispatcher::epoch,
+                ResourceMonitor.jvm(config.dataDir()), config.memoryHighWatermark(), config.diskFreeLimit());
+        resources.start();
+        AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness,
+                resources);
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());
-        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness);
+        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources);
     }
 
     /**
@@ -170,6 +176,7 @@ public final class WarrenNode implements AutoCloseable {
     public void close() {
         log.info("event=node_stopping connections={}", dispatcher.connectionCount());
         liveness.close();
+        resources.close();
         admin.close();
         dispatcher.closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
         amqp.close();

@@ -19,4 +19,11 @@ public interface BrokerConnection {
      * {@link BrokerChannel#close()} has been called first. Called exactly once.
      */
     void closed();
+
+    /**
+     * The socket's outbound buffer crossed its high-water mark ({@code false}) or fell back below the
+     * low one ({@code true}): a broker that sends without being asked (deliveries) should hold back while
+     * it is not writable. Called on the connection's event loop.
+     */
+    default void writabilityChanged(boolean writable) {}
 }

@@ -112,6 +112,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (brokerConnection != null) {
+            brokerConnection.writabilityChanged(context.channel().isWritable());
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.WRITER_IDLE) {

@@ -3,6 +3,7 @@ package io.warren.raft.core;
 import io.warren.proto.Cancel;
 import io.warren.proto.Consume;
 import io.warren.proto.ConsumerStarted;
+import io.warren.proto.Credit;
 import io.warren.proto.Get;
 import io.warren.proto.GotMessage;
 import io.warren.proto.GotNothing;
@@ -49,8 +50,7 @@ final class BasicCommands {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, queue.describe() + " in exclusive use");
         }
         ConsumerState consumer = new ConsumerState(state.nextConsumerId++, channel, tag, queue, cmd.getNoAck(),
-                cmd.getExclusive(),
-                channel.consumerPrefetch, cmd.getArguments());
+                cmd.getExclusive(), channel.consumerPrefetch, cmd.getArguments(), cmd.getCredit() > 0, cmd.getCredit());
         channel.consumers.put(tag, consumer);
         queue.consumers.add(consumer);
         queue.hadConsumers = true;
@@ -64,6 +64,18 @@ final class BasicCommands {
             if (!channel.consumers.containsKey(tag)) {
                 return tag;
             }
+        }
+    }
+
+    /**
+     * The consumer's node wrote earlier deliveries out and grants more. An unknown tag (the consumer was
+     * cancelled meanwhile) is ignored: the grant raced the cancel.
+     */
+    void credit(Session session, Credit cmd, ApplyContext ctx) {
+        ConsumerState consumer = session.channel().consumers.get(cmd.getConsumerTag());
+        if (consumer != null && consumer.creditLimited) {
+            consumer.credit += cmd.getCredit();
+            dispatcher.dispatch(consumer.queue, ctx);
         }
     }
 

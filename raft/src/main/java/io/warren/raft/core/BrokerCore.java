@@ -141,6 +141,7 @@ public final class BrokerCore {
         switch (command.getKindCase()) {
             case REGISTER_NODE -> sessions.registerNode(command.getRegisterNode(), ctx);
             case DECLARE_NODE_DOWN -> sessions.declareNodeDown(command.getDeclareNodeDown(), ctx);
+            case SET_ALARMS -> sessions.setAlarms(command.getSetAlarms(), ctx);
             case OPEN_CONNECTION -> sessions.openConnection(command.getOpenConnection(), ctx);
             case CLOSE_CONNECTION -> sessions.closeConnection(command.getCloseConnection(), ctx);
             case CLOSE_CHANNEL -> {
@@ -164,6 +165,7 @@ public final class BrokerCore {
             case ACK -> acks.ack(session, command.getAck(), ctx);
             case NACK -> acks.nack(session, command.getNack(), ctx);
             case RECOVER -> acks.recover(session, command.getRecover(), ctx);
+            case CREDIT -> basic.credit(session, command.getCredit(), ctx);
             case PUT_USER -> admin.putUser(command.getPutUser(), ctx);
             case DELETE_USER -> admin.deleteUser(command.getDeleteUser(), ctx);
             case PUT_VHOST -> admin.putVhost(command.getPutVhost(), ctx);
@@ -176,7 +178,7 @@ public final class BrokerCore {
 
     private static boolean isChannelCommand(Command command) {
         return switch (command.getKindCase()) {
-            case REGISTER_NODE, DECLARE_NODE_DOWN, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
+            case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
                     SET_PERMISSIONS, CLEAR_PERMISSIONS, KIND_NOT_SET -> false;
             default -> true;
         };

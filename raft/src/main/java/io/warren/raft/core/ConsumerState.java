@@ -15,9 +15,15 @@ final class ConsumerState {
     final int prefetch;
     final Table arguments;
     int unacked;
+    /** Whether the consumer's node grants deliveries in windows (Consume.credit > 0). */
+    final boolean creditLimited;
+    /** Deliveries it may still get before its node grants more; used when {@link #creditLimited}. */
+    long credit;
 
     ConsumerState(long id, ChannelState channel, String tag, QueueState queue, boolean noAck, boolean exclusive,
-            int prefetch, Table arguments) {
+            int prefetch, Table arguments, boolean creditLimited, long credit) {
+        this.creditLimited = creditLimited;
+        this.credit = credit;
         this.id = id;
         this.channel = channel;
         this.tag = tag;
@@ -30,6 +36,9 @@ final class ConsumerState {
 
     /** Whether this consumer may take one more message now (its own and its channel's prefetch). */
     boolean hasCredit() {
+        if (creditLimited && credit <= 0) {
+            return false;
+        }
         if (noAck) {
             return true;
         }

@@ -52,6 +52,9 @@ final class Dispatcher {
     private void deliver(ConsumerState consumer, QueueEntry entry, ApplyContext ctx) {
         ChannelState channel = consumer.channel;
         long tag = channel.nextDeliveryTag++;
+        if (consumer.creditLimited) {
+            consumer.credit--;
+        }
         boolean redelivered = entry.deliveryCount() > 0;
         if (!consumer.noAck) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, consumer.queue, entry.delivered(), consumer));

@@ -69,6 +69,22 @@ public sealed interface Effect {
         }
     }
 
+    /**
+     * The cluster's resource alarms changed (or a node registered and must learn them): while the list
+     * is not empty every node blocks its publishing connections. Performed by every node.
+     */
+    record Alarms(java.util.List<String> active) implements Effect {
+        @Override
+        public String node() {
+            return Discard.EVERY_NODE;
+        }
+
+        @Override
+        public long epoch() {
+            return 0;
+        }
+    }
+
     /** A server-sent basic.cancel: the consumer's queue was deleted. */
     record CancelConsumer(ChannelRef channel, String consumerTag) implements ToChannel {}
 

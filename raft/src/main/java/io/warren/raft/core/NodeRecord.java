@@ -19,6 +19,9 @@ final class NodeRecord {
     boolean down;
     /** The random id of the process start that registered this epoch, so it can find its epoch in the state. */
     com.google.protobuf.ByteString incarnation = com.google.protobuf.ByteString.EMPTY;
+    /** The node's resource alarms (SetAlarms); a new epoch starts without, and a down node has none. */
+    boolean memoryAlarm;
+    boolean diskAlarm;
 
     NodeRecord(String node, long epoch, long lastSequence, boolean down) {
         this.node = node;

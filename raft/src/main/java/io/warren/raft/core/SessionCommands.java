@@ -6,7 +6,9 @@ import io.warren.proto.NodeRegistered;
 import io.warren.proto.OpenConnection;
 import io.warren.proto.RegisterNode;
 import io.warren.proto.Reply;
+import io.warren.proto.SetAlarms;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Node epochs and the lifecycle of connections and channels. A node's new epoch ends everything its
@@ -35,6 +37,34 @@ final class SessionCommands {
         state.nodes.put(node, record);
         ctx.answer(Reply.newBuilder().setNodeRegistered(NodeRegistered.newBuilder().setNode(node).setEpoch(epoch)
                 .setIncarnation(cmd.getIncarnation())).build());
+        // The new epoch starts without alarms, and learns those of the others.
+        ctx.emit(new Effect.Alarms(activeAlarms()));
+    }
+
+    /** A node's alarms changed; every node hears the cluster's set when it does. */
+    void setAlarms(SetAlarms cmd, ApplyContext ctx) {
+        NodeRecord record = state.nodes.get(cmd.getNode());
+        if (record != null && !record.down && cmd.getNode().equals(ctx.node)
+                && (record.memoryAlarm != cmd.getMemory() || record.diskAlarm != cmd.getDisk())) {
+            record.memoryAlarm = cmd.getMemory();
+            record.diskAlarm = cmd.getDisk();
+            ctx.emit(new Effect.Alarms(activeAlarms()));
+        }
+        ctx.answer(Dispatcher.done());
+    }
+
+    /** The alarms in force, as "node: memory" and "node: disk", by node. */
+    private List<String> activeAlarms() {
+        List<String> active = new ArrayList<>();
+        for (NodeRecord record : state.nodes.values()) {
+            if (record.memoryAlarm) {
+                active.add(record.node + ": memory");
+            }
+            if (record.diskAlarm) {
+                active.add(record.node + ": disk");
+            }
+        }
+        return List.copyOf(active);
     }
 
     /**
@@ -49,6 +79,11 @@ final class SessionCommands {
             record.down = true;
             releaseConnectionsAndTransientEntities(cmd.getNode(), ctx);
             ctx.emit(new Effect.EpochEnded(cmd.getNode(), cmd.getEpoch()));
+            if (record.memoryAlarm || record.diskAlarm) {
+                record.memoryAlarm = false;
+                record.diskAlarm = false;
+                ctx.emit(new Effect.Alarms(activeAlarms()));
+            }
         }
         ctx.answer(Dispatcher.done());
     }

@@ -72,6 +72,8 @@ public final class SnapshotLoader {
                         node.getDown());
                 nodeRecord.appliedAbove.addAll(node.getAppliedAboveList());
                 nodeRecord.incarnation = node.getIncarnation();
+                nodeRecord.memoryAlarm = node.getMemoryAlarm();
+                nodeRecord.diskAlarm = node.getDiskAlarm();
                 state.nodes.put(node.getNode(), nodeRecord);
             }
             case USER -> {
@@ -148,7 +150,7 @@ public final class SnapshotLoader {
         QueueState queue = vhost(c.getVhost()).queues.get(c.getQueue());
         check(queue != null, "a consumer of unknown queue '" + c.getQueue() + "'");
         ConsumerState consumer = new ConsumerState(c.getConsumerId(), channel, c.getConsumerTag(), queue,
-                c.getNoAck(), c.getExclusive(), c.getPrefetch(), c.getArguments());
+                c.getNoAck(), c.getExclusive(), c.getPrefetch(), c.getArguments(), c.getCreditLimited(), c.getCredit());
         consumer.unacked = c.getUnacked();
         channel.consumers.put(consumer.tag, consumer);
         consumersById.put(consumer.id, consumer);
@@ -182,7 +184,7 @@ public final class SnapshotLoader {
         ConsumerState consumer = null;
         if (u.getConsumerId() != 0) {
             consumer = consumersById.computeIfAbsent(u.getConsumerId(), id -> new ConsumerState(id, channel,
-                    u.getConsumerTag(), deletedQueue(u), false, false, 0, io.warren.proto.Table.getDefaultInstance()));
+                    u.getConsumerTag(), deletedQueue(u), false, false, 0, io.warren.proto.Table.getDefaultInstance(), false, 0));
             channel.consumerUnacked++;
         }
         channel.unacked.put(u.getDeliveryTag(), new ChannelState.Unacked(u.getDeliveryTag(), queue,

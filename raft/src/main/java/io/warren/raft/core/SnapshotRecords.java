@@ -45,7 +45,8 @@ public final class SnapshotRecords {
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
                     .setEpoch(node.epoch).setLastSequence(node.lastSequence).setDown(node.down)
-                    .addAllAppliedAbove(node.appliedAbove).setIncarnation(node.incarnation)).build());
+                    .addAllAppliedAbove(node.appliedAbove).setIncarnation(node.incarnation)
+                    .setMemoryAlarm(node.memoryAlarm).setDiskAlarm(node.diskAlarm)).build());
         }
         for (var user : state.access.users.values()) {
             out.accept(SnapshotRecord.newBuilder().setUser(UserRecord.newBuilder().setName(user.name())
@@ -108,7 +109,8 @@ public final class SnapshotRecords {
                         .setChannel(channel.ref).setConsumerTag(c.tag).setVhost(c.queue.vhost).setQueue(c.queue.name)
                         .setNoAck(c.noAck).setExclusive(c.exclusive).setPrefetch(c.prefetch).setUnacked(c.unacked)
                         .setArguments(c.arguments).setConsumerId(c.id)
-                        .setQueuePosition(c.queue.consumers.indexOf(c))).build());
+                        .setQueuePosition(c.queue.consumers.indexOf(c)).setCreditLimited(c.creditLimited)
+                        .setCredit((int) Math.max(0, c.credit))).build());
             }
         }
         for (ChannelState channel : state.channels.values()) {

@@ -144,6 +144,11 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         store = MessageStore.open(dir, storeSettings);
     }
 
+    /** The index of the newest snapshot complete on disk, or -1. */
+    public long latestSnapshotIndex() {
+        return completedSnapshotIndex;
+    }
+
     /** The live store, for status and tests. */
     public MessageStore store() {
         return store;
@@ -308,6 +313,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
      */
     @Override
     public long takeSnapshot() throws IOException {
+        long finished = -1;
         SnapshotWrite previous = writing;
         if (previous != null) {
             if (!previous.done.isDone()) {
@@ -320,13 +326,13 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 throw new IOException("snapshot at " + previous.at + " failed: " + e.getCause(), e.getCause());
             }
             reclaimStore();
-            return previous.at.getIndex();
+            finished = previous.at.getIndex();
         }
         TermIndex last = getLastAppliedTermIndex();
         if (last == null || last.getIndex() < 0 || last.getIndex() <= completedSnapshotIndex
                 || !snapshotPolicy.due(entriesSinceSnapshot, bytesSinceSnapshot,
                         (nanoClock.getAsLong() - lastSnapshotNanos) / 1_000_000)) {
-            return -1;
+            return finished;
         }
         entriesSinceSnapshot = 0;
         bytesSinceSnapshot = 0;
@@ -366,12 +372,13 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                         Files.size(target.resolve(SnapshotDirectories.INDEX)), segments.size(), frozenMs,
                         (System.nanoTime() - writeStarted) / 1_000_000);
                 write.done.complete(null);
+                askRatisToCollect();
             } catch (IOException | RuntimeException e) {
                 log.error("event=snapshot_failed index={} error=\"{}\"", last.getIndex(), e.toString());
                 write.done.completeExceptionally(e);
             }
         });
-        return -1;
+        return finished;
     }
 
     private static long messageBytes(Batch batch) {
@@ -382,6 +389,28 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             }
         }
         return bytes;
+    }
+
+    /**
+     * Ratis hears of a finished snapshot only from a later call of takeSnapshot, which it makes after
+     * applying more entries; an idle group would never purge behind it. A snapshot request through the
+     * admin API makes the updater call at once, even with nothing to apply.
+     */
+    private void askRatisToCollect() {
+        try {
+            RaftServer server = getServer().get();
+            server.snapshotManagementAsync(org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(
+                    org.apache.ratis.protocol.ClientId.randomId(), server.getId(), getGroupId(), 0, 60_000, 1))
+                    .whenComplete((reply, error) -> {
+                        if (error != null) {
+                            log.debug("event=snapshot_collect_failed error=\"{}\"", error.toString());
+                        }
+                    });
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.debug("event=snapshot_collect_failed error=\"{}\"", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A snapshot being written off the apply thread. */

@@ -1,6 +1,7 @@
 package io.warren.raft.core;
 
 import static io.warren.raft.core.Commands.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +133,50 @@ class BrokerCoreTest {
         ch.send(Commands.nack(1, false, true));
         assertEquals(2, driver.discarded.size(), "requeued into a deleted queue: discarded");
         driver.checkNoStoredMessageLeaks();
+    }
+
+    @Test
+    void shouldDeliverToACreditLimitedConsumerOnlyAsItsNodeGrants() {
+        var ch = driver.connect().channel();
+        ch.ok(declareQueue("q"));
+        for (int i = 1; i <= 5; i++) {
+            ch.publish("", "q", "m" + i);
+        }
+        ch.ok(consume("q", "slow", true).setConsume(consume("q", "slow", true).getConsume().toBuilder().setCredit(2)));
+        assertEquals(List.of("m1", "m2"), ch.deliveredBodies(), "no-ack, no prefetch: only the window is sent");
+        ch.send(io.warren.proto.Command.newBuilder().setCredit(io.warren.proto.Credit.newBuilder()
+                .setConsumerTag("slow").setCredit(2)));
+        assertEquals(List.of("m1", "m2", "m3", "m4"), ch.deliveredBodies());
+        ch.send(io.warren.proto.Command.newBuilder().setCredit(io.warren.proto.Credit.newBuilder()
+                .setConsumerTag("gone").setCredit(5)));
+        assertEquals(4, ch.deliveredBodies().size(), "a grant for an unknown consumer changes nothing");
+        assertEquals(1, driver.core.queries().queues("/").get(0).messagesReady());
+        byte[] before = DeterminismTest.snapshot(driver.core);
+        assertArrayEquals(before, DeterminismTest.snapshot(DeterminismTest.load(before)),
+                "the credit left survives a snapshot");
+    }
+
+    @Test
+    void shouldTellEveryNodeOfTheClustersAlarmsUntilTheNodeClearsThemOrGoesDown() {
+        driver.register("n1");
+        driver.register("n2");
+        List<Effect> raised = driver.submit("n2", io.warren.proto.Command.newBuilder().setSetAlarms(
+                io.warren.proto.SetAlarms.newBuilder().setNode("n2").setMemory(true)).build());
+        assertEquals(List.of(new Effect.Alarms(List.of("n2: memory"))), raised);
+        assertEquals(Effect.Discard.EVERY_NODE, raised.get(0).node(), "every node blocks its publishers");
+        List<Effect> forged = driver.submit("n1", io.warren.proto.Command.newBuilder().setSetAlarms(
+                io.warren.proto.SetAlarms.newBuilder().setNode("n2").setDisk(true)).build());
+        assertTrue(forged.isEmpty(), "a node sets only its own alarms: " + forged);
+        List<Effect> again = driver.submit("n2", io.warren.proto.Command.newBuilder().setSetAlarms(
+                io.warren.proto.SetAlarms.newBuilder().setNode("n2").setMemory(true)).build());
+        assertTrue(again.isEmpty(), "no change, no news");
+        byte[] snapshot = DeterminismTest.snapshot(driver.core);
+        assertArrayEquals(snapshot, DeterminismTest.snapshot(DeterminismTest.load(snapshot)), "alarms survive a snapshot");
+        List<Effect> down = driver.submit("n1", declareNodeDown("n2", 1).build());
+        assertTrue(down.contains(new Effect.Alarms(List.of())), "a node declared down has no alarms: " + down);
+        long epoch = driver.register("n3");
+        assertTrue(driver.effects.contains(new Effect.Alarms(List.of())), "a registering node learns the alarms");
+        assertEquals(1, epoch);
     }
 
     @Test

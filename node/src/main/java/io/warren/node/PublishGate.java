@@ -1,0 +1,38 @@
+package io.warren.node;
+
+import java.util.List;
+
+/**
+ * Whether this node's publishers may publish, and why not: its own replication backlog (every connection
+ * of this node stops being read until it drains), or a resource alarm anywhere in the cluster, which, as
+ * in RabbitMQ, blocks the connections that publish and leaves consume-only ones alone so consumers can
+ * still drain the queues that caused it.
+ */
+final class PublishGate {
+    private boolean backlog;
+    private List<String> alarms = List.of();
+
+    /** What a connection should be told now: null when it may go on. */
+    synchronized String reasonFor(boolean publishes) {
+        if (backlog) {
+            return "Warren is replicating a backlog";
+        }
+        if (publishes && !alarms.isEmpty()) {
+            return "resource alarm: " + String.join(", ", alarms);
+        }
+        return null;
+    }
+
+    /** Returns true when the gate changed. */
+    synchronized boolean backlog(boolean blocked) {
+        boolean changed = backlog != blocked;
+        backlog = blocked;
+        return changed;
+    }
+
+    synchronized boolean alarms(List<String> active) {
+        boolean changed = !alarms.equals(active);
+        alarms = List.copyOf(active);
+        return changed;
+    }
+}

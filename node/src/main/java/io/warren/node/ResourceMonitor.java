@@ -1,0 +1,145 @@
+package io.warren.node;
+
+import io.warren.proto.Command;
+import io.warren.proto.SetAlarms;
+import io.warren.raft.ratis.CommandSubmitter;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's resource alarms, as RabbitMQ's {@code vm_memory_high_watermark} and {@code disk_free_limit}:
+ * the heap in use after the last collection above {@code memoryHighWatermark} of the maximum heap, or less
+ * than {@code diskFreeLimit} bytes free where the data lives. A change goes into the log as SetAlarms, and
+ * every node then blocks its publishing connections until no node has an alarm. Both limits can be set
+ * while the node runs (warrenctl set_vm_memory_high_watermark, set_disk_free_limit).
+ */
+final class ResourceMonitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+    private static final long CHECK_EVERY_MS = 1000;
+
+    /** What the monitor reads: the seams, so a test can set the readings. */
+    interface Readings {
+        /** Heap bytes in use after the last collection (or now, where a pool does not tell). */
+        long heapUsed();
+
+        long heapMax();
+
+        long diskFree() throws IOException;
+    }
+
+    private final String node;
+    private final CommandSubmitter submitter;
+    private final LongSupplier epoch;
+    private final Readings readings;
+    private final Thread thread;
+    private volatile double memoryHighWatermark;
+    private volatile long diskFreeLimit;
+    private volatile boolean running = true;
+    private boolean memoryAlarm;
+    private boolean diskAlarm;
+    private long reportedEpoch = -1;
+
+    ResourceMonitor(String node, CommandSubmitter submitter, LongSupplier epoch, Readings readings,
+            double memoryHighWatermark, long diskFreeLimit) {
+        this.node = node;
+        this.submitter = submitter;
+        this.epoch = epoch;
+        this.readings = readings;
+        this.memoryHighWatermark = memoryHighWatermark;
+        this.diskFreeLimit = diskFreeLimit;
+        this.thread = new Thread(this::run, "warren-resources");
+        this.thread.setDaemon(true);
+    }
+
+    /** The JVM's heap and the free space of the file system holding {@code dataDir}. */
+    static Readings jvm(Path dataDir) {
+        return new Readings() {
+            @Override
+            public long heapUsed() {
+                long used = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP) {
+                        var afterGc = pool.isCollectionUsageThresholdSupported() ? pool.getCollectionUsage() : null;
+                        used += afterGc != null ? afterGc.getUsed() : pool.getUsage().getUsed();
+                    }
+                }
+                return used;
+            }
+
+            @Override
+            public long heapMax() {
+                return Runtime.getRuntime().maxMemory();
+            }
+
+            @Override
+            public long diskFree() throws IOException {
+                return Files.getFileStore(dataDir).getUsableSpace();
+            }
+        };
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void setMemoryHighWatermark(double fraction) {
+        memoryHighWatermark = fraction;
+        log.info("event=memory_high_watermark_set fraction={}", fraction);
+        thread.interrupt();
+    }
+
+    void setDiskFreeLimit(long bytes) {
+        diskFreeLimit = bytes;
+        log.info("event=disk_free_limit_set bytes={}", bytes);
+        thread.interrupt();
+    }
+
+    private void run() {
+        while (running) {
+            check();
+            try {
+                Thread.sleep(CHECK_EVERY_MS);
+            } catch (InterruptedException e) {
+                // a limit changed: check again now
+            }
+        }
+    }
+
+    /** One look; sends the alarms when they changed, or when this node's epoch is new (it starts clear). */
+    void check() {
+        long heapMax = readings.heapMax();
+        boolean memory = heapMax > 0 && readings.heapUsed() > memoryHighWatermark * heapMax;
+        boolean disk;
+        try {
+            disk = readings.diskFree() < diskFreeLimit;
+        } catch (IOException e) {
+            log.warn("event=disk_free_unknown error=\"{}\"", e.toString());
+            disk = diskAlarm;
+        }
+        long current = epoch.getAsLong();
+        if (memory != memoryAlarm || disk != diskAlarm) {
+            log.warn("event=alarm_changed memory={} disk={} heap_used={} heap_max={} watermark={} disk_free_limit={}",
+                    memory, disk, readings.heapUsed(), heapMax, memoryHighWatermark, diskFreeLimit);
+        }
+        if (current != 0 && (memory != memoryAlarm || disk != diskAlarm || current != reportedEpoch)) {
+            submitter.submit(Command.newBuilder().setSetAlarms(SetAlarms.newBuilder().setNode(node)
+                    .setMemory(memory).setDisk(disk)).build());
+            reportedEpoch = current;
+        }
+        memoryAlarm = memory;
+        diskAlarm = disk;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
