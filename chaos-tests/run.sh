@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# chaos-tests/run.sh [--duration SECONDS] [--nemesis LIST|all] [--seed N]
+# chaos-tests/run.sh [--duration SECONDS] [--nemesis LIST|all] [--seed N] [--backlog N] [--node-flag --name=value]
 # Starts a three-node Warren cluster (each node in its own network namespace when run as root, else on
 # loopback with kill and pause only, said loudly), runs publishers and consumers with the RabbitMQ Java
 # client, applies the nemeses (default: all of them, each at least once), heals, drains, checks, and

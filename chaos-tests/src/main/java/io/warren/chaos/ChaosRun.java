@@ -22,17 +22,19 @@ import org.slf4j.LoggerFactory;
  * history.jsonl, summary.json, report.html and the nodes' logs.
  *
  * <p>Usage: {@code ChaosRun --distribution node/target --out DIR [--duration S] [--nemesis a,b|all]
- * [--seed N] [--node-flag FLAG]...}
+ * [--seed N] [--node-flag FLAG]... [--backlog N]}
  */
 public final class ChaosRun {
     private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
     private static final long FAULT_MS = 8_000;
     private static final long CALM_MS = 6_000;
     private static final long RECOVERY_TIMEOUT_MS = 120_000;
+    /** Standing backlog messages are this big, so that 200 k of them fit each node's 512 MB disk. */
+    private static final int BACKLOG_BODY_BYTES = 512;
 
     /** What to run. {@code nodeFlags} go to every node (the fault switch test uses one). */
     public record Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
-            List<String> nodeFlags) {}
+            List<String> nodeFlags, int backlog) {}
 
     public static void main(String[] args) throws Exception {
         Settings settings = parse(args);
@@ -48,6 +50,7 @@ public final class ChaosRun {
         String nemeses = "all";
         long seed = System.nanoTime();
         List<String> nodeFlags = new ArrayList<>();
+        int backlog = 0;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -57,6 +60,7 @@ public final class ChaosRun {
                 case "--nemesis" -> nemeses = value;
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--node-flag" -> nodeFlags.add(value);
+                case "--backlog" -> backlog = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
             i++;
@@ -64,7 +68,7 @@ public final class ChaosRun {
         List<Nemesis> chosen = nemeses.equals("all") ? List.of(Nemesis.values())
                 : nemeses.isBlank() || nemeses.equals("none") ? List.of()
                 : java.util.Arrays.stream(nemeses.split(",")).map(String::trim).map(Nemesis::of).toList();
-        return new Settings(distribution, out, duration, chosen, seed, nodeFlags);
+        return new Settings(distribution, out, duration, chosen, seed, nodeFlags, backlog);
     }
 
     public static Map<String, Object> run(Settings settings) throws Exception {
@@ -97,6 +101,10 @@ public final class ChaosRun {
             nodes.warrenctl(1, "set_permissions", Workload.USER, ".*", ".*", ".*");
             Workload workload = new Workload(nodes, history, List.of("chaos-a", "chaos-b"), 40);
             workload.declareQueues();
+            if (settings.backlog() > 0) {
+                Backlog.load(Workload.factory(), workload.addresses(1), nodes.id(1), history, settings.backlog(),
+                        BACKLOG_BODY_BYTES);
+            }
             workload.start(4, 4);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
             List<Nemesis> firstPass = new ArrayList<>(nemeses);
@@ -164,6 +172,9 @@ public final class ChaosRun {
             Thread.sleep(5_000); // consumers take what is in flight
             workload.stopConsuming();
             int drained = workload.drain(1);
+            if (settings.backlog() > 0) {
+                drained += Backlog.drain(Workload.factory(), workload.addresses(1), nodes.id(1), history);
+            }
             summary.put("drained_at_end", drained);
             summary.put("queues_after_drain", agreement(nodes));
             List<Op> ops = history.ops();
@@ -179,6 +190,7 @@ public final class ChaosRun {
             summary.put("seed", settings.seed());
             summary.put("duration_s", (System.nanoTime() - started) / 1_000_000_000);
             summary.put("node_flags", settings.nodeFlags());
+            summary.put("standing_backlog", settings.backlog());
             for (Checker.WindowStats w : verdict.windows()) {
                 if (w.kind().equals(Nemesis.KILL_LEADER.label) || w.kind().equals(Nemesis.PARTITION_LEADER.label)
                         || w.kind().equals(Nemesis.PAUSE_LEADER.label)) {

@@ -76,7 +76,7 @@ public final class Workload {
         }
     }
 
-    private ConnectionFactory factory() {
+    static ConnectionFactory factory() {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUsername(USER);
         factory.setPassword(PASSWORD);
@@ -88,7 +88,7 @@ public final class Workload {
     }
 
     /** Every node, starting at {@code first}: the order a client tries them in. */
-    private List<Address> addresses(int first) {
+    List<Address> addresses(int first) {
         List<Address> list = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             int node = (first - 1 + i) % nodes.size() + 1;

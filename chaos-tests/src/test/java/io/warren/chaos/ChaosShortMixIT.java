@@ -24,7 +24,10 @@ class ChaosShortMixIT {
             assertTrue(namespaces, "CI must run the chaos tests with network namespaces (as root, with iptables)");
         }
         Map<String, Object> summary = ChaosRun.run(new ChaosRun.Settings(Path.of("..", "node", "target"),
-                Path.of("target", "runs"), 60, List.of(Nemesis.values()), 42, List.of()));
+                Path.of("target", "runs"), 60, List.of(Nemesis.values()), 42,
+                // A standing backlog and frequent snapshots, so that snapshots, store compaction and
+                // catch-up carry real message bodies under the faults.
+                List.of("--snapshot-every-entries=2000", "--store-segment-bytes-max=4194304"), 20_000));
         Path runDir = Path.of(summary.get("run_dir").toString());
         assertEquals(0, summary.get("lost"), "confirmed messages lost: " + summary.get("lost_sample"));
         assertEquals(0, summary.get("unexpected"), "unexpected deliveries: " + summary.get("unexpected_sample"));

@@ -17,7 +17,7 @@ class CheckerCatchesLossIT {
     @Test
     void aNodeThatConfirmsWithoutReplicatingIsCaught() throws Exception {
         Map<String, Object> summary = ChaosRun.run(new ChaosRun.Settings(Path.of("..", "node", "target"),
-                Path.of("target", "runs"), 15, List.of(), 7, List.of("--test-fault-lose-every=50")));
+                Path.of("target", "runs"), 15, List.of(), 7, List.of("--test-fault-lose-every=50"), 0));
         assertEquals(Boolean.FALSE, summary.get("valid"), summary.toString());
         int lost = (Integer) summary.get("lost");
         int confirmed = (Integer) summary.get("confirmed");

@@ -18,7 +18,10 @@ final class PublishGate {
             return "Warren is replicating a backlog";
         }
         if (publishes && !alarms.isEmpty()) {
-            return "resource alarm: " + String.join(", ", alarms);
+            // RabbitMQ's wording: "low on memory", "low on disk", "low on memory & disk".
+            boolean memory = alarms.stream().anyMatch(a -> a.endsWith(": memory"));
+            boolean disk = alarms.stream().anyMatch(a -> a.endsWith(": disk"));
+            return "low on " + (memory && disk ? "memory & disk" : memory ? "memory" : "disk");
         }
         return null;
     }

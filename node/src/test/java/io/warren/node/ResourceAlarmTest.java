@@ -51,7 +51,7 @@ class ResourceAlarmTest {
 
                 n2.admin("set_vm_memory_high_watermark", "fraction", "0");
                 String blocked = events.poll(Cluster.WAIT_SECONDS, TimeUnit.SECONDS);
-                assertEquals("blocked: resource alarm: n2: memory", blocked, "an alarm on n2 blocks n1's publisher");
+                assertEquals("blocked: low on memory", blocked, "an alarm on n2 blocks n1's publisher");
 
                 Channel con = consuming.createChannel();
                 var got = con.basicGet("alarmed", false);
@@ -64,7 +64,7 @@ class ResourceAlarmTest {
                 publish(pub, "after memory");
 
                 n3.admin("set_disk_free_limit", "limit", "1000000GB");
-                assertEquals("blocked: resource alarm: n3: disk", events.poll(Cluster.WAIT_SECONDS, TimeUnit.SECONDS));
+                assertEquals("blocked: low on disk", events.poll(Cluster.WAIT_SECONDS, TimeUnit.SECONDS));
                 n3.admin("set_disk_free_limit", "limit", "50MB");
                 assertEquals("unblocked", events.poll(Cluster.WAIT_SECONDS, TimeUnit.SECONDS));
                 publish(pub, "after disk");

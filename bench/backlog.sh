@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# bench/backlog.sh: a standing backlog in one quorum queue on three nodes, Warren and RabbitMQ 3.10 one
+# after the other (issue 11, point 6). Publishes persistent messages with no consumer in stages, and
+# after each stage records per node: heap in use after a full GC (Warren), resident memory, disk use,
+# and the stage's publish rate; then restarts every node with the full backlog and times until the
+# queue serves again, drains it and records the drain rate. Writes docs/backlog-benchmark.md.
+#
+#   bench/backlog.sh [--stages 1000000,5000000,10000000] [--size BYTES] [--only warren|rabbitmq]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+stages=1000000,5000000,10000000 size=1024 only=""
+out="$root/docs/backlog-benchmark.md"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --stages) stages=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "usage: $0 [--stages N,N,...] [--size BYTES] [--only warren|rabbitmq] [--out FILE]" >&2; exit 2 ;;
+  esac
+done
+. "$root/deploy/lib/find-jdk.sh"
+. "$root/deploy/lib/install-packages.sh"
+warren_install_packages rabbitmq-server python3-pika
+export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+IgnoreUnrecognizedVMOptions --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+work="$root/bench/target"
+mkdir -p "$work"
+if [ ! -d "$work/lib" ]; then
+  echo "bench: fetching PerfTest ..."
+  (cd "$root/bench" && mvn -B -q -ntp package)
+fi
+. "$root/bench/lib/common.sh"
+results="$work/backlog-results.tsv"
+: >"$results"
+record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$results"; }
+
+# Publishes COUNT messages with one confirming producer on node 1's port; prints msg/s.
+publish() { # port count label
+  perftest -h "amqp://guest:guest@127.0.0.1:$1" -x 1 -y 0 -u perf-q -p -f persistent -s "$size" -c 100 \
+    -C "$2" -ms >"$work/backlog-$3.out" 2>&1
+  sed -n 's/.*sending rate avg: \([0-9]*\) msg\/s.*/\1/p' "$work/backlog-$3.out" | tail -n 1
+}
+
+# Drains COUNT messages with one consumer (manual acks, prefetch 500) on node 2's port; prints msg/s.
+drain() { # port count label
+  local started=$SECONDS
+  perftest -h "amqp://guest:guest@127.0.0.1:$1" -x 0 -y 1 -u perf-q -p -q 500 -D "$2" -ms \
+    >"$work/backlog-$3.out" 2>&1
+  echo $(( $2 / (SECONDS - started > 0 ? SECONDS - started : 1) ))
+}
+
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+warren_pid() { cat "$warren_home/n$1/warren.pid"; }
+warren_heap_kb() { # pid: heap in use after a full collection
+  "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null 2>&1 || true
+  "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info 2>/dev/null | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); sum += v; break }} END {print sum + 0}'
+}
+
+warren_snapshot() { # stage published rate
+  for i in 1 2 3; do
+    local pid; pid=$(warren_pid "$i")
+    record warren "$1" "n$i" "$2" "$3" "$(warren_heap_kb "$pid")" "$(rss_kb "$pid")" \
+      "$(du -sk "$warren_home/n$i" | cut -f1)"
+  done
+}
+
+rabbit_pid() { pgrep -f "beam.smp.*-sname bench$1@localhost" | head -n 1; }
+rabbit_snapshot() { # stage published rate
+  for i in 1 2 3; do
+    record rabbitmq "$1" "n$i" "$2" "$3" 0 "$(rss_kb "$(rabbit_pid "$i")")" "$(du -sk "$rabbit_home/n$i" | cut -f1)"
+  done
+}
+
+run_warren() {
+  warren_home="$work/backlog-warren-data"
+  WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$warren_home"
+  WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start
+  declare_queue 5672
+  warren_snapshot 0 0 0
+  local done=0 stage
+  for stage in ${stages//,/ }; do
+    echo "bench: Warren, publishing to $stage"
+    local rate; rate=$(publish 5672 $((stage - done)) "warren-$stage")
+    done=$stage
+    warren_snapshot "$stage" "$stage" "$rate"
+  done
+  echo "bench: Warren, restart with $done waiting"
+  WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
+  local started; started=$(date +%s%N)
+  WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start >/dev/null
+  record warren restart all "$done" "$(( ($(date +%s%N) - started) / 1000000 ))" 0 0 0
+  warren_snapshot restarted "$done" 0
+  echo "bench: Warren, draining"
+  record warren drain all "$done" "$(drain 5673 "$done" warren-drain)" 0 0 0
+  warren_snapshot drained 0 0
+  WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
+}
+
+run_rabbitmq() {
+  start_rabbit_cluster
+  declare_queue 5701
+  rabbit_snapshot 0 0 0
+  local done=0 stage
+  for stage in ${stages//,/ }; do
+    echo "bench: RabbitMQ, publishing to $stage"
+    local rate; rate=$(publish 5701 $((stage - done)) "rabbitmq-$stage")
+    done=$stage
+    rabbit_snapshot "$stage" "$stage" "$rate"
+  done
+  echo "bench: RabbitMQ, restart with $done waiting"
+  stop_rabbits
+  local started; started=$(date +%s%N)
+  start_rabbit_nodes
+  # Serving again: the quorum queue answers a passive declare with every message.
+  until /usr/bin/python3 -c "
+import pika, sys
+c = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', 5701))
+n = c.channel().queue_declare('perf-q', passive=True).method.message_count
+sys.exit(0 if n == $done else 1)" >/dev/null 2>&1; do sleep 0.5; done
+  record rabbitmq restart all "$done" "$(( ($(date +%s%N) - started) / 1000000 ))" 0 0 0
+  rabbit_snapshot restarted "$done" 0
+  echo "bench: RabbitMQ, draining"
+  record rabbitmq drain all "$done" "$(drain 5702 "$done" rabbitmq-drain)" 0 0 0
+  rabbit_snapshot drained 0 0
+  stop_rabbits
+}
+
+[ "$only" = rabbitmq ] || run_warren
+[ "$only" = warren ] || run_rabbitmq
+/usr/bin/python3 "$root/bench/backlog_report.py" --results "$results" --out "$out" --size "$size" \
+  --stages "$stages" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --rabbitmq-version "$(dpkg-query -W -f='${Version}' rabbitmq-server)"
+echo "bench: wrote $out"
