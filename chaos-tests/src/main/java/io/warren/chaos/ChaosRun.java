@@ -281,7 +281,7 @@ public final class ChaosRun {
             for (int attempt = 0; attempt < 20; attempt++) {
                 answer = nodes.warrenctl(node, "list_queues", "name", "messages").lines()
                         .filter(l -> l.startsWith("chaos-")).sorted().reduce("", (a, b) -> a + b + ";");
-                if (answer.equals("chaos-a\t0;chaos-b\t0;")) {
+                if (allEmpty(answer)) {
                     break;
                 }
                 Thread.sleep(250); // a node may still be applying the drain's last entries
@@ -289,8 +289,14 @@ public final class ChaosRun {
             perNode.put(nodes.id(node), answer);
             answers.add(answer);
         }
-        perNode.put("agree", answers.stream().distinct().count() == 1 && answers.get(0).equals("chaos-a\t0;chaos-b\t0;"));
+        perNode.put("agree", answers.stream().distinct().count() == 1 && allEmpty(answers.get(0)));
         return perNode;
+    }
+
+    /** Every chaos queue (the workload's and the standing backlog's) is there and holds nothing. */
+    private static boolean allEmpty(String answer) {
+        return answer.startsWith("chaos-a\t0;chaos-b\t0;")
+                && java.util.Arrays.stream(answer.split(";")).allMatch(queue -> queue.endsWith("\t0"));
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedException {

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -85,6 +86,9 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     /** The snapshot being written, if any; touched on the updater thread only. */
     private volatile SnapshotWrite writing;
     private volatile long completedSnapshotIndex = -1;
+    private final Object installLock = new Object();
+    /** Non-null from pause() to reinitialize(): a snapshot from the leader is being installed. */
+    private List<HeldWrite> heldWrites;
 
     public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
             SnapshotPolicy snapshotPolicy, java.util.function.LongSupplier nanoClock) {
@@ -158,6 +162,11 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     @Override
     public void pause() {
         awaitSnapshotWrite();
+        synchronized (installLock) {
+            if (heldWrites == null) {
+                heldWrites = new ArrayList<>();
+            }
+        }
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
@@ -176,6 +185,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         store.close();
         openStore();
         loadLatestSnapshot();
+        releaseHeldWrites();
         stateReplaced.run();
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -224,15 +234,62 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         return builder.build();
     }
 
-    /** Ratis appends an entry with messages: they go into the store, durable before the entry is written. */
+    /**
+     * Ratis appends an entry with messages: they go into the store, durable before the entry is written.
+     * While a snapshot from the leader is being installed, Ratis replaces the state-machine folder, store
+     * included, and the leader may already send the entries that follow the snapshot: those are held
+     * (their futures, and so Ratis' log writer, wait) and written into the store the snapshot brings.
+     */
     @Override
     public CompletableFuture<?> write(LogEntryProto entry, TransactionContext context) {
         var data = entry.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
+        com.google.protobuf.ByteString messages = com.google.protobuf.ByteString.copyFrom(data.asReadOnlyByteBuffer());
+        synchronized (installLock) {
+            if (heldWrites != null) {
+                HeldWrite held = new HeldWrite(entry.getIndex(), messages, new CompletableFuture<>());
+                heldWrites.add(held);
+                return held.done();
+            }
+            return writeToStore(entry.getIndex(), messages);
+        }
+    }
+
+    private CompletableFuture<Void> writeToStore(long index, com.google.protobuf.ByteString messages) {
         try {
-            return store.write(entry.getIndex(), com.google.protobuf.ByteString.copyFrom(data.asReadOnlyByteBuffer()));
+            return store.write(index, messages);
         } catch (StoreCorruptException e) {
-            log.error("event=store_write_refused index={} error=\"{}\"", entry.getIndex(), e.getMessage());
+            log.error("event=store_write_refused index={} error=\"{}\"", index, e.getMessage());
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** An entry's messages that arrived while a snapshot was being installed. */
+    private record HeldWrite(long index, com.google.protobuf.ByteString messages, CompletableFuture<Void> done) {}
+
+    /** The installed snapshot covers entries up to its index; the later ones held meanwhile go in now. */
+    private void releaseHeldWrites() {
+        synchronized (installLock) {
+            if (heldWrites == null) {
+                return;
+            }
+            long snapshotIndex = completedSnapshotIndex;
+            for (HeldWrite held : heldWrites) {
+                if (held.index() <= snapshotIndex) {
+                    held.done().complete(null);
+                } else {
+                    writeToStore(held.index(), held.messages()).whenComplete((v, e) -> {
+                        if (e == null) {
+                            held.done().complete(null);
+                        } else {
+                            held.done().completeExceptionally(e);
+                        }
+                    });
+                }
+            }
+            if (!heldWrites.isEmpty()) {
+                log.info("event=held_writes_released count={} snapshot_index={}", heldWrites.size(), snapshotIndex);
+            }
+            heldWrites = null;
         }
     }
 
@@ -250,7 +307,18 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
 
     @Override
     public CompletableFuture<Void> truncate(long index) {
-        store.truncate(index);
+        synchronized (installLock) {
+            if (heldWrites != null) {
+                heldWrites.removeIf(held -> {
+                    if (held.index() > index) {
+                        held.done().complete(null);
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            store.truncate(index);
+        }
         return CompletableFuture.completedFuture(null);
     }
 
