@@ -119,6 +119,12 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, java.util.concurrent.TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
+        // The message store keeps entries' messages (DataApi): Ratis' log cache keeps only the commands
+        // ("caching enabled" means the state machine caches the data), and its appenders read messages
+        // back through WarrenStateMachine.read. Left false, Ratis would hold two segments' worth of
+        // entries with their bodies on the heap.
+        RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
+        RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         // The state machine decides (SnapshotPolicy); Ratis only asks this often.
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotCheckEveryEntries());

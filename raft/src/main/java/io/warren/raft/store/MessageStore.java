@@ -48,6 +48,12 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     private final Settings settings;
     private final List<StoreSegment> segments = new ArrayList<>();
     private final BodyCache cache;
+    /**
+     * The newest entries' data as written, for the leader's appenders, which send each entry to each
+     * follower just after it was written. They share the arrays the cache's messages are cut from.
+     */
+    private final java.util.LinkedHashMap<Long, ByteString> recentFrames = new java.util.LinkedHashMap<>();
+    private long recentFrameBytes;
     private StoreSegment open;
     private long nextSegmentId;
     private long liveMessages;
@@ -139,6 +145,7 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                 }
                 open.append(index, data, records);
                 liveMessages += records.size();
+                rememberFrame(index, data);
                 for (StoreRecords.Record record : records) {
                     cache.put(key(index, record.position()), record.content());
                 }
@@ -149,6 +156,16 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             }
         }
         return durable;
+    }
+
+    private void rememberFrame(long index, ByteString data) {
+        ByteString earlier = recentFrames.put(index, data);
+        recentFrameBytes += data.size() - (earlier == null ? 0 : earlier.size());
+        var oldest = recentFrames.entrySet().iterator();
+        while (recentFrameBytes > Math.max(1 << 20, settings.cacheBytesMax() / 4) && oldest.hasNext()) {
+            recentFrameBytes -= oldest.next().getValue().size();
+            oldest.remove();
+        }
     }
 
     private void roll() throws IOException {
@@ -222,6 +239,10 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     /** Every message of log entry {@code index} as one entry's data, for a follower that lacks it. */
     public ByteString readEntry(long index) throws IOException {
         synchronized (this) {
+            ByteString recent = recentFrames.get(index);
+            if (recent != null) {
+                return recent;
+            }
             for (int i = segments.size() - 1; i >= 0; i--) {
                 StoreSegment segment = segments.get(i);
                 int frame = segment.findFrame(index);
@@ -254,6 +275,11 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     private void dropFrom(long index) {
+        var newest = recentFrames.lastEntry();
+        if (newest != null && newest.getKey() >= index) {
+            recentFrames.keySet().removeIf(frame -> frame >= index);
+            recentFrameBytes = recentFrames.values().stream().mapToLong(ByteString::size).sum();
+        }
         try {
             for (int i = segments.size() - 1; i >= 0; i--) {
                 StoreSegment segment = segments.get(i);

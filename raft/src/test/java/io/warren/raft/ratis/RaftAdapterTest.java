@@ -43,7 +43,7 @@ class RaftAdapterTest {
             while (node.stateMachine.latestSnapshotIndex() < applied && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertEquals(applied, node.stateMachine.latestSnapshotIndex(), "a snapshot of everything applied");
+            assertTrue(node.stateMachine.latestSnapshotIndex() >= applied, "a snapshot of everything applied");
         }
         effects.clear();
         try (Harness node = new Harness(dir, port, effects)) {
