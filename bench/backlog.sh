@@ -65,10 +65,10 @@ warren_snapshot() { # stage published rate
   done
 }
 
-rabbit_pid() { pgrep -f "beam.smp.*-sname bench$1@localhost" | head -n 1; }
+rabbit_pid() { cat "$rabbit_home/n$1/pid" 2>/dev/null || echo 0; }
 rabbit_snapshot() { # stage published rate
   for i in 1 2 3; do
-    record rabbitmq "$1" "n$i" "$2" "$3" 0 "$(rss_kb "$(rabbit_pid "$i")")" "$(du -sk "$rabbit_home/n$i" | cut -f1)"
+    record rabbitmq "$1" "n$i" "$2" "$3" 0 "$(rss_kb "$(rabbit_pid "$i")")" "$(du -sk "$rabbit_home/n$i" 2>/dev/null | cut -f1)"
   done
 }
 
@@ -127,9 +127,11 @@ sys.exit(0 if n == $done else 1)" >/dev/null 2>&1; do sleep 0.5; done
   stop_rabbits
 }
 
+echo "bench: the index's heap per waiting message (bench/footprint.sh)"
+"$root/bench/footprint.sh" 1000000 >"$work/footprint.tsv"
 [ "$only" = rabbitmq ] || run_warren
 [ "$only" = warren ] || run_rabbitmq
 /usr/bin/python3 "$root/bench/backlog_report.py" --results "$results" --out "$out" --size "$size" \
-  --stages "$stages" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --stages "$stages" --footprint "$work/footprint.tsv" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --rabbitmq-version "$(dpkg-query -W -f='${Version}' rabbitmq-server)"
 echo "bench: wrote $out"

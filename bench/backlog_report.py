@@ -6,7 +6,7 @@ import os
 import platform
 
 parser = argparse.ArgumentParser()
-for flag in ("--results", "--out", "--size", "--stages", "--warren-commit", "--rabbitmq-version"):
+for flag in ("--results", "--out", "--size", "--stages", "--footprint", "--warren-commit", "--rabbitmq-version"):
     parser.add_argument(flag, required=True)
 args = parser.parse_args()
 
@@ -86,6 +86,15 @@ for system in systems:
             lines.append("- Heap growth per waiting message after GC (largest node): %.0f bytes" % (grown / int(last)))
     lines.append("")
 
+footprint = dict(line.rstrip("\n").split("\t", 1) for line in open(args.footprint) if "\t" in line)
+lines += ["## Heap per waiting message (`bench/footprint.sh`)", "",
+          "The real classes in one JVM: a core holding %s messages in one queue, and a message store indexing"
+          % footprint.get("messages", "?"),
+          "as many (its body cache, a fixed budget, is off), heap after GC before and after:", "",
+          "| part | bytes per waiting message |", "|---|---|",
+          "| replicated index (core) | %s |" % footprint.get("core_bytes_per_message", "?"),
+          "| message store index | %s |" % footprint.get("store_bytes_per_message", "?"),
+          "| total | %s |" % footprint.get("total_bytes_per_message", "?"), ""]
 lines += ["Raw PerfTest output and `backlog-results.tsv` stay in `bench/target/`."]
 with open(args.out, "w") as f:
     f.write("\n".join(lines) + "\n")

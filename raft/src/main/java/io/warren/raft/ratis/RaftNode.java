@@ -117,6 +117,8 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(settings.segmentBytesMax(),
                 2L * settings.entryBytesMax())));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        // Entries hold only commands, but many of them: bound the log cache by bytes too (default 200 MB).
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(16 << 20));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, java.util.concurrent.TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
         // The message store keeps entries' messages (DataApi): Ratis' log cache keeps only the commands
