@@ -31,7 +31,13 @@ if [ ! -d "$work/lib" ]; then
 fi
 . "$root/bench/lib/common.sh"
 results="$work/backlog-results.tsv"
-: >"$results"
+if [ -n "$only" ] && [ -f "$results" ]; then
+  # One side again: the other side's rows of the last run stay in the report.
+  grep -v "^$only	" "$results" >"$results.kept" || true
+  mv "$results.kept" "$results"
+else
+  : >"$results"
+fi
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$results"; }
 
 # Publishes COUNT messages with one confirming producer on node 1's port; prints msg/s.
@@ -89,7 +95,7 @@ run_warren() {
   echo "bench: Warren, restart with $done waiting"
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
   local started; started=$(date +%s%N)
-  WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start >/dev/null
+  WARREN_NO_BUILD=1 WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start >/dev/null
   record warren restart all "$done" "$(( ($(date +%s%N) - started) / 1000000 ))" 0 0 0
   warren_snapshot restarted "$done" 0
   echo "bench: Warren, draining"

@@ -27,6 +27,8 @@ running() {
 
 # Builds when the node jar is missing or older than any source or pom (so a checkout never runs stale code).
 build_if_missing() {
+  # WARREN_NO_BUILD=1: a benchmark timing a restart must not time a build too.
+  [ -n "${WARREN_NO_BUILD:-}" ] && return 0
   local jar="$root/node/target/warren-node-0.1.0-SNAPSHOT.jar"
   if [ ! -f "$jar" ] || [ ! -d "$root/node/target/lib" ] \
       || [ -n "$(find "$root" -path "$root/data" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit)" ]; then

@@ -22,7 +22,9 @@ public final class SnapshotLoader {
     private final Map<Long, ConsumerState> consumersById = new LinkedHashMap<>();
     private final Map<String, QueueState> deletedQueues = new LinkedHashMap<>();
     private final List<ConsumerRecord> consumerRecords = new ArrayList<>();
-    private final java.util.TreeMap<Long, Integer> holders = new java.util.TreeMap<>();
+    /** Every message's key as it is read (ready and unacked), to count the ones several queues hold. */
+    private long[] heldKeys = new long[1024];
+    private int heldCount;
     private QueueState lastQueue;
     private long count;
 
@@ -42,7 +44,7 @@ public final class SnapshotLoader {
                         + record.getFooter().getRecordCount() + " records, found " + count);
                 check(!records.hasNext(), "records after the footer");
                 finishConsumers();
-                state.references.restore(holders);
+                state.references.restore(sharedKeys());
                 return BrokerCore.of(state);
             }
             count++;
@@ -101,7 +103,20 @@ public final class SnapshotLoader {
                 check(lastQueue != null, "a message before any queue");
                 QueueEntry entry = entry(record.getMessage());
                 lastQueue.ready.append(entry);
-                holders.merge(entry.key(), 1, Integer::sum);
+                held(entry.key());
+            }
+            case MESSAGE_BLOCK -> {
+                check(lastQueue != null, "a message block before any queue");
+                var block = record.getMessageBlock();
+                int count = block.getIdCount();
+                check(block.getKeyCount() == count && block.getSizeCount() == count
+                        && block.getDeliveryCountCount() == count && block.getPersistentCount() == count,
+                        "a message block whose columns differ in length");
+                for (int i = 0; i < count; i++) {
+                    lastQueue.ready.append(new QueueEntry(block.getId(i), block.getKey(i), block.getSize(i),
+                            block.getPersistent(i), block.getDeliveryCount(i)));
+                    held(block.getKey(i));
+                }
             }
             case BINDING -> {
                 var b = record.getBinding();
@@ -189,7 +204,7 @@ public final class SnapshotLoader {
         }
         channel.unacked.put(u.getDeliveryTag(), new ChannelState.Unacked(u.getDeliveryTag(), queue,
                 entry(u.getMessage()), consumer));
-        holders.merge(u.getMessage().getKey(), 1, Integer::sum);
+        held(u.getMessage().getKey());
     }
 
     /** A stand-in for a queue deleted while some of its messages were out: settling them changes nothing. */
@@ -214,6 +229,31 @@ public final class SnapshotLoader {
 
     private static QueueEntry entry(MessageRecord m) {
         return new QueueEntry(m.getId(), m.getKey(), m.getSize(), m.getPersistent(), m.getDeliveryCount());
+    }
+
+    private void held(long key) {
+        if (heldCount == heldKeys.length) {
+            heldKeys = java.util.Arrays.copyOf(heldKeys, heldCount * 2);
+        }
+        heldKeys[heldCount++] = key;
+    }
+
+    /** The keys read more than once, with how often: sorted, a run of equal keys is one shared message. */
+    private java.util.TreeMap<Long, Integer> sharedKeys() {
+        java.util.Arrays.sort(heldKeys, 0, heldCount);
+        java.util.TreeMap<Long, Integer> shared = new java.util.TreeMap<>();
+        for (int i = 0; i < heldCount; ) {
+            int j = i + 1;
+            while (j < heldCount && heldKeys[j] == heldKeys[i]) {
+                j++;
+            }
+            if (j - i > 1) {
+                shared.put(heldKeys[i], j - i);
+            }
+            i = j;
+        }
+        heldKeys = null;
+        return shared;
     }
 
     private static void check(boolean condition, String problem) {

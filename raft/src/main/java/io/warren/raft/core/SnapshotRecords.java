@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * written out on another thread while entries go on being applied.
  */
 public final class SnapshotRecords {
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
+    private static final int BLOCK_MESSAGES = 4096;
 
     private SnapshotRecords() {}
 
@@ -131,6 +132,22 @@ public final class SnapshotRecords {
                 .setKey(entry.key()).setSize(entry.size()).setPersistent(entry.persistent()).build();
     }
 
+    /** A queue's ready messages as MessageBlocks of up to {@value #BLOCK_MESSAGES}. */
+    private static void writeBlocks(ReadyMessages.Frozen ready, Consumer<SnapshotRecord> out) {
+        io.warren.proto.MessageBlock.Builder[] block = {io.warren.proto.MessageBlock.newBuilder()};
+        ready.forEach(entry -> {
+            block[0].addId(entry.id()).addKey(entry.key()).addSize(entry.size())
+                    .addDeliveryCount(entry.deliveryCount()).addPersistent(entry.persistent());
+            if (block[0].getIdCount() == BLOCK_MESSAGES) {
+                out.accept(SnapshotRecord.newBuilder().setMessageBlock(block[0]).build());
+                block[0] = io.warren.proto.MessageBlock.newBuilder();
+            }
+        });
+        if (block[0].getIdCount() > 0) {
+            out.accept(SnapshotRecord.newBuilder().setMessageBlock(block[0]).build());
+        }
+    }
+
     /** A state captured by {@link #freeze}: records built, and views of ready messages to expand. */
     public static final class Frozen {
         private final java.util.List<Object> parts = new java.util.ArrayList<>();
@@ -155,8 +172,7 @@ public final class SnapshotRecords {
                 if (part instanceof SnapshotRecord record) {
                     counting.accept(record);
                 } else {
-                    ((ReadyMessages.Frozen) part).forEach(
-                            entry -> counting.accept(SnapshotRecord.newBuilder().setMessage(message(entry)).build()));
+                    writeBlocks((ReadyMessages.Frozen) part, counting);
                 }
             }
             sink.accept(SnapshotRecord.newBuilder().setFooter(SnapshotFooter.newBuilder().setRecordCount(count[0]))

@@ -315,6 +315,10 @@ final class StoreSegment implements AutoCloseable {
 
     /** The record number of {@code key} in this segment, or -1. */
     int find(long key) {
+        int count = keys.size();
+        if (count == 0 || key < keys.get(0) || key > keys.get(count - 1)) {
+            return -1; // most segments are ruled out by their range, without a search
+        }
         int found = keys.search(key);
         return found >= 0 ? found : -1;
     }
