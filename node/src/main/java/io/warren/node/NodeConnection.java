@@ -92,12 +92,16 @@ final class NodeConnection implements BrokerConnection {
         }
     }
 
-    void applyGate(PublishGate gate) {
+    /** The reason this connection was last told it is blocked; null while it is not. */
+    private String blockedFor;
+
+    synchronized void applyGate(PublishGate gate) {
         String reason = gate.reasonFor(publishes);
-        if (reason != null) {
+        if (reason != null && !reason.equals(blockedFor)) {
             client.block(reason);
-        } else {
+        } else if (reason == null && blockedFor != null) {
             client.unblock();
         }
+        blockedFor = reason;
     }
 }
