@@ -41,8 +41,4 @@ final class MessageReferences {
             }
         });
     }
-
-    int sharedCount() {
-        return shared.size();
-    }
 }

@@ -153,11 +153,6 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         return completedSnapshotIndex;
     }
 
-    /** The live store, for status and tests. */
-    public MessageStore store() {
-        return store;
-    }
-
     /** Before a snapshot from the leader is installed: Ratis requires PAUSED (ratis-notes §3). */
     @Override
     public void pause() {

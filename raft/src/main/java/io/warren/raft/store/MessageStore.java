@@ -70,13 +70,6 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         this.flusher.setDaemon(true);
     }
 
-    static long key(long index, int position) {
-        return MessageKeys.key(index, position);
-    }
-
-    static long indexOf(long key) {
-        return MessageKeys.indexOf(key);
-    }
 
     /**
      * Opens the store in {@code dir} (made when missing) and reads its segments. A torn tail of the last
@@ -147,7 +140,7 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                 liveMessages += records.size();
                 rememberFrame(index, data);
                 for (StoreRecords.Record record : records) {
-                    cache.put(key(index, record.position()), record.content());
+                    cache.put(MessageKeys.key(index, record.position()), record.content());
                 }
                 unflushed.add(durable);
                 notifyAll();
@@ -222,18 +215,29 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     private ByteString readFromDisk(long key) {
+        Located at = locate(key);
+        if (at == null) {
+            throw new StoreCorruptException("message " + describe(key) + " is not in the store");
+        }
+        try {
+            return at.segment().read(at.record());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A message's segment and record number in it. */
+    private record Located(StoreSegment segment, int record) {}
+
+    /** Where {@code key} is (the newest segment, should a rewritten entry have left two), or null. */
+    private Located locate(long key) {
         for (int i = segments.size() - 1; i >= 0; i--) {
-            StoreSegment segment = segments.get(i);
-            int record = segment.find(key);
+            int record = segments.get(i).find(key);
             if (record >= 0) {
-                try {
-                    return segment.read(record);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                return new Located(segments.get(i), record);
             }
         }
-        throw new StoreCorruptException("message " + describe(key) + " is not in the store");
+        return null;
     }
 
     /** Every message of log entry {@code index} as one entry's data, for a follower that lacks it. */
@@ -257,15 +261,9 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     /** The message is settled in every queue: its space may be reclaimed. */
     public synchronized void discard(long key) {
         cache.remove(key);
-        for (int i = segments.size() - 1; i >= 0; i--) {
-            StoreSegment segment = segments.get(i);
-            int record = segment.find(key);
-            if (record >= 0) {
-                if (segment.settle(record)) {
-                    liveMessages--;
-                }
-                return;
-            }
+        Located at = locate(key);
+        if (at != null && at.segment().settle(at.record())) {
+            liveMessages--;
         }
     }
 
@@ -305,7 +303,7 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         for (StoreSegment segment : segments) {
             for (int r = 0; r < segment.records(); r++) {
                 long key = segment.key(r);
-                if (indexOf(key) <= throughIndex && segment.isLive(r) && Arrays.binarySearch(liveKeys, key) < 0) {
+                if (MessageKeys.indexOf(key) <= throughIndex && segment.isLive(r) && Arrays.binarySearch(liveKeys, key) < 0) {
                     segment.settle(r);
                     liveMessages--;
                     cache.remove(key);
@@ -394,12 +392,8 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         return new Stats(liveMessages, segments.size(), bytes, cache.bytes(), cache.hits(), cache.misses());
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     static String describe(long key) {
-        return "(entry " + indexOf(key) + ", position " + MessageKeys.positionOf(key) + ")";
+        return "(entry " + MessageKeys.indexOf(key) + ", position " + MessageKeys.positionOf(key) + ")";
     }
 
     @Override

@@ -183,7 +183,7 @@ final class StoreSegment implements AutoCloseable {
         frameFirstRecord.add(keys.size());
         int recordAt = (int) at + FRAME_HEADER_BYTES;
         for (StoreRecords.Record record : records) {
-            keys.add(MessageStore.key(index, record.position()));
+            keys.add(MessageKeys.key(index, record.position()));
             recordOffsets.add(recordAt);
             live++;
             recordAt += StoreRecords.HEADER_BYTES + record.content().size();
@@ -297,10 +297,6 @@ final class StoreSegment implements AutoCloseable {
         return frameIndices.size() == 0;
     }
 
-    long firstIndex() {
-        return frameIndices.get(0);
-    }
-
     long lastIndex() {
         return frameIndices.get(frameIndices.size() - 1);
     }
@@ -345,17 +341,24 @@ final class StoreSegment implements AutoCloseable {
     long liveBytes() {
         long bytes = 0;
         for (int f = 0; f < frameIndices.size(); f++) {
-            int first = frameFirstRecord.get(f);
-            int end = f + 1 < frameIndices.size() ? frameFirstRecord.get(f + 1) : keys.size();
-            long frameEnd = (long) frameOffsets.get(f) + FRAME_HEADER_BYTES + frameLengths.get(f);
-            for (int r = first; r < end; r++) {
+            for (int r = frameFirstRecord.get(f); r < recordsEnd(f); r++) {
                 if (!settled.get(r)) {
-                    long recordEnd = r + 1 < end ? recordOffsets.get(r + 1) : frameEnd;
-                    bytes += recordEnd - recordOffsets.get(r);
+                    bytes += recordEnd(f, r) - recordOffsets.get(r);
                 }
             }
         }
         return bytes;
+    }
+
+    /** Frame f's records are [frameFirstRecord(f), recordsEnd(f)). */
+    private int recordsEnd(int frame) {
+        return frame + 1 < frameIndices.size() ? frameFirstRecord.get(frame + 1) : keys.size();
+    }
+
+    /** Where record r of frame f ends in the file: at the frame's next record, or at the frame's end. */
+    private long recordEnd(int frame, int record) {
+        return record + 1 < recordsEnd(frame) ? recordOffsets.get(record + 1)
+                : (long) frameOffsets.get(frame) + FRAME_HEADER_BYTES + frameLengths.get(frame);
     }
 
     /**
@@ -374,17 +377,13 @@ final class StoreSegment implements AutoCloseable {
             fresh = new StoreSegment(id, path, null, 0);
             long at = 0;
             for (int f = 0; f < frameIndices.size(); f++) {
-                int first = frameFirstRecord.get(f);
-                int end = f + 1 < frameIndices.size() ? frameFirstRecord.get(f + 1) : keys.size();
-                long frameEnd = (long) frameOffsets.get(f) + FRAME_HEADER_BYTES + frameLengths.get(f);
                 ByteString.Output data = ByteString.newOutput();
                 java.util.List<StoreRecords.Record> kept = new java.util.ArrayList<>();
-                for (int r = first; r < end; r++) {
+                for (int r = frameFirstRecord.get(f); r < recordsEnd(f); r++) {
                     if (settled.get(r)) {
                         continue;
                     }
-                    long recordEnd = r + 1 < end ? recordOffsets.get(r + 1) : frameEnd;
-                    ByteBuffer record = ByteBuffer.allocate((int) (recordEnd - recordOffsets.get(r)));
+                    ByteBuffer record = ByteBuffer.allocate((int) (recordEnd(f, r) - recordOffsets.get(r)));
                     readFully(channel, record, recordOffsets.get(r));
                     data.write(record.array(), 0, record.capacity());
                     kept.add(new StoreRecords.Record(MessageKeys.positionOf(keys.get(r)),
@@ -448,7 +447,7 @@ final class StoreSegment implements AutoCloseable {
         int length = header.getInt();
         int crc = header.getInt();
         long expectedKey = keys.get(record);
-        if (MessageStore.key(MessageStore.indexOf(expectedKey), position) != expectedKey || length < 0
+        if (MessageKeys.positionOf(expectedKey) != position || length < 0
                 || at + StoreRecords.HEADER_BYTES + length > size) {
             throw new StoreCorruptException("message store segment " + path + ": record at offset " + at
                     + " does not match its index");
