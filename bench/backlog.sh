@@ -5,18 +5,21 @@
 # and the stage's publish rate; then restarts every node with the full backlog and times until the
 # queue serves again, drains it and records the drain rate. Writes docs/backlog-benchmark.md.
 #
-#   bench/backlog.sh [--stages 1000000,5000000,10000000] [--size BYTES] [--only warren|rabbitmq]
+#   bench/backlog.sh [--stages 1000000,5000000,10000000] [--size BYTES] [--producers N] [--only warren|rabbitmq]
+# Two producers by default: one confirming producer is bound by the round trip, and ten million messages
+# would take an hour a side.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-stages=1000000,5000000,10000000 size=1024 only=""
+stages=1000000,5000000,10000000 size=1024 producers=2 only=""
 out="$root/docs/backlog-benchmark.md"
 while [ $# -gt 0 ]; do
   case "$1" in
     --stages) stages=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
+    --producers) producers=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--stages N,N,...] [--size BYTES] [--only warren|rabbitmq] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--stages N,N,...] [--size BYTES] [--producers N] [--only warren|rabbitmq] [--out FILE]" >&2; exit 2 ;;
   esac
 done
 . "$root/deploy/lib/find-jdk.sh"
@@ -40,10 +43,10 @@ else
 fi
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$results"; }
 
-# Publishes COUNT messages with one confirming producer on node 1's port; prints msg/s.
+# Publishes COUNT messages with $producers confirming producers on node 1's port; prints msg/s (all of them).
 publish() { # port count label
-  perftest -h "amqp://guest:guest@127.0.0.1:$1" -x 1 -y 0 -u perf-q -p -f persistent -s "$size" -c 100 \
-    -C "$2" -ms >"$work/backlog-$3.out" 2>&1
+  perftest -h "amqp://guest:guest@127.0.0.1:$1" -x "$producers" -y 0 -u perf-q -p -f persistent -s "$size" -c 100 \
+    -C "$(($2 / producers))" -ms >"$work/backlog-$3.out" 2>&1
   sed -n 's/.*sending rate avg: \([0-9]*\) msg\/s.*/\1/p' "$work/backlog-$3.out" | tail -n 1
 }
 
@@ -53,6 +56,15 @@ drain() { # port count label
   perftest -h "amqp://guest:guest@127.0.0.1:$1" -x 0 -y 1 -u perf-q -p -q 500 -D "$2" -ms \
     >"$work/backlog-$3.out" 2>&1
   echo $(( $2 / (SECONDS - started > 0 ? SECONDS - started : 1) ))
+}
+
+# Serving again: the queue answers a passive declare on PORT with every message.
+wait_serving() { # port count
+  until /usr/bin/python3 -c "
+import pika, sys
+c = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', $1))
+n = c.channel().queue_declare('perf-q', passive=True).method.message_count
+sys.exit(0 if n == $2 else 1)" >/dev/null 2>&1; do sleep 0.5; done
 }
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -96,6 +108,7 @@ run_warren() {
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
   local started; started=$(date +%s%N)
   WARREN_NO_BUILD=1 WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start >/dev/null
+  wait_serving 5672 "$done"
   record warren restart all "$done" "$(( ($(date +%s%N) - started) / 1000000 ))" 0 0 0
   warren_snapshot restarted "$done" 0
   echo "bench: Warren, draining"
@@ -120,11 +133,7 @@ run_rabbitmq() {
   local started; started=$(date +%s%N)
   start_rabbit_nodes
   # Serving again: the quorum queue answers a passive declare with every message.
-  until /usr/bin/python3 -c "
-import pika, sys
-c = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', 5701))
-n = c.channel().queue_declare('perf-q', passive=True).method.message_count
-sys.exit(0 if n == $done else 1)" >/dev/null 2>&1; do sleep 0.5; done
+  wait_serving 5701 "$done"
   record rabbitmq restart all "$done" "$(( ($(date +%s%N) - started) / 1000000 ))" 0 0 0
   rabbit_snapshot restarted "$done" 0
   echo "bench: RabbitMQ, draining"
@@ -138,6 +147,6 @@ echo "bench: the index's heap per waiting message (bench/footprint.sh)"
 [ "$only" = rabbitmq ] || run_warren
 [ "$only" = warren ] || run_rabbitmq
 /usr/bin/python3 "$root/bench/backlog_report.py" --results "$results" --out "$out" --size "$size" \
-  --stages "$stages" --footprint "$work/footprint.tsv" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --stages "$stages" --producers "$producers" --footprint "$work/footprint.tsv" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --rabbitmq-version "$(dpkg-query -W -f='${Version}' rabbitmq-server)"
 echo "bench: wrote $out"

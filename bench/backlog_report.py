@@ -6,7 +6,8 @@ import os
 import platform
 
 parser = argparse.ArgumentParser()
-for flag in ("--results", "--out", "--size", "--stages", "--footprint", "--warren-commit", "--rabbitmq-version"):
+for flag in ("--results", "--out", "--size", "--stages", "--producers", "--footprint", "--warren-commit",
+             "--rabbitmq-version"):
     parser.add_argument(flag, required=True)
 args = parser.parse_args()
 
@@ -40,14 +41,17 @@ lines = ["# Backlog benchmark", "",
          "Latest run of `bench/backlog.sh`: persistent messages of %s bytes into one quorum queue on three" % args.size,
          "nodes with no consumer, in stages; after each stage, per node, the heap in use after a full GC",
          "(Warren; `jcmd GC.run` then `GC.heap_info`), the resident set (VmRSS) and the disk used by the",
-         "node's data directory. Then every node is restarted with the full backlog (time until all serve",
-         "again) and the queue is drained by one consumer. Warren and RabbitMQ run one after the other on the",
-         "same machine with the same PerfTest flags (one producer, confirms with 100 outstanding).", "",
+         "node's data directory. Then every node is restarted with the full backlog (time from the start",
+         "command until the queue answers a passive declare with every message) and the queue is drained by",
+         "one consumer. Warren and RabbitMQ run one after the other on the same machine with the same",
+         "PerfTest flags (%s producers, each with 100 confirms outstanding; manual acks, prefetch 500)."
+         % args.producers, "",
          "- Date: %s UTC" % datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"),
          "- Machine: %d cores, Linux %s; the nodes and PerfTest share it" % (os.cpu_count(), platform.release()),
          "- Warren: commit %s, `deploy/local-cluster.sh start` defaults" % args.warren_commit,
          "- RabbitMQ: Debian's rabbitmq-server %s, 3 nodes, `x-queue-type=quorum`" % args.rabbitmq_version,
-         "- Command: `bench/backlog.sh --stages %s --size %s`" % (args.stages, args.size), ""]
+         "- Command: `bench/backlog.sh --stages %s --size %s --producers %s`" % (args.stages, args.size,
+                                                                                 args.producers), ""]
 
 for system in systems:
     lines += ["## " + names[system], "",
@@ -79,6 +83,8 @@ for system in systems:
     if base_rss and top_rss:
         grown = max(t - b for t, b in zip(top_rss, base_rss)) * 1024
         lines.append("- RSS growth per waiting message (largest node): %.0f bytes" % (grown / int(last)))
+    top = max(max(per_node(system, stage, "rss") or [0]) for stage in stages)
+    lines.append("- Largest RSS of any node at any point: %s MiB (target for Warren: at most 1024)" % mib(top))
     if system == "warren":
         base_heap, top_heap = per_node(system, "0", "heap"), per_node(system, last, "heap")
         if base_heap and top_heap:

@@ -56,16 +56,35 @@ public final class BrokerCore {
 
     /** The keys of every message a queue holds, ready or out unacknowledged, ascending, each once. */
     public long[] liveMessageKeys() {
-        java.util.stream.LongStream.Builder keys = java.util.stream.LongStream.builder();
+        int count = 0;
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {
-                queue.ready.forEach(entry -> keys.add(entry.key()));
+                count += queue.ready.size();
             }
         }
         for (ChannelState channel : state.channels.values()) {
-            channel.unacked.values().forEach(u -> keys.add(u.entry().key()));
+            count += channel.unacked.size();
         }
-        return keys.build().sorted().distinct().toArray();
+        long[] keys = new long[count];
+        int[] filled = {0};
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : vhost.queues.values()) {
+                queue.ready.forEach(entry -> keys[filled[0]++] = entry.key());
+            }
+        }
+        for (ChannelState channel : state.channels.values()) {
+            for (ChannelState.Unacked u : channel.unacked.values()) {
+                keys[filled[0]++] = u.entry().key();
+            }
+        }
+        java.util.Arrays.sort(keys);
+        int distinct = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (i == 0 || keys[i] != keys[i - 1]) {
+                keys[distinct++] = keys[i];
+            }
+        }
+        return distinct == keys.length ? keys : java.util.Arrays.copyOf(keys, distinct);
     }
 
     public long appliedIndex() {

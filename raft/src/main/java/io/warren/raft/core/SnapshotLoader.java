@@ -30,11 +30,22 @@ public final class SnapshotLoader {
 
     private SnapshotLoader() {}
 
+    /** A core rebuilt from a snapshot, with the keys of every message it holds, ascending, each once. */
+    public record Loaded(BrokerCore core, long[] liveMessageKeys) {}
+
     public static BrokerCore load(Iterator<SnapshotRecord> records) {
+        return read(records).core();
+    }
+
+    /**
+     * Loads and hands over the live keys the loader sorted anyway (to count shared messages), so a start
+     * with millions waiting sorts them once and holds one array of them, not several.
+     */
+    public static Loaded read(Iterator<SnapshotRecord> records) {
         return new SnapshotLoader().run(records);
     }
 
-    private BrokerCore run(Iterator<SnapshotRecord> records) {
+    private Loaded run(Iterator<SnapshotRecord> records) {
         check(records.hasNext() && records.next() instanceof SnapshotRecord first && header(first),
                 "the first record is not a header of format " + SnapshotRecords.FORMAT);
         while (records.hasNext()) {
@@ -45,7 +56,9 @@ public final class SnapshotLoader {
                 check(!records.hasNext(), "records after the footer");
                 finishConsumers();
                 state.references.restore(sharedKeys());
-                return BrokerCore.of(state);
+                long[] live = heldKeys.length == heldCount ? heldKeys : java.util.Arrays.copyOf(heldKeys, heldCount);
+                heldKeys = null;
+                return new Loaded(BrokerCore.of(state), live);
             }
             count++;
             accept(record);
@@ -63,6 +76,9 @@ public final class SnapshotLoader {
         state.appliedTerm = header.getAppliedTerm();
         state.nextQueueIncarnation = header.getNextQueueIncarnation();
         state.nextConsumerId = header.getNextConsumerId();
+        // Sized once from the header (an older snapshot says 0 and the array grows): at ten million
+        // messages a doubling array would hold old and new copies, 200 MB, on a start-up heap.
+        heldKeys = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, header.getHeldMessages()))];
         return true;
     }
 
@@ -238,10 +254,14 @@ public final class SnapshotLoader {
         heldKeys[heldCount++] = key;
     }
 
-    /** The keys read more than once, with how often: sorted, a run of equal keys is one shared message. */
+    /**
+     * The keys read more than once, with how often: sorted, a run of equal keys is one shared message.
+     * Leaves {@code heldKeys[0, heldCount)} ascending with each key once.
+     */
     private java.util.TreeMap<Long, Integer> sharedKeys() {
         java.util.Arrays.sort(heldKeys, 0, heldCount);
         java.util.TreeMap<Long, Integer> shared = new java.util.TreeMap<>();
+        int distinct = 0;
         for (int i = 0; i < heldCount; ) {
             int j = i + 1;
             while (j < heldCount && heldKeys[j] == heldKeys[i]) {
@@ -250,9 +270,10 @@ public final class SnapshotLoader {
             if (j - i > 1) {
                 shared.put(heldKeys[i], j - i);
             }
+            heldKeys[distinct++] = heldKeys[i];
             i = j;
         }
-        heldKeys = null;
+        heldCount = distinct;
         return shared;
     }
 

@@ -36,13 +36,28 @@ public final class SnapshotRecords {
         freeze(core).write(sink);
     }
 
+    /** Ready and unacked message references: what a loader reads keys of, counted so it sizes one array. */
+    private static long heldMessages(BrokerState state) {
+        long held = 0;
+        for (VhostState vhost : state.vhosts.values()) {
+            for (QueueState queue : vhost.queues.values()) {
+                held += queue.ready.size();
+            }
+        }
+        for (ChannelState channel : state.channels.values()) {
+            held += channel.unacked.size();
+        }
+        return held;
+    }
+
     /** The state as it is now, to be written later, from any thread, once. */
     public static Frozen freeze(BrokerCore core) {
         Frozen out = new Frozen();
         BrokerState state = core.state();
         out.accept(SnapshotRecord.newBuilder().setHeader(SnapshotHeader.newBuilder().setFormat(FORMAT)
                 .setAppliedIndex(state.appliedIndex).setAppliedTerm(state.appliedTerm)
-                .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)).build());
+                .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)
+                .setHeldMessages(heldMessages(state))).build());
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
                     .setEpoch(node.epoch).setLastSequence(node.lastSequence).setDown(node.down)

@@ -196,14 +196,14 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         TermIndex at = SnapshotDirectories.termIndex(dir);
         File file = dir.resolve(SnapshotDirectories.INDEX).toFile();
         MD5FileUtil.verifySavedMD5(file, MD5FileUtil.readStoredMd5ForFile(file));
-        BrokerCore loaded;
+        SnapshotLoader.Loaded loaded;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file.toPath()), 1 << 16)) {
-            loaded = SnapshotLoader.load(new RecordIterator(in));
+            loaded = SnapshotLoader.read(new RecordIterator(in));
         }
         long[] live = loaded.liveMessageKeys();
         store.retainOnly(at.getIndex(), live);
         synchronized (lock) {
-            core = loaded;
+            core = loaded.core();
         }
         setLastAppliedTermIndex(at);
         completedSnapshotIndex = at.getIndex();

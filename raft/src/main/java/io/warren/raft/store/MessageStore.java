@@ -300,10 +300,22 @@ public final class MessageStore implements MessageReader, AutoCloseable {
      * waiting; every other message of an entry up to there is settled. {@code liveKeys} is ascending.
      */
     public synchronized void retainOnly(long throughIndex, long[] liveKeys) {
+        // The segments hold keys ascending, as the live keys are: one walk over both, not a search a record.
+        int cursor = 0;
+        long previous = Long.MIN_VALUE;
         for (StoreSegment segment : segments) {
             for (int r = 0; r < segment.records(); r++) {
                 long key = segment.key(r);
-                if (MessageKeys.indexOf(key) <= throughIndex && segment.isLive(r) && Arrays.binarySearch(liveKeys, key) < 0) {
+                if (key < previous) {
+                    int found = Arrays.binarySearch(liveKeys, key);
+                    cursor = found >= 0 ? found : -found - 1;
+                }
+                previous = key;
+                while (cursor < liveKeys.length && liveKeys[cursor] < key) {
+                    cursor++;
+                }
+                boolean held = cursor < liveKeys.length && liveKeys[cursor] == key;
+                if (MessageKeys.indexOf(key) <= throughIndex && segment.isLive(r) && !held) {
                     segment.settle(r);
                     liveMessages--;
                     cache.remove(key);

@@ -87,6 +87,24 @@ class DeterminismTest {
     }
 
     @Test
+    void shouldHandOverTheLiveKeysOfTheLoadedStateAscendingEachOnce() {
+        int seedsWithMessages = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            CoreDriver driver = new CoreDriver();
+            RandomWorkload workload = new RandomWorkload(seed, driver);
+            for (int i = 0; i < 400; i++) {
+                workload.step();
+            }
+            List<SnapshotRecord> records = new ArrayList<>();
+            SnapshotRecords.write(driver.core, records::add);
+            long[] expected = driver.core.liveMessageKeys();
+            assertArrayEquals(expected, SnapshotLoader.read(records.iterator()).liveMessageKeys(), "seed " + seed);
+            seedsWithMessages += expected.length > 0 ? 1 : 0;
+        }
+        assertEquals(20, seedsWithMessages, "every workload leaves messages waiting");
+    }
+
+    @Test
     void shouldRefuseATruncatedSnapshot() {
         CoreDriver driver = new CoreDriver();
         driver.connect().channel().ok(Commands.declareQueue("q"));
