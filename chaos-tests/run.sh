@@ -4,7 +4,7 @@
 # loopback with kill and pause only, said loudly), runs publishers and consumers with the RabbitMQ Java
 # client, applies the nemeses (default: all of them, each at least once), heals, drains, checks, and
 # writes chaos-tests/target/runs/<time>/ with history.jsonl, summary.json, report.html and node logs.
-# Nemeses: kill-random kill-leader pause-random pause-leader partition-one partition-leader
+# Nemeses: kill-random kill-leader kill-all pause-random pause-leader partition-one partition-leader
 #          partition-bridge packet-loss delay torn-write disk-full membership. Exit code 0 when the run is valid (no loss, nothing unexpected).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

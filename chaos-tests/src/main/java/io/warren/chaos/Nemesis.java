@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 public enum Nemesis {
     KILL_RANDOM("kill-random", false),
     KILL_LEADER("kill-leader", false),
+    /** kill -9 of every node in one signal, then all restarted: what exposes a confirm sent before fsync. */
+    KILL_ALL("kill-all", false),
     PAUSE_RANDOM("pause-random", false),
     PAUSE_LEADER("pause-leader", false),
     PARTITION_ONE("partition-one", true),
@@ -45,7 +47,7 @@ public enum Nemesis {
         return java.util.Arrays.stream(values()).map(n -> n.label).toList();
     }
 
-    /** A fault in force: what to undo, and the node it is aimed at (for the history). */
+    /** A fault in force: what to undo, and the node it is aimed at (for the history; 0: every node). */
     public record Applied(Nemesis nemesis, int target) {}
 
     /** Starts this fault; picks its target with {@code random} (or the leader). */
@@ -61,6 +63,7 @@ public enum Nemesis {
                 int pick = 1 + random.nextInt(nodes.size());
                 yield pick != leader ? pick : pick % nodes.size() + 1;
             }
+            case KILL_ALL -> 0;
             default -> 1 + random.nextInt(nodes.size());
         };
         List<Integer> others = new ArrayList<>();
@@ -71,6 +74,7 @@ public enum Nemesis {
         }
         switch (this) {
             case KILL_RANDOM, KILL_LEADER -> nodes.kill(target);
+            case KILL_ALL -> nodes.killAll();
             case PAUSE_RANDOM, PAUSE_LEADER -> nodes.pause(target);
             case PARTITION_ONE, PARTITION_LEADER -> {
                 for (int other : others) {
@@ -104,6 +108,7 @@ public enum Nemesis {
     public static void heal(Applied applied, Nodes nodes) throws Exception {
         switch (applied.nemesis()) {
             case KILL_RANDOM, KILL_LEADER, TORN_WRITE -> nodes.start(applied.target());
+            case KILL_ALL -> nodes.startAll();
             case MEMBERSHIP -> {
                 nodes.removeMember(applied.target()); // done already, unless the start could not commit it
                 nodes.rejoinFresh(applied.target());

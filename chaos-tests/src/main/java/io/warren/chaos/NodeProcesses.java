@@ -235,6 +235,41 @@ public final class NodeProcesses implements Nodes {
     }
 
     @Override
+    public void killAll() throws IOException, InterruptedException {
+        StringBuilder pids = new StringBuilder();
+        for (int node = 1; node <= size(); node++) {
+            if (running(node)) {
+                pids.append(' ').append(processes[node].pid());
+            }
+        }
+        if (pids.isEmpty()) {
+            return;
+        }
+        sh("kill -9" + pids);
+        for (int node = 1; node <= size(); node++) {
+            if (processes[node] != null) {
+                processes[node].waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void startAll() throws IOException, InterruptedException {
+        long[] before = new long[size() + 1];
+        List<Integer> launched = new ArrayList<>();
+        for (int node = 1; node <= size(); node++) {
+            if (member[node] && !running(node)) {
+                before[node] = readyLines(node);
+                launch(node);
+                launched.add(node);
+            }
+        }
+        for (int node : launched) {
+            awaitReady(node, (int) before[node] + 1);
+        }
+    }
+
+    @Override
     public void pause(int node) throws IOException, InterruptedException {
         signal(node, "STOP");
     }

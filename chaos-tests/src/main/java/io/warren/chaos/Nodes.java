@@ -12,8 +12,9 @@ public interface Nodes extends AutoCloseable {
 
     int size();
 
+    /** The node's name; 0 stands for every node (a fault aimed at all of them). */
     default String id(int node) {
-        return "n" + node;
+        return node == 0 ? "all" : "n" + node;
     }
 
     String amqpHost(int node);
@@ -27,6 +28,12 @@ public interface Nodes extends AutoCloseable {
     void start(int node) throws IOException, InterruptedException;
 
     void kill(int node) throws IOException, InterruptedException;
+
+    /** kill -9 of every running node in one signal, so none outlives the others by more than the kernel takes. */
+    void killAll() throws IOException, InterruptedException;
+
+    /** Starts every member that does not run, all before waiting for any (none serves without a majority). */
+    void startAll() throws IOException, InterruptedException;
 
     void pause(int node) throws IOException, InterruptedException;
 
