@@ -53,7 +53,8 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start(int port, WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
-            CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness, ResourceMonitor resources)
+            CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness, ResourceMonitor resources,
+            HotPathSampler hotPath)
             throws ConfigException {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
@@ -63,7 +64,8 @@ final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
-            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources);
+            AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources,
+                    hotPath);
             server.createContext("/", exchange -> handle(exchange, commands));
             server.start();
             return new AdminServer(server, executor);
@@ -135,9 +137,11 @@ final class AdminServer implements AutoCloseable {
         private final RaftNode raft;
         private final NodeLiveness liveness;
         private final ResourceMonitor resources;
+        private final HotPathSampler hotPath;
 
         AdminCommands(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter,
-                RaftNode raft, NodeLiveness liveness, ResourceMonitor resources) {
+                RaftNode raft, NodeLiveness liveness, ResourceMonitor resources, HotPathSampler hotPath) {
+            this.hotPath = hotPath;
             this.resources = resources;
             this.stateMachine = stateMachine;
             this.dispatcher = dispatcher;
@@ -222,11 +226,30 @@ final class AdminServer implements AutoCloseable {
             return Math.multiplyExact(value, unit);
         }
 
+        /**
+         * Who this node is and how it serves, then the publish path over the last 10 s (so a slow run can be
+         * explained): entries applied per second, commands and bytes per entry, apply time per entry, send to
+         * commit time of this node's entries, store fsyncs per second and their mean time, and what waits in
+         * the submitter now.
+         */
         private String status() {
             GroupView view = view();
-            return "node\tepoch\tconnections\trole\tleader\tserving\n" + dispatcher.node() + "\t" + dispatcher.epoch()
+            HotPathRates.Rates rates = hotPath.rates();
+            return "node\tepoch\tconnections\trole\tleader\tserving\tentries_per_s\tcommands_per_entry"
+                    + "\tbytes_per_entry\tapply_us_per_entry\tcommit_ms\tstore_fsyncs_per_s\tstore_fsync_ms"
+                    + "\tsubmit_queue_commands\tsubmit_queue_bytes\tentries_in_flight\n"
+                    + dispatcher.node() + "\t" + dispatcher.epoch()
                     + "\t" + dispatcher.connectionCount() + "\t" + view.role().toLowerCase(java.util.Locale.ROOT) + "\t"
-                    + (view.leader() == null ? "none" : view.leader()) + "\t" + liveness.isServing() + "\n";
+                    + (view.leader() == null ? "none" : view.leader()) + "\t" + liveness.isServing()
+                    + "\t" + decimal(rates.entriesPerSecond()) + "\t" + decimal(rates.commandsPerEntry())
+                    + "\t" + decimal(rates.bytesPerEntry()) + "\t" + decimal(rates.applyMicrosPerEntry())
+                    + "\t" + decimal(rates.commitMillisPerEntry()) + "\t" + decimal(rates.fsyncsPerSecond())
+                    + "\t" + decimal(rates.fsyncMillis()) + "\t" + hotPath.queuedCommands() + "\t"
+                    + hotPath.queuedBytes() + "\t" + hotPath.entriesInFlight() + "\n";
+        }
+
+        private static String decimal(double value) {
+            return String.format(java.util.Locale.ROOT, "%.1f", value);
         }
 
         private GroupView view() {

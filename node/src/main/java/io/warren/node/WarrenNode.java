@@ -34,9 +34,12 @@ public final class WarrenNode implements AutoCloseable {
     private final AdminServer admin;
     private final NodeLiveness liveness;
     private final ResourceMonitor resources;
+    private final HotPathSampler hotPath;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
-            AmqpServer amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources) {
+            AmqpServer amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources,
+            HotPathSampler hotPath) {
+        this.hotPath = hotPath;
         this.resources = resources;
         this.liveness = liveness;
         this.config = config;
@@ -81,8 +84,10 @@ public final class WarrenNode implements AutoCloseable {
         }
         CommandSubmitter submitter = new CommandSubmitter(raft.entryLog(), config.nodeId(),
                 new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax(),
-                        config.resendWindowMs()), dispatcher);
+                        config.resendWindowMs()), dispatcher, stateMachine.counters());
         submitter.start();
+        HotPathSampler hotPath = new HotPathSampler(stateMachine, submitter);
+        hotPath.start();
         NodeLiveness liveness = new NodeLiveness(config.nodeId(), new NodeLiveness.Timing(config.nodeDownAfterMs(),
                 config.quorumLostAfterMs()), raft, stateMachine, dispatcher, submitter);
         dispatcher.onEpochEnded(liveness::epochEnded);
@@ -98,11 +103,11 @@ public final class WarrenNode implements AutoCloseable {
                 ResourceMonitor.jvm(config.dataDir()), config.memoryHighWatermark(), config.diskFreeLimit());
         resources.start();
         AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness,
-                resources);
+                resources, hotPath);
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());
-        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources);
+        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath);
     }
 
     /**
@@ -177,6 +182,7 @@ public final class WarrenNode implements AutoCloseable {
         log.info("event=node_stopping connections={}", dispatcher.connectionCount());
         liveness.close();
         resources.close();
+        hotPath.close();
         admin.close();
         dispatcher.closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
         amqp.close();

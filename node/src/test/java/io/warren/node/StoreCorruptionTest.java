@@ -30,14 +30,14 @@ import org.junit.jupiter.api.Test;
  * consumed intact from another node.
  */
 class StoreCorruptionTest {
-    private static final int MESSAGES = 2_000;
+    private static final int MESSAGES = 4_000;
     private static final int BODY_BYTES = 1024;
     private static final int DAMAGED = 300;
 
     @Test
     void aNodeStopsRatherThanServeADamagedBodyAndTheMessageComesIntactFromAnother() throws Exception {
         try (Cluster cluster = Cluster.start("store-corrupt", 3, "--store-segment-bytes-max",
-                Integer.toString(256 << 10))) {
+                Integer.toString(1 << 20))) {
             NodeProcess n1 = cluster.node(1);
             NodeProcess n3 = cluster.node(3);
             try (Connection connection = Cluster.factory(n1).newConnection(); Channel ch = connection.createChannel()) {

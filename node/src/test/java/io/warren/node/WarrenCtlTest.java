@@ -73,6 +73,50 @@ class WarrenCtlTest {
     }
 
     @Test
+    void statusShowsThePublishPathSoASlowRunCanBeExplained() throws Exception {
+        try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
+            ch.queueDeclare("ctl-hot", true, false, false, null);
+            ch.confirmSelect();
+            for (int i = 0; i < 200; i++) {
+                ch.basicPublish("", "ctl-hot", MessageProperties.PERSISTENT_BASIC, new byte[1000]);
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        // The sampler takes a sample a second, rates span the last 10 s: wait for a row that shows the
+        // publishes, and read every figure from that one row.
+        var row = new java.util.concurrent.atomic.AtomicReference<Map<String, String>>();
+        io.warren.node.testing.Cluster.await("status shows the entries applied", 30, () -> {
+            row.set(statusRow());
+            return Double.parseDouble(row.get().get("entries_per_s")) > 0;
+        });
+        Map<String, String> status = row.get();
+        assertTrue(Double.parseDouble(status.get("commands_per_entry")) >= 1, status.toString());
+        assertTrue(Double.parseDouble(status.get("bytes_per_entry")) > 0, status.toString());
+        assertTrue(Double.parseDouble(status.get("apply_us_per_entry")) > 0, status.toString());
+        assertTrue(Double.parseDouble(status.get("commit_ms")) > 0, status.toString());
+        assertTrue(Double.parseDouble(status.get("store_fsyncs_per_s")) > 0, status.toString());
+        assertTrue(Double.parseDouble(status.get("store_fsync_ms")) > 0, status.toString());
+        assertEquals("0", status.get("entries_in_flight"), "nothing is in flight once every publish is confirmed");
+        assertEquals("0", status.get("submit_queue_commands"), status.toString());
+    }
+
+    /** warrenctl status as column name to value. */
+    private static Map<String, String> statusRow() {
+        try {
+            List<String> rows = WarrenCtlRun.run(node.adminPort(), "status").requireSuccess().rows();
+            String[] names = rows.get(0).split("\t");
+            String[] values = rows.get(1).split("\t", -1);
+            Map<String, String> row = new java.util.HashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                row.put(names[i], values[i]);
+            }
+            return row;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void listBindingsShowsSourceDestinationKeyAndArguments() throws Exception {
         try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
             ch.exchangeDeclare("ctl-headers", BuiltinExchangeType.HEADERS);

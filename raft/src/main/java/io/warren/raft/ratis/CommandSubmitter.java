@@ -63,12 +63,22 @@ public final class CommandSubmitter implements AutoCloseable {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Semaphore inFlight;
     private final Thread sender;
+    private final HotPathCounters counters;
+    /** Entries appended whose outcome is not known yet (the idle sender holds a permit, not an entry). */
+    private final java.util.concurrent.atomic.AtomicInteger entriesOut = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long epoch;
     private boolean blocked; // guarded by this
     private volatile boolean running = true;
     private long sequence;
 
     public CommandSubmitter(EntryLog entryLog, String node, Limits limits, Listener listener) {
+        this(entryLog, node, limits, listener, new HotPathCounters());
+    }
+
+    /** @param counters where the time from send to commit of each entry is counted */
+    public CommandSubmitter(EntryLog entryLog, String node, Limits limits, Listener listener,
+            HotPathCounters counters) {
+        this.counters = counters;
         this.entryLog = entryLog;
         this.node = node;
         this.limits = limits;
@@ -216,8 +226,11 @@ public final class CommandSubmitter implements AutoCloseable {
      */
     private void append(Entry entry, long firstSentNanos) {
         Batch batch = entry.batch();
+        entriesOut.incrementAndGet();
         entryLog.append(EntryFrame.encode(batch, entry.messages())).whenComplete((done, error) -> {
+            entriesOut.decrementAndGet();
             if (error == null) {
+                counters.committed(System.nanoTime() - firstSentNanos);
                 inFlight.release();
                 settled(entry);
                 return;
@@ -252,6 +265,21 @@ public final class CommandSubmitter implements AutoCloseable {
         public int compareTo(Resend other) {
             return Long.compare(entry.batch().getSequence(), other.entry.batch().getSequence());
         }
+    }
+
+    /** Commands waiting to be put into an entry. */
+    public int queuedCommands() {
+        return queue.size();
+    }
+
+    /** Bytes queued or sent and not yet committed (what backpressure counts). */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** Entries sent whose outcome is not known yet. */
+    public int entriesInFlight() {
+        return entriesOut.get();
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private final MessageStore.Settings storeSettings;
     private final SnapshotPolicy snapshotPolicy;
     private final java.util.function.LongSupplier nanoClock;
+    private final HotPathCounters counters = new HotPathCounters();
     /** Applied since the last snapshot was started; updater thread only. */
     private long entriesSinceSnapshot;
     private long bytesSinceSnapshot;
@@ -326,13 +327,15 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         long term = entry.getTerm();
         try {
             Batch batch = Batch.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            long started = System.nanoTime();
             List<Effect> effects;
             synchronized (lock) {
                 effects = core.apply(index, term, batch);
             }
             updateLastAppliedTermIndex(term, index);
             entriesSinceSnapshot++;
-            bytesSinceSnapshot += entry.getSerializedSize() + messageBytes(batch);
+            long entryBytes = entry.getSerializedSize() + messageBytes(batch);
+            bytesSinceSnapshot += entryBytes;
             MessageStore messages = store;
             sink.perform(index, effects, messages);
             for (Effect effect : effects) {
@@ -340,6 +343,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                     messages.discard(discard.key());
                 }
             }
+            counters.applied(batch.getCommandsCount(), entryBytes, System.nanoTime() - started);
             return CompletableFuture.completedFuture(Message.EMPTY);
         } catch (InvalidProtocolBufferException e) {
             // Only a bug writes an entry that does not parse; skip it everywhere alike.
@@ -356,6 +360,16 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             fatal.run();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** What apply counts (and the submitter, handed the same counters, adds its commit times). */
+    public HotPathCounters counters() {
+        return counters;
+    }
+
+    /** The message store's figures: live messages, disk, cache, fsyncs. */
+    public MessageStore.Stats storeStats() {
+        return store.stats();
     }
 
     /** Reads the core under the apply lock; the function must only read and must return copies. */
@@ -404,23 +418,28 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         lastSnapshotNanos = nanoClock.getAsLong();
         Path target = storage.directory(last);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        FileUtils.deleteFully(temporary);
-        Files.createDirectories(temporary.resolve(SnapshotDirectories.STORE));
+        // On the apply thread only what must see this exact state: the frozen view, and the store's open
+        // segment rolled so the messages applied so far sit in segments that get sealed. No fsync here.
         long started = System.nanoTime();
         SnapshotRecords.Frozen frozen;
         synchronized (lock) {
             frozen = SnapshotRecords.freeze(core);
         }
-        List<Path> segments = store.sealForSnapshot();
-        for (Path segment : segments) {
-            Files.createLink(temporary.resolve(SnapshotDirectories.STORE).resolve(segment.getFileName()), segment);
-        }
+        MessageStore frozenStore = store;
+        long newestSegment = frozenStore.rollForSnapshot();
         long frozenMs = (System.nanoTime() - started) / 1_000_000;
         SnapshotWrite write = new SnapshotWrite(last, new CompletableFuture<>());
         writing = write;
         snapshotWriter.execute(() -> {
             try {
                 long writeStarted = System.nanoTime();
+                FileUtils.deleteFully(temporary);
+                Files.createDirectories(temporary.resolve(SnapshotDirectories.STORE));
+                List<Path> segments = frozenStore.snapshotFiles(newestSegment);
+                for (Path segment : segments) {
+                    Files.createLink(temporary.resolve(SnapshotDirectories.STORE).resolve(segment.getFileName()),
+                            segment);
+                }
                 File index = temporary.resolve(SnapshotDirectories.INDEX).toFile();
                 try (FileOutputStream file = new FileOutputStream(index);
                         BufferedOutputStream out = new BufferedOutputStream(file, 1 << 16)) {

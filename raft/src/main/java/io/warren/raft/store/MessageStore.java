@@ -55,11 +55,24 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     private final java.util.LinkedHashMap<Long, ByteString> recentFrames = new java.util.LinkedHashMap<>();
     private long recentFrameBytes;
     private StoreSegment open;
+    /**
+     * Segments rolled (no more appends) but not sealed yet: forcing them and writing their index happens
+     * off the write path and off the apply thread (the flusher or the snapshot writer), so neither Ratis'
+     * log writer nor apply waits for those fsyncs under the store's lock.
+     */
+    private final List<StoreSegment> rolled = new ArrayList<>();
+    /** Rolled segments whose last appends the flusher has not forced yet. */
+    private final List<StoreSegment> unforced = new ArrayList<>();
+    /** One sealer at a time (the flusher and the snapshot writer both seal rolled segments). */
+    private final Object sealLock = new Object();
     private long nextSegmentId;
     private long liveMessages;
 
     private final List<CompletableFuture<Void>> unflushed = new ArrayList<>();
     private final Thread flusher;
+    /** The flusher's fsyncs and the time they took, for status. */
+    private final java.util.concurrent.atomic.AtomicLong fsyncs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong fsyncNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     private MessageStore(Path dir, Settings settings) {
@@ -162,17 +175,56 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     private void roll() throws IOException {
-        if (open != null) {
-            open.seal();
-        }
+        retireOpen();
         open = StoreSegment.create(dir, nextSegmentId++);
         segments.add(open);
+    }
+
+    /** The open segment takes no more appends; the flusher forces it, a sealer seals it. */
+    private void retireOpen() {
+        if (open != null) {
+            rolled.add(open);
+            unforced.add(open);
+            open = null;
+        }
+    }
+
+    /**
+     * Seals every rolled segment: forces it and writes its index outside the store's lock, so readers,
+     * settles and writes go on meanwhile. The index is built under the lock; if a log truncation changed
+     * the segment before it is marked sealed, it is built again.
+     */
+    private void sealRolled() throws IOException {
+        synchronized (sealLock) {
+            while (true) {
+                StoreSegment segment;
+                java.nio.ByteBuffer index;
+                int records;
+                synchronized (this) {
+                    if (rolled.isEmpty()) {
+                        return;
+                    }
+                    segment = rolled.get(0);
+                    index = segment.indexBytes();
+                    records = segment.records();
+                }
+                segment.force();
+                segment.writeIndex(index);
+                synchronized (this) {
+                    if (segment.records() == records) {
+                        segment.markSealed();
+                        rolled.remove(0);
+                    }
+                }
+            }
+        }
     }
 
     private void flushLoop() {
         while (running) {
             List<CompletableFuture<Void>> batch;
             StoreSegment segment;
+            List<StoreSegment> retiredUnforced;
             synchronized (this) {
                 while (running && unflushed.isEmpty()) {
                     try {
@@ -184,15 +236,31 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                 batch = new ArrayList<>(unflushed);
                 unflushed.clear();
                 segment = open;
+                retiredUnforced = new ArrayList<>(unforced);
+                unforced.clear();
             }
             try {
+                long started = System.nanoTime();
+                // A frame of this batch may sit in a segment rolled since the last round: force those too.
+                for (StoreSegment retired : retiredUnforced) {
+                    retired.force();
+                }
                 if (segment != null) {
                     segment.force();
                 }
+                fsyncNanos.addAndGet(System.nanoTime() - started);
+                fsyncs.incrementAndGet();
                 batch.forEach(f -> f.complete(null));
             } catch (IOException | RuntimeException e) {
                 log.error("event=store_flush_failed error=\"{}\"", e.toString());
                 batch.forEach(f -> f.completeExceptionally(e));
+            }
+            try {
+                sealRolled();
+            } catch (IOException | RuntimeException e) {
+                // Not a loss: a rolled segment is forced before its frames are acknowledged; unsealed, it is
+                // sealed by the next round, a snapshot, or scanned at the next start.
+                log.warn("event=store_seal_failed error=\"{}\"", e.toString());
             }
         }
     }
@@ -325,17 +393,30 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     /**
-     * Seals the open segment, so a snapshot can link immutable files, and returns the segments that still
-     * hold a live message.
+     * For a snapshot, on the apply thread: the open segment takes no more appends (no fsync here), so
+     * every message of an entry applied so far is in a segment that will be sealed. Returns the newest
+     * segment's id, for {@link #snapshotFiles}.
      */
-    public synchronized List<Path> sealForSnapshot() throws IOException {
+    public synchronized long rollForSnapshot() {
         if (open != null && !open.isEmpty()) {
-            open.seal();
-            open = null;
+            retireOpen();
         }
+        return nextSegmentId - 1;
+    }
+
+    /**
+     * On the snapshot writer: seals what was rolled, then names the sealed segments up to
+     * {@code newestSegmentId} that still hold a live message, with their index files, for hard links.
+     */
+    public List<Path> snapshotFiles(long newestSegmentId) throws IOException {
+        sealRolled();
+        return sealedFiles(newestSegmentId);
+    }
+
+    private synchronized List<Path> sealedFiles(long newestSegmentId) {
         List<Path> files = new ArrayList<>();
         for (StoreSegment segment : segments) {
-            if (segment.sealed() && segment.live() > 0) {
+            if (segment.id <= newestSegmentId && segment.sealed() && segment.live() > 0) {
                 files.add(segment.path);
                 Path index = StoreSegment.indexPath(segment.path);
                 if (Files.exists(index)) {
@@ -397,11 +478,12 @@ public final class MessageStore implements MessageReader, AutoCloseable {
 
     /** Figures for status and tests. */
     public record Stats(long liveMessages, int segments, long diskBytes, long cacheBytes, long cacheHits,
-            long cacheMisses) {}
+            long cacheMisses, long fsyncs, long fsyncNanos) {}
 
     public synchronized Stats stats() {
         long bytes = segments.stream().mapToLong(StoreSegment::size).sum();
-        return new Stats(liveMessages, segments.size(), bytes, cache.bytes(), cache.hits(), cache.misses());
+        return new Stats(liveMessages, segments.size(), bytes, cache.bytes(), cache.hits(), cache.misses(),
+                fsyncs.get(), fsyncNanos.get());
     }
 
     static String describe(long key) {
@@ -418,6 +500,12 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             flusher.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            sealRolled(); // a restart then reads their index rather than scan them
+        } catch (IOException e) {
+            log.warn("event=store_seal_on_close_failed error=\"{}\" consequence=\"the next start scans them\"",
+                    e.toString());
         }
         synchronized (this) {
             for (StoreSegment segment : segments) {

@@ -208,7 +208,12 @@ final class StoreSegment implements AutoCloseable {
             return;
         }
         channel.force(true);
-        writeIndexFile();
+        writeIndex(indexBytes());
+        sealed = true;
+    }
+
+    /** After {@link #writeIndex} of what {@link #indexBytes} gave while nothing changed in between. */
+    void markSealed() {
         sealed = true;
     }
 
@@ -223,7 +228,7 @@ final class StoreSegment implements AutoCloseable {
      * point 4): {@code magic, data size, frame count, record count}, per frame {@code log index, offset,
      * length, first record}, per record {@code key, offset}, then a CRC32C of all of it.
      */
-    private void writeIndexFile() throws IOException {
+    ByteBuffer indexBytes() {
         int frames = frameIndices.size();
         int records = keys.size();
         ByteBuffer out = ByteBuffer.allocate(4 + 8 + 4 + 4 + frames * 20 + records * 12 + 4);
@@ -239,6 +244,11 @@ final class StoreSegment implements AutoCloseable {
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
         out.flip();
+        return out;
+    }
+
+    /** Writes an index built by {@link #indexBytes} beside the data, durably, replacing any earlier one. */
+    void writeIndex(ByteBuffer out) throws IOException {
         Path target = indexPath(path);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -411,7 +421,7 @@ final class StoreSegment implements AutoCloseable {
         StoreSegment reopened = new StoreSegment(id, path,
                 FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), fresh.size);
         reopened.adopt(fresh);
-        reopened.writeIndexFile();
+        reopened.writeIndex(reopened.indexBytes());
         reopened.sealed = true;
         return reopened;
     }

@@ -145,7 +145,7 @@ class MessageStoreTest {
             }
             int segments = store.stats().segments();
             assertTrue(segments >= 3, "segments: " + segments);
-            store.sealForSnapshot();
+            store.snapshotFiles(store.rollForSnapshot());
             assertEquals(0, store.reclaim(101), "nothing settled yet");
             for (int i = 2; i <= 100; i++) {
                 store.discard(MessageKeys.key(i, 0));
@@ -190,7 +190,7 @@ class MessageStoreTest {
                     store.discard(MessageKeys.key(i, position));
                 }
             }
-            store.sealForSnapshot();
+            store.snapshotFiles(store.rollForSnapshot());
             store.reclaim(index);
             long liveBytes = StoreRecords.HEADER_BYTES + message(head).encodedSize();
             long left = diskBytes();
@@ -209,7 +209,7 @@ class MessageStoreTest {
             for (int i = 1; i <= 100; i++) {
                 write(store, i, entry(0, "m" + i + "-".repeat(2000)));
             }
-            store.sealForSnapshot();
+            store.snapshotFiles(store.rollForSnapshot());
         }
         // Damage a body in a sealed segment: opening from the index does not read it; reading it is refused.
         Path first;
@@ -224,6 +224,54 @@ class MessageStoreTest {
             assertEquals(100, store.stats().liveMessages());
             assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(1, 0)));
             assertEquals(message("m100" + "-".repeat(2000)), store.read(MessageKeys.key(100, 0)));
+        }
+    }
+
+    @Test
+    void shouldSealRolledSegmentsOffTheWritePathAndListThemForASnapshot() throws Exception {
+        List<Path> files;
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 100; i++) {
+                write(store, i, entry(0, "m" + i + "-".repeat(2000)));
+            }
+            long newest = store.rollForSnapshot();
+            write(store, 101, entry(0, "after the roll")); // in a segment newer than the snapshot's
+            files = store.snapshotFiles(newest);
+            // Truncated after the roll but before anything sealed it would show as a rebuilt index; here the
+            // snapshot lists every sealed data file with its index, and none of the newer segment.
+            long dataFiles = files.stream().filter(p -> p.getFileName().toString().endsWith(".dat")).count();
+            assertTrue(dataFiles >= 3, "100 messages of 2 KB fill several 64 KiB segments: " + files);
+            for (Path file : files) {
+                assertTrue(Files.exists(file), file + " exists");
+                if (file.getFileName().toString().endsWith(".dat")) {
+                    assertTrue(files.contains(StoreSegment.indexPath(file)), "sealed with its index: " + file);
+                }
+            }
+            assertEquals(101, store.stats().liveMessages());
+        }
+        try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
+            for (int i = 1; i <= 100; i++) {
+                assertEquals(message("m" + i + "-".repeat(2000)), store.read(MessageKeys.key(i, 0)), "message " + i);
+            }
+            assertEquals(message("after the roll"), store.read(MessageKeys.key(101, 0)));
+        }
+    }
+
+    @Test
+    void shouldKeepAFrameOfARolledSegmentThatATruncationCutBeforeItWasSealed() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 10; i++) {
+                write(store, i, entry(0, "m" + i));
+            }
+            long newest = store.rollForSnapshot();
+            store.truncate(8); // entries 9 and 10 never committed: cut from the rolled segment
+            store.snapshotFiles(newest);
+            assertEquals(8, store.stats().liveMessages());
+        }
+        try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
+            assertEquals(8, store.stats().liveMessages(), "the index written at the seal matches the cut data");
+            assertEquals(message("m8"), store.read(MessageKeys.key(8, 0)));
+            assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(9, 0)));
         }
     }
 

@@ -1,0 +1,70 @@
+package io.warren.node;
+
+import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.ratis.WarrenStateMachine;
+import java.util.concurrent.TimeUnit;
+
+/** Samples the publish path's totals once a second into {@link HotPathRates}, for `warrenctl status`. */
+final class HotPathSampler implements AutoCloseable {
+    static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long EVERY_MS = 1_000;
+
+    private final WarrenStateMachine stateMachine;
+    private final CommandSubmitter submitter;
+    private final HotPathRates rates = new HotPathRates(WINDOW_NANOS);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    HotPathSampler(WarrenStateMachine stateMachine, CommandSubmitter submitter) {
+        this.stateMachine = stateMachine;
+        this.submitter = submitter;
+        this.thread = new Thread(this::run, "warren-hot-path");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        sample();
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Thread.sleep(EVERY_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            sample();
+        }
+    }
+
+    private void sample() {
+        var applied = stateMachine.counters().totals();
+        var store = stateMachine.storeStats();
+        rates.sample(System.nanoTime(), new HotPathRates.Totals(applied.entriesApplied(), applied.commandsApplied(),
+                applied.bytesApplied(), applied.applyNanos(), applied.entriesCommitted(), applied.commitNanos(),
+                store.fsyncs(), store.fsyncNanos()));
+    }
+
+    HotPathRates.Rates rates() {
+        return rates.rates();
+    }
+
+    int queuedCommands() {
+        return submitter.queuedCommands();
+    }
+
+    long queuedBytes() {
+        return submitter.queuedBytes();
+    }
+
+    int entriesInFlight() {
+        return submitter.entriesInFlight();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
