@@ -115,6 +115,10 @@ run_warren() {
   record warren drain all "$done" "$(drain 5673 "$done" warren-drain)" 0 0 0
   warren_snapshot drained 0 0
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
+  # Issue 11, point 3: how long each snapshot held apply up (the snapshot_taken lines of every node).
+  local pauses
+  pauses=$(cat "$warren_home"/n*/warren.log | grep -a 'event=snapshot_taken' | sed -n 's/.*apply_paused_ms=\([0-9]*\).*/\1/p' | sort -n)
+  record warren snapshots all "$(echo "$pauses" | grep -c . || true)" "$(echo "$pauses" | tail -n 1)" 0 0 0
 }
 
 run_rabbitmq() {

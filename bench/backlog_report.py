@@ -74,6 +74,11 @@ for system in systems:
                      % (restart["published"], restart["rate"] / 1000))
     if drain:
         lines.append("- Drain by one consumer: %d msg/s" % drain["rate"])
+    snapshots = single(system, "snapshots")
+    if snapshots:
+        lines.append("- Snapshots taken on the three nodes during the run: %d; the longest pause of apply for one:"
+                     " %d ms (`apply_paused_ms` in the `snapshot_taken` lines; target at most 50)"
+                     % (snapshots["published"], snapshots["rate"]))
     last = args.stages.split(",")[-1]
     first_rate = per_node(system, args.stages.split(",")[0], "rate")
     last_rate = per_node(system, last, "rate")
