@@ -26,6 +26,9 @@ def main():
         f"- Command: `{command}`",
         f"- Run folder (not committed): `{os.path.relpath(run_dir)}` with history.jsonl, summary.json, report.html",
         f"- Mode: {s['mode']}; seed {s['seed']}; wall time {s['duration_s']} s",
+        f"- Standing backlog: {s.get('standing_backlog', 0)} messages published before the first fault, drained"
+        f" and checked with the rest; node flags: {' '.join(s.get('node_flags', [])) or 'none'}",
+        f"- Node events: " + ", ".join(f"{k} {v}" for k, v in sorted(s.get('node_events', {}).items())),
         f"- Verdict: **{'valid' if s['valid'] else 'INVALID'}**",
         "",
         "| operations | count |",
