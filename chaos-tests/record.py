@@ -7,6 +7,31 @@ import sys
 from collections import defaultdict
 
 
+def store_activity(run_dir):
+    """Snapshots and store reclaim seen in the node logs: they must have carried bodies under the faults."""
+    nodes = os.path.join(run_dir, "nodes")
+    if not os.path.isdir(nodes):
+        return []
+    counts = defaultdict(int)
+    pauses = []
+    for name in sorted(os.listdir(nodes)):
+        with open(os.path.join(nodes, name), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                for event in ("snapshot_taken", "snapshot_loaded", "store_reclaimed", "store_compacted",
+                              "store_tail_repaired"):
+                    if "event=" + event + " " in line:
+                        counts[event] += 1
+                if "event=snapshot_taken " in line and "apply_paused_ms=" in line:
+                    pauses.append(int(line.split("apply_paused_ms=")[1].split()[0]))
+    pauses.sort()
+    text = ", ".join(f"{event} {counts[event]}" for event in sorted(counts))
+    lines = [f"Store and snapshots in the node logs (all nodes): {text or 'none'}."]
+    if pauses:
+        lines.append(f"Apply paused by a snapshot: median {pauses[len(pauses) // 2]} ms, longest {pauses[-1]} ms"
+                     f" ({len(pauses)} snapshots).")
+    return lines + [""]
+
+
 def main():
     run_dir, command = sys.argv[1], sys.argv[2]
     with open(os.path.join(run_dir, "summary.json"), encoding="utf-8") as f:
@@ -77,6 +102,7 @@ def main():
         ]
     kinds = sorted(per_kind)
     lines += ["", f"Nemeses that struck: {', '.join(kinds)} ({len(s['fault_windows'])} fault windows, mixes included).", ""]
+    lines += store_activity(run_dir)
     out = sys.argv[3] if len(sys.argv) > 3 else "docs/chaos.md"
     # The hand-written findings at the end of the page outlive the numbers above.
     kept = ""

@@ -81,13 +81,17 @@ final class NodeConnection implements BrokerConnection {
         client.close(error);
     }
 
-    /** Set once the connection has published: only publishing connections are blocked by an alarm. */
-    private volatile boolean publishes;
+    /**
+     * Set when the connection publishes while an alarm is on, cleared when the alarms clear: as in
+     * RabbitMQ, an alarm blocks a connection at its first publish under the alarm, so consume-only
+     * connections, and publishers that stay quiet, are never stopped.
+     */
+    private volatile boolean publishedUnderAlarm;
 
-    /** A channel of this connection published; a connection blocked by an alarm learns it now. */
+    /** A channel of this connection published: under an alarm, the connection is blocked now. */
     void published(PublishGate gate) {
-        if (!publishes) {
-            publishes = true;
+        if (!publishedUnderAlarm && gate.alarmed()) {
+            publishedUnderAlarm = true;
             applyGate(gate);
         }
     }
@@ -96,7 +100,10 @@ final class NodeConnection implements BrokerConnection {
     private String blockedFor;
 
     synchronized void applyGate(PublishGate gate) {
-        String reason = gate.reasonFor(publishes);
+        if (!gate.alarmed()) {
+            publishedUnderAlarm = false;
+        }
+        String reason = gate.reasonFor(publishedUnderAlarm);
         if (reason != null && !reason.equals(blockedFor)) {
             client.block(reason);
         } else if (reason == null && blockedFor != null) {

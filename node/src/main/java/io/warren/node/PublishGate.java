@@ -5,12 +5,17 @@ import java.util.List;
 /**
  * Whether this node's publishers may publish, and why not: its own replication backlog (every connection
  * of this node stops being read until it drains), or a resource alarm anywhere in the cluster, which, as
- * in RabbitMQ, blocks the connections that publish and leaves consume-only ones alone so consumers can
- * still drain the queues that caused it.
+ * in RabbitMQ, blocks a connection when it publishes under the alarm and leaves consume-only ones alone so
+ * consumers can still drain the queues that caused it.
  */
 final class PublishGate {
     private boolean backlog;
     private List<String> alarms = List.of();
+
+    /** Whether a resource alarm is on anywhere in the cluster. */
+    synchronized boolean alarmed() {
+        return !alarms.isEmpty();
+    }
 
     /** What a connection should be told now: null when it may go on. */
     synchronized String reasonFor(boolean publishes) {

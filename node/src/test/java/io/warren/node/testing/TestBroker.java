@@ -1,0 +1,39 @@
+package io.warren.node.testing;
+
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+
+/**
+ * The broker a client test of a RabbitMQ feature runs against: Warren's node processes, or, in reference
+ * mode, Debian's RabbitMQ 3.10 started for the test, so that what the test expects is what RabbitMQ does
+ * and not our reading of its docs. The switch is the environment variable {@code WARREN_REFERENCE=rabbitmq}
+ * (`deploy/test.sh --reference`); tests written against this interface carry {@code @Tag("reference")}.
+ */
+public interface TestBroker extends AutoCloseable {
+    /** The reference-mode switch. */
+    static boolean referenceMode() {
+        return "rabbitmq".equals(System.getenv("WARREN_REFERENCE"));
+    }
+
+    /** {@code size} nodes of the broker under test; {@code warrenArgs} are node flags, Warren's only. */
+    static TestBroker start(String name, int size, String... warrenArgs) throws IOException, InterruptedException {
+        return referenceMode() ? RabbitBroker.start(name, size) : WarrenBroker.start(name, size, warrenArgs);
+    }
+
+    /** "Warren" or "RabbitMQ 3.10.x": for messages. */
+    String describe();
+
+    int size();
+
+    /** A client connection factory for node {@code node} (1-based), without automatic recovery. */
+    ConnectionFactory factory(int node);
+
+    /**
+     * A control command on node {@code node} as rabbitmqctl takes it (warrenctl mirrors its subcommands and
+     * their positional arguments), e.g. {@code ctl(2, "set_vm_memory_high_watermark", "0")}.
+     */
+    CtlRun ctl(int node, String... args) throws IOException, InterruptedException;
+
+    @Override
+    void close();
+}

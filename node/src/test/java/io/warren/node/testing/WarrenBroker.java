@@ -1,0 +1,52 @@
+package io.warren.node.testing;
+
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Warren's node processes behind {@link TestBroker}; warrenctl for control commands. */
+public final class WarrenBroker implements TestBroker {
+    private final Cluster cluster;
+
+    private WarrenBroker(Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    static WarrenBroker start(String name, int size, String... args) throws IOException, InterruptedException {
+        return new WarrenBroker(Cluster.start(name, size, args));
+    }
+
+    /** The node processes, for what only Warren has (its admin API, its logs). */
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    @Override
+    public String describe() {
+        return "Warren";
+    }
+
+    @Override
+    public int size() {
+        return cluster.nodes().size();
+    }
+
+    @Override
+    public ConnectionFactory factory(int node) {
+        return Cluster.factory(cluster.node(node));
+    }
+
+    @Override
+    public CtlRun ctl(int node, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(NodeProcess.javaBinary(), "-cp", NodeProcess.classpath(),
+                "io.warren.node.WarrenCtl", "-n", "127.0.0.1:" + cluster.node(node).adminPort()));
+        command.addAll(List.of(args));
+        return CtlRun.of("warrenctl", command);
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}
