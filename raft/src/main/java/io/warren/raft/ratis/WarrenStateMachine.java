@@ -430,7 +430,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             frozen = SnapshotRecords.freeze(core);
         }
         MessageStore frozenStore = store;
-        long newestSegment = frozenStore.rollForSnapshot();
+        MessageStore.SnapshotSegments snapshotSegments = frozenStore.rollForSnapshot();
         long frozenMs = (System.nanoTime() - started) / 1_000_000;
         SnapshotWrite write = new SnapshotWrite(last, new CompletableFuture<>());
         writing = write;
@@ -439,7 +439,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 long writeStarted = System.nanoTime();
                 FileUtils.deleteFully(temporary);
                 Files.createDirectories(temporary.resolve(SnapshotDirectories.STORE));
-                List<Path> segments = frozenStore.snapshotFiles(newestSegment);
+                List<Path> segments = frozenStore.snapshotFiles(snapshotSegments);
                 for (Path segment : segments) {
                     Files.createLink(temporary.resolve(SnapshotDirectories.STORE).resolve(segment.getFileName()),
                             segment);

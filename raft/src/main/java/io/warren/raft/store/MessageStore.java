@@ -392,37 +392,47 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         }
     }
 
+    /** The segments a snapshot links: those that held a live message at the snapshot's index. */
+    public record SnapshotSegments(long[] ids) {}
+
     /**
      * For a snapshot, on the apply thread: the open segment takes no more appends (no fsync here), so
-     * every message of an entry applied so far is in a segment that will be sealed. Returns the newest
-     * segment's id, for {@link #snapshotFiles}.
+     * every message of an entry applied so far is in a segment that will be sealed, and the segments that
+     * hold a live message now, at the snapshot's index, are named. They are named here and not later on
+     * the writer thread: applies that go on meanwhile settle messages the snapshot still holds.
      */
-    public synchronized long rollForSnapshot() {
+    public synchronized SnapshotSegments rollForSnapshot() {
         if (open != null && !open.isEmpty()) {
             retireOpen();
         }
-        return nextSegmentId - 1;
+        return new SnapshotSegments(segments.stream().filter(segment -> segment.live() > 0)
+                .mapToLong(segment -> segment.id).toArray());
     }
 
-    /**
-     * On the snapshot writer: seals what was rolled, then names the sealed segments up to
-     * {@code newestSegmentId} that still hold a live message, with their index files, for hard links.
-     */
-    public List<Path> snapshotFiles(long newestSegmentId) throws IOException {
+    /** On the snapshot writer: seals what was rolled, then names the files of those segments, for hard links. */
+    public List<Path> snapshotFiles(SnapshotSegments named) throws IOException {
         sealRolled();
-        return sealedFiles(newestSegmentId);
+        return sealedFiles(named);
     }
 
-    private synchronized List<Path> sealedFiles(long newestSegmentId) {
+    private synchronized List<Path> sealedFiles(SnapshotSegments named) throws IOException {
         List<Path> files = new ArrayList<>();
         for (StoreSegment segment : segments) {
-            if (segment.id <= newestSegmentId && segment.sealed() && segment.live() > 0) {
-                files.add(segment.path);
-                Path index = StoreSegment.indexPath(segment.path);
-                if (Files.exists(index)) {
-                    files.add(index);
-                }
+            if (Arrays.binarySearch(named.ids(), segment.id) < 0) {
+                continue;
             }
+            if (!segment.sealed()) {
+                throw new IOException("segment " + segment.path + " of a snapshot is not sealed");
+            }
+            files.add(segment.path);
+            Path index = StoreSegment.indexPath(segment.path);
+            if (Files.exists(index)) {
+                files.add(index);
+            }
+        }
+        if (files.stream().filter(p -> p.getFileName().toString().endsWith(".dat")).count() != named.ids().length) {
+            // Only reclaim or compaction remove segments, and neither runs while a snapshot is written.
+            throw new IOException("a segment of the snapshot is gone: expected ids " + Arrays.toString(named.ids()));
         }
         return files;
     }

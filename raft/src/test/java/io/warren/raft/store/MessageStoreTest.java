@@ -234,9 +234,14 @@ class MessageStoreTest {
             for (int i = 1; i <= 100; i++) {
                 write(store, i, entry(0, "m" + i + "-".repeat(2000)));
             }
-            long newest = store.rollForSnapshot();
+            MessageStore.SnapshotSegments named = store.rollForSnapshot();
             write(store, 101, entry(0, "after the roll")); // in a segment newer than the snapshot's
-            files = store.snapshotFiles(newest);
+            for (int i = 1; i <= 40; i++) {
+                // Settled by applies that follow the snapshot: the snapshot still holds them, so the first
+                // segment, now without a live message, must still be linked.
+                store.discard(MessageKeys.key(i, 0));
+            }
+            files = store.snapshotFiles(named);
             // Truncated after the roll but before anything sealed it would show as a rebuilt index; here the
             // snapshot lists every sealed data file with its index, and none of the newer segment.
             long dataFiles = files.stream().filter(p -> p.getFileName().toString().endsWith(".dat")).count();
@@ -247,10 +252,11 @@ class MessageStoreTest {
                     assertTrue(files.contains(StoreSegment.indexPath(file)), "sealed with its index: " + file);
                 }
             }
-            assertEquals(101, store.stats().liveMessages());
+            assertTrue(files.contains(dir.resolve(firstSegmentName())), "the segment of message 1 is linked: " + files);
+            assertEquals(61, store.stats().liveMessages());
         }
         try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
-            for (int i = 1; i <= 100; i++) {
+            for (int i = 41; i <= 100; i++) {
                 assertEquals(message("m" + i + "-".repeat(2000)), store.read(MessageKeys.key(i, 0)), "message " + i);
             }
             assertEquals(message("after the roll"), store.read(MessageKeys.key(101, 0)));
@@ -263,15 +269,22 @@ class MessageStoreTest {
             for (int i = 1; i <= 10; i++) {
                 write(store, i, entry(0, "m" + i));
             }
-            long newest = store.rollForSnapshot();
+            MessageStore.SnapshotSegments named = store.rollForSnapshot();
             store.truncate(8); // entries 9 and 10 never committed: cut from the rolled segment
-            store.snapshotFiles(newest);
+            store.snapshotFiles(named);
             assertEquals(8, store.stats().liveMessages());
         }
         try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
             assertEquals(8, store.stats().liveMessages(), "the index written at the seal matches the cut data");
             assertEquals(message("m8"), store.read(MessageKeys.key(8, 0)));
             assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(9, 0)));
+        }
+    }
+
+    private String firstSegmentName() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".dat")).sorted().findFirst()
+                    .orElseThrow();
         }
     }
 
