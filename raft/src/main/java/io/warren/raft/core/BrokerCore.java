@@ -56,16 +56,7 @@ public final class BrokerCore {
 
     /** The keys of every message a queue holds, ready or out unacknowledged, ascending, each once. */
     public long[] liveMessageKeys() {
-        int count = 0;
-        for (VhostState vhost : state.vhosts.values()) {
-            for (QueueState queue : vhost.queues.values()) {
-                count += queue.ready.size();
-            }
-        }
-        for (ChannelState channel : state.channels.values()) {
-            count += channel.unacked.size();
-        }
-        long[] keys = new long[count];
+        long[] keys = new long[Math.toIntExact(SnapshotRecords.heldMessages(state))];
         int[] filled = {0};
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {

@@ -37,7 +37,7 @@ public final class SnapshotRecords {
     }
 
     /** Ready and unacked message references: what a loader reads keys of, counted so it sizes one array. */
-    private static long heldMessages(BrokerState state) {
+    static long heldMessages(BrokerState state) {
         long held = 0;
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {
