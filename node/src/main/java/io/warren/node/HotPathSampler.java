@@ -12,30 +12,17 @@ final class HotPathSampler implements AutoCloseable {
     private final WarrenStateMachine stateMachine;
     private final CommandSubmitter submitter;
     private final HotPathRates rates = new HotPathRates(WINDOW_NANOS);
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Ticker ticker;
 
     HotPathSampler(WarrenStateMachine stateMachine, CommandSubmitter submitter) {
         this.stateMachine = stateMachine;
         this.submitter = submitter;
-        this.thread = new Thread(this::run, "warren-hot-path");
-        this.thread.setDaemon(true);
+        this.ticker = new Ticker("warren-hot-path", EVERY_MS, this::sample);
     }
 
     void start() {
         sample();
-        thread.start();
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                Thread.sleep(EVERY_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            sample();
-        }
+        ticker.start();
     }
 
     private void sample() {
@@ -64,7 +51,6 @@ final class HotPathSampler implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        ticker.close();
     }
 }

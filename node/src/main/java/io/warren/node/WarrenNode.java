@@ -35,11 +35,13 @@ public final class WarrenNode implements AutoCloseable {
     private final NodeLiveness liveness;
     private final ResourceMonitor resources;
     private final HotPathSampler hotPath;
+    private final StoreHousekeeper housekeeper;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
             AmqpServer amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources,
-            HotPathSampler hotPath) {
+            HotPathSampler hotPath, StoreHousekeeper housekeeper) {
         this.hotPath = hotPath;
+        this.housekeeper = housekeeper;
         this.resources = resources;
         this.liveness = liveness;
         this.config = config;
@@ -88,6 +90,8 @@ public final class WarrenNode implements AutoCloseable {
         submitter.start();
         HotPathSampler hotPath = new HotPathSampler(stateMachine, submitter);
         hotPath.start();
+        StoreHousekeeper housekeeper = new StoreHousekeeper(stateMachine);
+        housekeeper.start();
         NodeLiveness liveness = new NodeLiveness(config.nodeId(), new NodeLiveness.Timing(config.nodeDownAfterMs(),
                 config.quorumLostAfterMs()), raft, stateMachine, dispatcher, submitter);
         dispatcher.onEpochEnded(liveness::epochEnded);
@@ -107,7 +111,8 @@ public final class WarrenNode implements AutoCloseable {
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());
-        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath);
+        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath,
+                housekeeper);
     }
 
     /**
@@ -183,6 +188,7 @@ public final class WarrenNode implements AutoCloseable {
         liveness.close();
         resources.close();
         hotPath.close();
+        housekeeper.close();
         admin.close();
         dispatcher.closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
         amqp.close();

@@ -59,6 +59,46 @@ class ClusterCatchUpTest {
     }
 
     @Test
+    void aNodeWhoseGapsMessagesWereReclaimedGetsASnapshotThoughTheLogStillHoldsTheGap() throws Exception {
+        // Small store segments and snapshots by settled bytes; the log's segments stay at their default
+        // (32 MiB), so the log behind the snapshots is never purged here: only the store's reclaim makes
+        // the leader unable to send the gap's entries with their messages.
+        try (Cluster cluster = Cluster.start("catch-up-reclaimed", 3, "--store-segment-bytes-max",
+                Integer.toString(1 << 20), "--snapshot-log-bytes", Integer.toString(1 << 20))) {
+            NodeProcess late = cluster.node(3);
+            late.kill();
+            NodeProcess n1 = cluster.node(1);
+            try (Connection connection = Cluster.factory(n1).newConnection(); Channel ch = connection.createChannel()) {
+                ch.queueDeclare("reclaimed", true, false, false, null);
+                ch.confirmSelect();
+                byte[] filler = new byte[1024];
+                for (int i = 0; i < 6000; i++) {
+                    ch.basicPublish("", "reclaimed", com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC, filler);
+                    if (i % 500 == 499) {
+                        ch.waitForConfirmsOrDie(30_000);
+                    }
+                }
+                ch.waitForConfirmsOrDie(30_000);
+                int drained = 0;
+                while (ch.basicGet("reclaimed", true) != null) {
+                    drained++;
+                }
+                assertEquals(6000, drained, "the filler is consumed");
+            }
+            for (NodeProcess node : List.of(n1, cluster.node(2))) {
+                Cluster.await(node.nodeId() + " reclaimed the settled filler", 60,
+                        () -> node.output().stream().anyMatch(l -> l.contains("event=store_reclaimed")));
+            }
+            writeWhileDown(n1, "reclaimed", 50, 0);
+            late.startAgain();
+            assertCaughtUp(cluster, late, "reclaimed", 50);
+            assertTrue(cluster.nodes().stream().anyMatch(node -> node.output().stream()
+                    .anyMatch(l -> l.contains("event=follower_sent_snapshot") && l.contains("follower=n3"))),
+                    "the leader sent n3 a snapshot, not entries whose messages are gone");
+        }
+    }
+
+    @Test
     void aServingNodeWhoseStateASnapshotReplacesClosesItsClientsWith320AndServesAgain() throws Exception {
         // Liveness timings far beyond the pause, so that only the snapshot can end n3's epoch.
         try (Cluster cluster = Cluster.start("snapshot-replaced", 3, "--snapshot-every-entries", "16",

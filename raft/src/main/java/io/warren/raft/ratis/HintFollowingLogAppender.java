@@ -4,10 +4,16 @@ import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Ratis' gRPC log appender, except that a repeated INCONSISTENCY hint is followed: see {@link FollowerHint}. */
+/**
+ * Ratis' gRPC log appender, except that a repeated INCONSISTENCY hint is followed (see {@link FollowerHint}),
+ * and that a follower which needs an entry whose messages this node's store has reclaimed is sent the
+ * snapshot instead: the store gives settled segments back once a snapshot covers them, before Ratis purges
+ * the log behind it (it purges by whole log segments, which may hold hundreds of thousands of entries).
+ */
 final class HintFollowingLogAppender extends GrpcLogAppender {
     private static final Logger log = LoggerFactory.getLogger(HintFollowingLogAppender.class);
 
@@ -15,6 +21,24 @@ final class HintFollowingLogAppender extends GrpcLogAppender {
 
     HintFollowingLogAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
         super(server, leaderState, follower);
+    }
+
+    @Override
+    public SnapshotInfo shouldInstallSnapshot() {
+        SnapshotInfo ratisChoice = super.shouldInstallSnapshot();
+        if (ratisChoice != null || !(getServer().getStateMachine() instanceof WarrenStateMachine stateMachine)) {
+            return ratisChoice;
+        }
+        SnapshotInfo snapshot = stateMachine.getLatestSnapshot();
+        long next = getFollower().getNextIndex();
+        if (snapshot == null || next >= getRaftLog().getNextIndex() || next > stateMachine.reclaimedThrough()
+                || next > snapshot.getIndex()) {
+            return null;
+        }
+        log.info("event=follower_sent_snapshot follower={} next_index={} reclaimed_through={} snapshot_index={}"
+                + " reason=entry_messages_reclaimed", getFollowerId(), next, stateMachine.reclaimedThrough(),
+                snapshot.getIndex());
+        return snapshot;
     }
 
     @Override

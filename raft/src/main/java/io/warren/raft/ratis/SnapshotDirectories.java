@@ -29,16 +29,31 @@ import org.slf4j.LoggerFactory;
  * the sealed message-store segments that still held a live message). Ratis sends a follower every file
  * of the newest one, in chunks, and installs them in the follower's state-machine directory under the
  * same relative paths; the links keep a snapshot's segments whole while the live store reclaims its own.
+ *
+ * <p>Retention: the newest published snapshot always stays. An older one stays at most
+ * {@value #SUPERSEDED_GRACE_MS} ms after a newer one was published (a follower may still be receiving it;
+ * should its install outlast that, Ratis starts again with the newest), and never more of them than
+ * Ratis' retention count allows. Its hard links would otherwise pin segments the live store reclaimed:
+ * after a drain, the disk of the whole backlog.
  */
 final class SnapshotDirectories implements StateMachineStorage {
     private static final Logger log = LoggerFactory.getLogger(SnapshotDirectories.class);
     static final String INDEX = "index";
     static final String STORE = "store";
     private static final String PREFIX = "snapshot-";
+    static final long SUPERSEDED_GRACE_MS = 60_000;
 
+    private final java.util.function.LongSupplier nanoClock;
     private volatile File stateMachineDir;
     private volatile SnapshotInfo latest;
     private volatile boolean snapshotAdded = true;
+    /** When each snapshot stopped being the newest published, by directory name; under this. */
+    private final java.util.Map<String, Long> supersededAtNanos = new java.util.HashMap<>();
+    private int retained = 2;
+
+    SnapshotDirectories(java.util.function.LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
 
     @Override
     public void init(RaftStorage raftStorage) {
@@ -101,8 +116,12 @@ final class SnapshotDirectories implements StateMachineStorage {
     }
 
     /** Makes {@code dir} the latest snapshot Ratis sends. */
-    void published(Path dir) {
+    synchronized void published(Path dir) {
+        SnapshotInfo previous = latest;
         latest = describe(dir);
+        if (previous != null && previous.getIndex() != latest.getIndex()) {
+            supersededAtNanos.put(directory(previous.getTermIndex()).getFileName().toString(), nanoClock.getAsLong());
+        }
         snapshotAdded = true;
     }
 
@@ -129,19 +148,42 @@ final class SnapshotDirectories implements StateMachineStorage {
     public void format() {}
 
     @Override
-    public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) {
+    public synchronized void cleanupOldSnapshots(SnapshotRetentionPolicy policy) {
         // Ratis calls this after every takeSnapshot, which returns at once while a snapshot is written.
+        retained = Math.max(1, policy.getNumSnapshotsRetained());
         if (!snapshotAdded) {
             return;
         }
         snapshotAdded = false;
-        int keep = Math.max(1, policy.getNumSnapshotsRetained());
-        List<Path> snapshots = complete().sorted(Comparator.comparingLong((Path p) -> termIndex(p).getIndex())
-                .reversed()).toList();
-        for (Path old : snapshots.subList(Math.min(keep, snapshots.size()), snapshots.size())) {
+        expireSuperseded();
+    }
+
+    /**
+     * Deletes the snapshots older than the newest published one that are past the retention count or were
+     * superseded more than the grace period ago. A snapshot complete on disk but not yet published (Ratis
+     * has not heard of it) is neither counted nor deleted here.
+     */
+    synchronized void expireSuperseded() {
+        SnapshotInfo newest = latest;
+        if (newest == null) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        List<Path> older = complete().filter(p -> termIndex(p).getIndex() < newest.getIndex())
+                .sorted(Comparator.comparingLong((Path p) -> termIndex(p).getIndex()).reversed()).toList();
+        for (int i = 0; i < older.size(); i++) {
+            Path old = older.get(i);
+            String name = old.getFileName().toString();
+            // One found on disk at start was superseded at some unknown time: the grace counts from now.
+            long superseded = supersededAtNanos.computeIfAbsent(name, n -> now);
+            boolean pastCount = i + 1 >= retained;
+            if (!pastCount && now - superseded < SUPERSEDED_GRACE_MS * 1_000_000) {
+                continue;
+            }
             try {
                 FileUtils.deleteFully(old);
-                log.info("event=snapshot_deleted dir={}", old);
+                supersededAtNanos.remove(name);
+                log.info("event=snapshot_deleted dir={} reason={}", old, pastCount ? "retention_count" : "superseded");
             } catch (IOException e) {
                 log.warn("event=snapshot_delete_failed dir={} error=\"{}\"", old, e.toString());
             }

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class WarrenStateMachine extends BaseStateMachine implements StateMachine.DataApi {
     private static final Logger log = LoggerFactory.getLogger(WarrenStateMachine.class);
 
-    private final SnapshotDirectories storage = new SnapshotDirectories();
+    private final SnapshotDirectories storage;
     private final Object lock = new Object();
     private final EffectSink sink;
     private final Runnable fatal;
@@ -71,10 +71,22 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private final SnapshotPolicy snapshotPolicy;
     private final java.util.function.LongSupplier nanoClock;
     private final HotPathCounters counters = new HotPathCounters();
-    /** Applied since the last snapshot was started; updater thread only. */
-    private long entriesSinceSnapshot;
-    private long bytesSinceSnapshot;
-    private long lastSnapshotNanos;
+    /** Applied since the last snapshot was started; written on the updater thread, read by housekeep too. */
+    private volatile long entriesSinceSnapshot;
+    private volatile long bytesSinceSnapshot;
+    private volatile long settledBytesAtSnapshot;
+    private volatile long lastSnapshotNanos;
+    /**
+     * Held while the store's segments are being named for a snapshot or reclaimed: a reclaim or compaction
+     * between naming a snapshot's segments and linking them would cut messages out of the snapshot.
+     * Apply only ever tries it: a snapshot put off is asked for again, a stalled apply is not undone.
+     */
+    private final java.util.concurrent.locks.ReentrantLock storeMaintenance = new java.util.concurrent.locks.ReentrantLock();
+    /** From pause() to reinitialize(), under storeMaintenance: the store is about to be replaced. */
+    private boolean installing;
+    /** The log start and settled bytes the store was last reclaimed at; housekeep only. */
+    private long reclaimedAtSnapshot = -1;
+    private long reclaimedAtSettledBytes = -1;
     private volatile MessageStore store;
     private BrokerCore core = BrokerCore.initial();
     private volatile Runnable stateReplaced = () -> { };
@@ -99,6 +111,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         this.snapshotPolicy = snapshotPolicy;
         this.nanoClock = nanoClock;
         this.lastSnapshotNanos = nanoClock.getAsLong();
+        this.storage = new SnapshotDirectories(nanoClock);
     }
 
     public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
@@ -149,6 +162,11 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 }
             }
             Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+            store = MessageStore.open(dir, storeSettings);
+            if (newest.isPresent()) {
+                store.builtFromSnapshot(SnapshotDirectories.termIndex(newest.get()).getIndex());
+            }
+            return;
         }
         store = MessageStore.open(dir, storeSettings);
     }
@@ -162,6 +180,12 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     @Override
     public void pause() {
         awaitSnapshotWrite();
+        storeMaintenance.lock();
+        try {
+            installing = true;
+        } finally {
+            storeMaintenance.unlock();
+        }
         synchronized (installLock) {
             if (heldWrites == null) {
                 heldWrites = new ArrayList<>();
@@ -186,6 +210,15 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         openStore();
         loadLatestSnapshot();
         releaseHeldWrites();
+        storeMaintenance.lock();
+        try {
+            installing = false;
+            reclaimedAtSnapshot = -1;
+            reclaimedAtSettledBytes = -1;
+            settledBytesAtSnapshot = store.settledBytes();
+        } finally {
+            storeMaintenance.unlock();
+        }
         stateReplaced.run();
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -408,17 +441,40 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             } catch (java.util.concurrent.CompletionException e) {
                 throw new IOException("snapshot at " + previous.at + " failed: " + e.getCause(), e.getCause());
             }
-            reclaimStore();
+            // Ratis hears of it now, in this return: only now may it send it to a follower, purge the log
+            // behind it, and let older snapshots go (it calls cleanupOldSnapshots next).
+            storage.published(storage.directory(previous.at));
             finished = previous.at.getIndex();
         }
         TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0 || last.getIndex() <= completedSnapshotIndex
-                || !snapshotPolicy.due(entriesSinceSnapshot, bytesSinceSnapshot,
-                        (nanoClock.getAsLong() - lastSnapshotNanos) / 1_000_000)) {
+        if (last == null || last.getIndex() < 0 || last.getIndex() <= completedSnapshotIndex || !snapshotDue()) {
             return finished;
         }
+        if (!storeMaintenance.tryLock()) {
+            return finished; // the store is being reclaimed: asked again after the next entries or by housekeep
+        }
+        try {
+            if (installing) {
+                return finished;
+            }
+            startSnapshot(last);
+        } finally {
+            storeMaintenance.unlock();
+        }
+        return finished;
+    }
+
+    private boolean snapshotDue() {
+        long settled = store.settledBytes() - settledBytesAtSnapshot;
+        return snapshotPolicy.due(entriesSinceSnapshot, bytesSinceSnapshot + settled,
+                (nanoClock.getAsLong() - lastSnapshotNanos) / 1_000_000);
+    }
+
+    /** Under storeMaintenance, on the updater thread: freezes the state at {@code last}; the writer does the rest. */
+    private void startSnapshot(TermIndex last) {
         entriesSinceSnapshot = 0;
         bytesSinceSnapshot = 0;
+        settledBytesAtSnapshot = store.settledBytes();
         lastSnapshotNanos = nanoClock.getAsLong();
         Path target = storage.directory(last);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
@@ -429,9 +485,13 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         synchronized (lock) {
             frozen = SnapshotRecords.freeze(core);
         }
+        long frozenNanos = System.nanoTime();
         MessageStore frozenStore = store;
         MessageStore.SnapshotSegments snapshotSegments = frozenStore.rollForSnapshot();
-        long frozenMs = (System.nanoTime() - started) / 1_000_000;
+        long rolledNanos = System.nanoTime();
+        long frozenMs = (rolledNanos - started) / 1_000_000;
+        long freezeMs = (frozenNanos - started) / 1_000_000;
+        long rollMs = (rolledNanos - frozenNanos) / 1_000_000;
         SnapshotWrite write = new SnapshotWrite(last, new CompletableFuture<>());
         writing = write;
         snapshotWriter.execute(() -> {
@@ -453,12 +513,11 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 }
                 MD5FileUtil.computeAndSaveMd5ForFile(index);
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-                storage.published(target);
                 completedSnapshotIndex = last.getIndex();
                 log.info("event=snapshot_taken index={} term={} index_bytes={} store_segments={} apply_paused_ms={}"
-                        + " write_ms={}", last.getIndex(), last.getTerm(),
-                        Files.size(target.resolve(SnapshotDirectories.INDEX)), segments.size(), frozenMs,
-                        (System.nanoTime() - writeStarted) / 1_000_000);
+                        + " freeze_ms={} roll_ms={} write_ms={}", last.getIndex(), last.getTerm(),
+                        Files.size(target.resolve(SnapshotDirectories.INDEX)), segments.size(), frozenMs, freezeMs,
+                        rollMs, (System.nanoTime() - writeStarted) / 1_000_000);
                 write.done.complete(null);
                 askRatisToCollect();
             } catch (IOException | RuntimeException e) {
@@ -466,7 +525,25 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 write.done.completeExceptionally(e);
             }
         });
-        return finished;
+    }
+
+    /**
+     * What Ratis would otherwise do only on its next applied entries, which an idle node never has: called
+     * about once a second from the node's housekeeping thread. Asks Ratis for a snapshot when one is due
+     * (by settled bytes or time) or when a finished one waits for Ratis to hear of it; reclaims the store
+     * behind the log once the log start moved or a segment's worth more settled; lets superseded snapshots
+     * go. Together these give a drained queue's disk back without another message.
+     */
+    public void housekeep() {
+        SnapshotWrite current = writing;
+        TermIndex last = getLastAppliedTermIndex();
+        boolean finishedUnheard = current != null && current.done.isDone();
+        boolean due = current == null && last != null && last.getIndex() > completedSnapshotIndex && snapshotDue();
+        if (finishedUnheard || due) {
+            askRatisToCollect();
+        }
+        reclaimStore();
+        storage.expireSuperseded();
     }
 
     private static long messageBytes(Batch batch) {
@@ -517,16 +594,43 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         }
     }
 
-    /** Store segments all settled and behind the log's start can go: no follower will ask for them. */
+    /**
+     * Store segments all settled and covered by the snapshot Ratis knows of can go: a follower that needs
+     * their entries is sent that snapshot ({@link HintFollowingLogAppender}). Never while a snapshot's
+     * segments are being named or linked, nor while a snapshot is being installed.
+     */
     private void reclaimStore() {
         try {
-            long logStart = getServer().get().getDivision(getGroupId()).getRaftLog().getStartIndex();
-            store.reclaim(logStart);
-        } catch (IOException | java.util.concurrent.ExecutionException e) {
+            var published = storage.getLatestSnapshot();
+            if (published == null) {
+                return;
+            }
+            long snapshotIndex = published.getIndex();
+            if (!storeMaintenance.tryLock()) {
+                return;
+            }
+            try {
+                MessageStore open = store;
+                long settled = open.settledBytes();
+                SnapshotWrite current = writing;
+                if (installing || current != null && !current.done.isDone() || snapshotIndex <= reclaimedAtSnapshot
+                        && settled - reclaimedAtSettledBytes < storeSettings.segmentBytesMax()) {
+                    return;
+                }
+                open.reclaim(snapshotIndex);
+                reclaimedAtSnapshot = snapshotIndex;
+                reclaimedAtSettledBytes = settled;
+            } finally {
+                storeMaintenance.unlock();
+            }
+        } catch (IOException e) {
             log.warn("event=store_reclaim_skipped error=\"{}\"", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Entries up to here may lack their messages in this node's store (see {@link MessageStore#reclaimedThrough}). */
+    public long reclaimedThrough() {
+        return store.reclaimedThrough();
     }
 
     @Override

@@ -4,8 +4,11 @@ import com.google.protobuf.ByteString;
 import io.warren.raft.core.MessageKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,6 +70,14 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     private final Object sealLock = new Object();
     private long nextSegmentId;
     private long liveMessages;
+    private long settledBytes;
+    /**
+     * The highest log index whose messages reclaim may have deleted or compacted away: a follower that
+     * needs an entry up to here gets a snapshot instead (HintFollowingLogAppender). Kept in
+     * {@value #RECLAIMED_THROUGH_FILE}, written before any segment goes, so a restart never underestimates it.
+     */
+    private long reclaimedThrough = -1;
+    static final String RECLAIMED_THROUGH_FILE = "reclaimed-through";
 
     private final List<CompletableFuture<Void>> unflushed = new ArrayList<>();
     private final Thread flusher;
@@ -97,6 +108,16 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     private void load() throws IOException {
+        Path reclaimed = dir.resolve(RECLAIMED_THROUGH_FILE);
+        if (Files.exists(reclaimed)) {
+            String text = Files.readString(reclaimed).trim();
+            try {
+                reclaimedThrough = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IOException("message store " + dir + ": " + RECLAIMED_THROUGH_FILE + " holds \"" + text
+                        + "\", not a log index");
+            }
+        }
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(p -> StoreSegment.idOf(p.getFileName().toString()) >= 0).sorted().toList();
@@ -332,7 +353,16 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         Located at = locate(key);
         if (at != null && at.segment().settle(at.record())) {
             liveMessages--;
+            settledBytes += at.segment().approximateRecordBytes(at.record());
         }
+    }
+
+    /**
+     * Disk bytes of every message settled since the store was opened: what snapshots and reclaim can give
+     * back, so the state machine takes a snapshot once enough has settled, not only once enough arrived.
+     */
+    public synchronized long settledBytes() {
+        return settledBytes;
     }
 
     /** The Raft log was cut after {@code index}: frames of later entries are forgotten. */
@@ -438,18 +468,31 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     /**
-     * Deletes the sealed segments whose every message is settled and whose entries are all below
-     * {@code logStartIndex} (no follower can ask for them any more). Returns how many went.
+     * Deletes the sealed segments whose every message is settled and whose entries are all at or below
+     * {@code snapshotIndex}, the newest snapshot Ratis knows of, and compacts the sparse ones there. A
+     * follower that still needs one of those entries gets that snapshot instead of the entries, however
+     * far the log itself was purged ({@link #reclaimedThrough}). Returns how many segments went.
      */
-    public synchronized int reclaim(long logStartIndex) {
+    public synchronized int reclaim(long snapshotIndex) throws IOException {
+        long started = System.nanoTime();
+        long through = reclaimedThrough;
+        for (StoreSegment segment : segments) {
+            if (segment.sealed() && !segment.isEmpty() && segment.lastIndex() <= snapshotIndex
+                    && (segment.live() == 0 || segment.liveBytes() * 2 < segment.size())) {
+                through = Math.max(through, segment.lastIndex());
+            }
+        }
+        if (through > reclaimedThrough) {
+            writeReclaimedThrough(through);
+        }
         int deleted = 0;
         for (StoreSegment segment : new ArrayList<>(segments)) {
-            boolean behindLog = segment.isEmpty() || segment.lastIndex() < logStartIndex;
-            if (segment.sealed() && behindLog && segment.live() > 0) {
+            boolean covered = segment.isEmpty() || segment.lastIndex() <= through;
+            if (segment.sealed() && covered && segment.live() > 0) {
                 compactIfSparse(segment);
                 continue;
             }
-            if (segment.sealed() && segment.live() == 0 && behindLog) {
+            if (segment.sealed() && segment.live() == 0 && covered) {
                 try {
                     segment.delete();
                 } catch (IOException e) {
@@ -461,7 +504,8 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             }
         }
         if (deleted > 0) {
-            log.info("event=store_reclaimed segments={} left={} messages={}", deleted, segments.size(), liveMessages);
+            log.info("event=store_reclaimed segments={} left={} messages={} ms={}", deleted, segments.size(),
+                    liveMessages, (System.nanoTime() - started) / 1_000_000);
         }
         return deleted;
     }
@@ -477,12 +521,42 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         }
         try {
             long before = segment.size();
+            long started = System.nanoTime();
             StoreSegment compacted = segment.compact();
             segments.set(segments.indexOf(segment), compacted);
-            log.info("event=store_compacted segment={} bytes_before={} bytes_after={} messages={}", segment.path,
-                    before, compacted.size(), compacted.live());
+            log.info("event=store_compacted segment={} bytes_before={} bytes_after={} messages={} ms={}", segment.path,
+                    before, compacted.size(), compacted.live(), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             log.warn("event=store_compaction_failed segment={} error=\"{}\"", segment.path, e.toString());
+        }
+    }
+
+    /** Written and forced before the segments it covers are touched; replaced atomically. */
+    private void writeReclaimedThrough(long index) throws IOException {
+        Path file = dir.resolve(RECLAIMED_THROUGH_FILE);
+        Path temporary = dir.resolve(RECLAIMED_THROUGH_FILE + ".tmp");
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap((index + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            out.force(true);
+        }
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        reclaimedThrough = index;
+    }
+
+    /** Entries up to here may lack their messages in this store: a follower that needs one gets a snapshot. */
+    public synchronized long reclaimedThrough() {
+        return reclaimedThrough;
+    }
+
+    /**
+     * This store was built from a snapshot's segments: only the messages waiting at {@code snapshotIndex}
+     * are here, so every entry up to it counts as reclaimed.
+     */
+    public synchronized void builtFromSnapshot(long snapshotIndex) throws IOException {
+        if (snapshotIndex > reclaimedThrough) {
+            writeReclaimedThrough(snapshotIndex);
         }
     }
 

@@ -339,6 +339,17 @@ final class StoreSegment implements AutoCloseable {
         return true;
     }
 
+    /**
+     * About the disk a record takes: up to the next record's start (so a frame header is counted with the
+     * record before it), or to the end of the segment. Exact enough to decide when settled bytes are
+     * worth a snapshot, without a search for the record's frame.
+     */
+    long approximateRecordBytes(int record) {
+        long start = recordOffsets.get(record);
+        long end = record + 1 < recordOffsets.size() ? recordOffsets.get(record + 1) : size;
+        return Math.max(0, end - start);
+    }
+
     boolean isLive(int record) {
         return !settled.get(record);
     }

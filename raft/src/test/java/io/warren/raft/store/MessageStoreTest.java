@@ -138,7 +138,8 @@ class MessageStoreTest {
     }
 
     @Test
-    void shouldDeleteASegmentOnceEverythingInItIsSettledAndBehindTheLog() throws Exception {
+    void shouldDeleteASegmentOnceEverythingInItIsSettledAndCoveredByASnapshot() throws Exception {
+        long through;
         try (MessageStore store = MessageStore.open(dir, SMALL)) {
             for (int i = 1; i <= 100; i++) {
                 write(store, i, entry(0, "m" + i + "-".repeat(2000)));
@@ -146,15 +147,21 @@ class MessageStoreTest {
             int segments = store.stats().segments();
             assertTrue(segments >= 3, "segments: " + segments);
             store.snapshotFiles(store.rollForSnapshot());
-            assertEquals(0, store.reclaim(101), "nothing settled yet");
+            assertEquals(0, store.reclaim(100), "nothing settled yet");
+            assertEquals(-1, store.reclaimedThrough(), "every entry's messages are still here");
             for (int i = 2; i <= 100; i++) {
                 store.discard(MessageKeys.key(i, 0));
             }
-            assertEquals(0, store.reclaim(1), "the log still holds these entries: a follower may ask for them");
-            int deleted = store.reclaim(101);
+            assertEquals(0, store.reclaim(0), "no snapshot covers these entries: a follower may need them");
+            int deleted = store.reclaim(100);
             assertEquals(segments - 1, deleted, "all but the segment holding the unsettled message 1");
             assertEquals(message("m1" + "-".repeat(2000)), store.read(MessageKeys.key(1, 0)));
             assertEquals(1, store.stats().liveMessages());
+            through = store.reclaimedThrough();
+            assertEquals(100, through, "a follower that needs any of these entries must get a snapshot");
+        }
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            assertEquals(through, store.reclaimedThrough(), "kept across a restart");
         }
     }
 
