@@ -67,6 +67,13 @@ n = c.channel().queue_declare('perf-q', passive=True).method.message_count
 sys.exit(0 if n == $2 else 1)" >/dev/null 2>&1; do sleep 0.5; done
 }
 
+# After the drain, nothing more is sent for 90 s: longer than the 60 s for which Warren keeps a superseded
+# snapshot (and the hard links it holds) for a follower that may be receiving it.
+idle() { echo "bench: idle for 90 s"; sleep 90; }
+
+# When this side was measured: a run with --only keeps the other side's rows of an earlier run.
+record_run() { record "$1" run all "$(date -u +%s)" 0 0 0 0; }
+
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 warren_pid() { cat "$warren_home/n$1/warren.pid"; }
@@ -96,6 +103,7 @@ run_warren() {
   rm -rf "$warren_home"
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start
   declare_queue 5672
+  record_run warren
   warren_snapshot 0 0 0
   local done=0 stage
   for stage in ${stages//,/ }; do
@@ -114,6 +122,8 @@ run_warren() {
   echo "bench: Warren, draining"
   record warren drain all "$done" "$(drain 5673 "$done" warren-drain)" 0 0 0
   warren_snapshot drained 0 0
+  idle
+  warren_snapshot idle 0 0
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
   # Issue 11, point 3: how long each snapshot held apply up (the snapshot_taken lines of every node).
   local pauses
@@ -124,6 +134,7 @@ run_warren() {
 run_rabbitmq() {
   start_rabbit_cluster
   declare_queue 5701
+  record_run rabbitmq
   rabbit_snapshot 0 0 0
   local done=0 stage
   for stage in ${stages//,/ }; do
@@ -143,6 +154,8 @@ run_rabbitmq() {
   echo "bench: RabbitMQ, draining"
   record rabbitmq drain all "$done" "$(drain 5702 "$done" rabbitmq-drain)" 0 0 0
   rabbit_snapshot drained 0 0
+  idle
+  rabbit_snapshot idle 0 0
   stop_rabbits
 }
 

@@ -20,7 +20,8 @@ with open(args.results) as f:
 
 systems = [s for s in ("warren", "rabbitmq") if any(r["system"] == s for r in rows)]
 names = {"warren": "Warren", "rabbitmq": "RabbitMQ 3.10 quorum"}
-stages = ["0"] + args.stages.split(",") + ["restarted", "drained"]
+stages = ["0"] + args.stages.split(",") + ["restarted", "drained", "idle"]
+stage_names = {"idle": "drained, then 90 s idle"}
 
 
 def per_node(system, stage, key):
@@ -45,7 +46,9 @@ lines = ["# Backlog benchmark", "",
          "command until the queue answers a passive declare with every message) and the queue is drained by",
          "one consumer. Warren and RabbitMQ run one after the other on the same machine with the same",
          "PerfTest flags (%s producers, each with 100 confirms outstanding; manual acks, prefetch 500)."
-         % args.producers, "",
+         % args.producers,
+         "Each side's section says when it was measured (`--only` measures one side again and keeps the",
+         "other's rows from the run before).", "",
          "- Date: %s UTC" % datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"),
          "- Machine: %d cores, Linux %s; the nodes and PerfTest share it" % (os.cpu_count(), platform.release()),
          "- Warren: commit %s, `deploy/local-cluster.sh start` defaults" % args.warren_commit,
@@ -54,7 +57,10 @@ lines = ["# Backlog benchmark", "",
                                                                                  args.producers), ""]
 
 for system in systems:
-    lines += ["## " + names[system], "",
+    run = single(system, "run")
+    measured = ["Measured %s UTC." % datetime.datetime.utcfromtimestamp(run["published"]).strftime("%Y-%m-%d %H:%M"),
+                ""] if run else []
+    lines += ["## " + names[system], ""] + measured + [
               "| stage (messages waiting) | publish rate (msg/s) | heap after GC, MiB (n1 / n2 / n3) |"
               " RSS, MiB (n1 / n2 / n3) | disk, MiB (n1 / n2 / n3) |", "|---|---|---|---|---|"]
     for stage in stages:
@@ -63,7 +69,7 @@ for system in systems:
             continue
         rate = per_node(system, stage, "rate")[0]
         heap_text = " / ".join(mib(h) for h in heap) if system == "warren" else "n/a"
-        lines.append("| %s | %s | %s | %s | %s |" % (stage, rate or "", heap_text,
+        lines.append("| %s | %s | %s | %s | %s |" % (stage_names.get(stage, stage), rate or "", heap_text,
                                                      " / ".join(mib(r) for r in per_node(system, stage, "rss")),
                                                      " / ".join(mib(d) for d in per_node(system, stage, "disk"))))
     restart = single(system, "restart")
