@@ -1,10 +1,8 @@
 package io.warren.node.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** One run of warrenctl (io.warren.node.WarrenCtl) as a process against a node's admin port. */
 public record WarrenCtlRun(int exit, String out, String err) {
@@ -13,14 +11,8 @@ public record WarrenCtlRun(int exit, String out, String err) {
         List<String> command = new ArrayList<>(List.of(NodeProcess.javaBinary(), "-cp", NodeProcess.classpath(),
                 "io.warren.node.WarrenCtl", "-n", "127.0.0.1:" + adminPort));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("warrenctl " + String.join(" ", args) + " did not finish");
-        }
-        return new WarrenCtlRun(process.exitValue(),
-                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        CtlRun run = CtlRun.of("warrenctl", command);
+        return new WarrenCtlRun(run.exit(), run.out(), run.err());
     }
 
     /** The output's lines after warrenctl's "Listing ..." banner. */
