@@ -31,13 +31,13 @@ final class HintFollowingLogAppender extends GrpcLogAppender {
         }
         SnapshotInfo snapshot = stateMachine.getLatestSnapshot();
         long next = getFollower().getNextIndex();
-        if (snapshot == null || next >= getRaftLog().getNextIndex() || next > stateMachine.reclaimedThrough()
+        long reclaimedThrough = stateMachine.reclaimedThrough();
+        if (snapshot == null || next >= getRaftLog().getNextIndex() || next > reclaimedThrough
                 || next > snapshot.getIndex()) {
             return null;
         }
         log.info("event=follower_sent_snapshot follower={} next_index={} reclaimed_through={} snapshot_index={}"
-                + " reason=entry_messages_reclaimed", getFollowerId(), next, stateMachine.reclaimedThrough(),
-                snapshot.getIndex());
+                + " reason=entry_messages_reclaimed", getFollowerId(), next, reclaimedThrough, snapshot.getIndex());
         return snapshot;
     }
 

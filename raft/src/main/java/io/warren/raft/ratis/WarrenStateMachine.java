@@ -84,7 +84,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private final java.util.concurrent.locks.ReentrantLock storeMaintenance = new java.util.concurrent.locks.ReentrantLock();
     /** From pause() to reinitialize(), under storeMaintenance: the store is about to be replaced. */
     private boolean installing;
-    /** The log start and settled bytes the store was last reclaimed at; housekeep only. */
+    /** The snapshot index and settled bytes the store was last reclaimed at; under storeMaintenance. */
     private long reclaimedAtSnapshot = -1;
     private long reclaimedAtSettledBytes = -1;
     private volatile MessageStore store;
@@ -149,6 +149,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
      */
     private void openStore() throws IOException {
         Path dir = storage.stateMachineDir().resolve(SnapshotDirectories.STORE);
+        long builtFrom = -1;
         if (!Files.isDirectory(dir)) {
             Path fresh = storage.stateMachineDir().resolve(SnapshotDirectories.STORE + ".tmp");
             FileUtils.deleteFully(fresh);
@@ -162,13 +163,12 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 }
             }
             Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
-            store = MessageStore.open(dir, storeSettings);
-            if (newest.isPresent()) {
-                store.builtFromSnapshot(SnapshotDirectories.termIndex(newest.get()).getIndex());
-            }
-            return;
+            builtFrom = newest.map(snapshot -> SnapshotDirectories.termIndex(snapshot).getIndex()).orElse(-1L);
         }
         store = MessageStore.open(dir, storeSettings);
+        if (builtFrom >= 0) {
+            store.builtFromSnapshot(builtFrom);
+        }
     }
 
     /** The index of the newest snapshot complete on disk, or -1. */
@@ -531,8 +531,8 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
      * What Ratis would otherwise do only on its next applied entries, which an idle node never has: called
      * about once a second from the node's housekeeping thread. Asks Ratis for a snapshot when one is due
      * (by settled bytes or time) or when a finished one waits for Ratis to hear of it; reclaims the store
-     * behind the log once the log start moved or a segment's worth more settled; lets superseded snapshots
-     * go. Together these give a drained queue's disk back without another message.
+     * behind the newest snapshot once that moved or a segment's worth more settled; lets superseded
+     * snapshots go. Together these give a drained queue's disk back without another message.
      */
     public void housekeep() {
         SnapshotWrite current = writing;

@@ -70,13 +70,14 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     private final Object sealLock = new Object();
     private long nextSegmentId;
     private long liveMessages;
-    private long settledBytes;
+    /** Written under this store's lock, read without it: the apply thread and the appenders must not wait on compaction. */
+    private volatile long settledBytes;
     /**
      * The highest log index whose messages reclaim may have deleted or compacted away: a follower that
      * needs an entry up to here gets a snapshot instead (HintFollowingLogAppender). Kept in
      * {@value #RECLAIMED_THROUGH_FILE}, written before any segment goes, so a restart never underestimates it.
      */
-    private long reclaimedThrough = -1;
+    private volatile long reclaimedThrough = -1;
     static final String RECLAIMED_THROUGH_FILE = "reclaimed-through";
 
     private final List<CompletableFuture<Void>> unflushed = new ArrayList<>();
@@ -361,7 +362,7 @@ public final class MessageStore implements MessageReader, AutoCloseable {
      * Disk bytes of every message settled since the store was opened: what snapshots and reclaim can give
      * back, so the state machine takes a snapshot once enough has settled, not only once enough arrived.
      */
-    public synchronized long settledBytes() {
+    public long settledBytes() {
         return settledBytes;
     }
 
@@ -476,9 +477,15 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     public synchronized int reclaim(long snapshotIndex) throws IOException {
         long started = System.nanoTime();
         long through = reclaimedThrough;
+        List<StoreSegment> reclaimable = new ArrayList<>();
         for (StoreSegment segment : segments) {
-            if (segment.sealed() && !segment.isEmpty() && segment.lastIndex() <= snapshotIndex
-                    && (segment.live() == 0 || segment.liveBytes() * 2 < segment.size())) {
+            if (!segment.sealed()) {
+                continue;
+            }
+            if (segment.isEmpty()) {
+                reclaimable.add(segment);
+            } else if (segment.lastIndex() <= snapshotIndex && (segment.live() == 0 || isSparse(segment))) {
+                reclaimable.add(segment);
                 through = Math.max(through, segment.lastIndex());
             }
         }
@@ -486,13 +493,10 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             writeReclaimedThrough(through);
         }
         int deleted = 0;
-        for (StoreSegment segment : new ArrayList<>(segments)) {
-            boolean covered = segment.isEmpty() || segment.lastIndex() <= through;
-            if (segment.sealed() && covered && segment.live() > 0) {
-                compactIfSparse(segment);
-                continue;
-            }
-            if (segment.sealed() && segment.live() == 0 && covered) {
+        for (StoreSegment segment : reclaimable) {
+            if (segment.live() > 0) {
+                compact(segment);
+            } else {
                 try {
                     segment.delete();
                 } catch (IOException e) {
@@ -511,14 +515,14 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     /**
-     * A few old unsettled messages must not pin whole segments (issue 11, point 2): a sealed segment behind
-     * the log whose live records fill less than half of it is rewritten with only those.
+     * A few old unsettled messages must not pin whole segments (issue 11, point 2): a sealed segment a
+     * snapshot covers whose live records fill less than half of it is rewritten with only those.
      */
-    private void compactIfSparse(StoreSegment segment) {
-        long live = segment.liveBytes();
-        if (live * 2 >= segment.size()) {
-            return;
-        }
+    private static boolean isSparse(StoreSegment segment) {
+        return segment.liveBytes() * 2 < segment.size();
+    }
+
+    private void compact(StoreSegment segment) {
         try {
             long before = segment.size();
             long started = System.nanoTime();
@@ -546,7 +550,7 @@ public final class MessageStore implements MessageReader, AutoCloseable {
     }
 
     /** Entries up to here may lack their messages in this store: a follower that needs one gets a snapshot. */
-    public synchronized long reclaimedThrough() {
+    public long reclaimedThrough() {
         return reclaimedThrough;
     }
 
