@@ -166,9 +166,12 @@ public final class WarrenNode implements AutoCloseable {
         }
     }
 
-    /** A broken invariant in apply: stop this node only, at once (DESIGN invariant 8). */
+    /**
+     * A broken invariant in apply, a damaged record or a failed fsync (the line before says which): stop
+     * this node only, at once (DESIGN invariant 8).
+     */
     private static void haltOnBrokenInvariant() {
-        log.error("event=fatal reason=apply_failed action=halt");
+        log.error("event=fatal action=halt");
         Thread halt = new Thread(() -> Runtime.getRuntime().halt(70), "warren-halt");
         halt.start();
     }

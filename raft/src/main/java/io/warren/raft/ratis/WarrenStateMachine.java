@@ -9,6 +9,7 @@ import io.warren.raft.core.Effect;
 import io.warren.raft.core.SnapshotLoader;
 import io.warren.raft.core.SnapshotRecords;
 import io.warren.raft.store.MessageStore;
+import io.warren.raft.store.StoreClosedException;
 import io.warren.raft.store.StoreCorruptException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -291,7 +292,16 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
 
     private CompletableFuture<Void> writeToStore(long index, com.google.protobuf.ByteString messages) {
         try {
-            return store.write(index, messages);
+            CompletableFuture<Void> durable = store.write(index, messages);
+            durable.whenComplete((ok, error) -> {
+                if (error != null && !(error instanceof StoreClosedException)) {
+                    // After a failed fsync the file's state is unknown (its pages may be dropped): serving
+                    // on would vote and confirm on data that may not be there. Stop; a restart rescans.
+                    log.error("event=store_write_failed index={} error=\"{}\" action=stop_node", index, error.toString());
+                    fatal.run();
+                }
+            });
+            return durable;
         } catch (StoreCorruptException e) {
             log.error("event=store_write_refused index={} error=\"{}\"", index, e.getMessage());
             return CompletableFuture.failedFuture(e);

@@ -5,6 +5,7 @@ import io.warren.raft.core.MessageKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +167,10 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         List<StoreRecords.Record> records = StoreRecords.parse(data);
         CompletableFuture<Void> durable = new CompletableFuture<>();
         synchronized (this) {
+            if (!running) {
+                durable.completeExceptionally(new StoreClosedException());
+                return durable;
+            }
             try {
                 dropFrom(index);
                 if (open == null || open.size() + data.size() > settings.segmentBytesMax() && !open.isEmpty()) {
@@ -236,6 +241,8 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                     if (segment.records() == records) {
                         segment.markSealed();
                         rolled.remove(0);
+                        // Forced just now: the flusher must not force it again, as reclaim may close it.
+                        unforced.remove(segment);
                     }
                 }
             }
@@ -265,10 +272,10 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                 long started = System.nanoTime();
                 // A frame of this batch may sit in a segment rolled since the last round: force those too.
                 for (StoreSegment retired : retiredUnforced) {
-                    retired.force();
+                    forceUnlessSealed(retired);
                 }
                 if (segment != null) {
-                    segment.force();
+                    forceUnlessSealed(segment);
                 }
                 fsyncNanos.addAndGet(System.nanoTime() - started);
                 fsyncs.incrementAndGet();
@@ -283,6 +290,22 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                 // Not a loss: a rolled segment is forced before its frames are acknowledged; unsealed, it is
                 // sealed by the next round, a snapshot, or scanned at the next start.
                 log.warn("event=store_seal_failed error=\"{}\"", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Forces a segment the flusher picked up. A sealer may seal it meanwhile (forcing it first) and reclaim
+     * then delete or compact it, closing its file: that segment is durable already, not a failed fsync.
+     */
+    private void forceUnlessSealed(StoreSegment segment) throws IOException {
+        try {
+            segment.force();
+        } catch (ClosedChannelException e) {
+            synchronized (this) {
+                if (!segment.sealed()) {
+                    throw e;
+                }
             }
         }
     }
@@ -601,7 +624,7 @@ public final class MessageStore implements MessageReader, AutoCloseable {
             }
             segments.clear();
             cache.clear();
-            unflushed.forEach(f -> f.completeExceptionally(new IOException("message store closed")));
+            unflushed.forEach(f -> f.completeExceptionally(new StoreClosedException()));
             unflushed.clear();
         }
     }

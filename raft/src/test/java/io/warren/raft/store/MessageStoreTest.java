@@ -271,6 +271,44 @@ class MessageStoreTest {
     }
 
     @Test
+    void shouldKeepWritingAfterReclaimDeletesTheSegmentASnapshotRolledOffTheWritePath() throws Exception {
+        writeAfterReclaimingTheSnapshotsLastSegment(false);
+    }
+
+    @Test
+    void shouldKeepWritingAfterReclaimCompactsTheSegmentASnapshotRolledOffTheWritePath() throws Exception {
+        writeAfterReclaimingTheSnapshotsLastSegment(true);
+    }
+
+    /**
+     * A snapshot rolls the open segment while no writes come, so the flusher has not forced it yet; the
+     * snapshot seals it, reclaim deletes or compacts it (closing its file), and only then the next write
+     * comes: its fsync must not trip over the segment that is gone (CI, 2026-12-02).
+     */
+    private void writeAfterReclaimingTheSnapshotsLastSegment(boolean keepOne) throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            write(store, 1, entry(0, "kept"));
+            for (int i = 2; i <= 10; i++) {
+                write(store, i, entry(0, "m" + i + "-".repeat(2000)));
+            }
+            store.snapshotFiles(store.rollForSnapshot());
+            for (int i = keepOne ? 2 : 1; i <= 10; i++) {
+                store.discard(MessageKeys.key(i, 0));
+            }
+            store.reclaim(10);
+            assertEquals(keepOne ? 1 : 0, store.stats().liveMessages());
+            write(store, 11, entry(0, "after the reclaim"));
+            assertEquals(message("after the reclaim"), store.read(MessageKeys.key(11, 0)));
+        }
+        try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
+            assertEquals(message("after the reclaim"), store.read(MessageKeys.key(11, 0)));
+            if (keepOne) {
+                assertEquals(message("kept"), store.read(MessageKeys.key(1, 0)), "compacted, still there");
+            }
+        }
+    }
+
+    @Test
     void shouldKeepAFrameOfARolledSegmentThatATruncationCutBeforeItWasSealed() throws Exception {
         try (MessageStore store = MessageStore.open(dir, SMALL)) {
             for (int i = 1; i <= 10; i++) {
