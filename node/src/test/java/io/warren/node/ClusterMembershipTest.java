@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +75,85 @@ class ClusterMembershipTest {
             assertEquals(Set.of(), lost);
             assertEquals(0, publisher.reconnects.get(), "the publisher's node served throughout");
             consumer.close();
+        }
+    }
+
+    @Test
+    void aRemovedLeaderRejoinsFreshUnderItsOwnNameAgainAndAgain() throws Exception {
+        // The chaos soak's membership nemesis (2026-12-02): the leader removed, wiped and added back under
+        // its own name; Ratis' new leader kept a sender for it, and every add failed until a step-down.
+        try (Cluster cluster = Cluster.start("rejoin-leader", 3)) {
+            try (Connection setup = Cluster.factory(cluster.node(1)).newConnection(); Channel ch = setup.createChannel()) {
+                ch.queueDeclare("rejoin", true, false, false, null);
+            }
+            for (int round = 1; round <= 3; round++) {
+                NodeProcess leader = cluster.leader();
+                List<NodeProcess> others = cluster.others(leader);
+                NodeProcess admin = others.get(0);
+                ConfirmingPublisher publisher = new ConfirmingPublisher(Cluster.factory(admin),
+                        Cluster.addresses(others), "rejoin", "r" + round + "-");
+                awaitMoreConfirms(publisher, 50);
+                removeFreezingTheLeaderMidChange(leader, admin, others.get(1));
+                deleteRecursively(leader.dataDir());
+                String members = others.stream().map(n -> n.nodeId() + "=" + n.raftAddress())
+                        .reduce((a, b) -> a + "," + b).orElseThrow();
+                // The same Raft address: Ratis keeps a peer's address by its id once it has known it.
+                NodeProcess fresh = leader.wipedAndRejoining("--peers", members);
+                cluster.add(fresh);
+                fresh.launch();
+                WarrenCtlRun.run(admin.adminPort(), "add_cluster_node", fresh.nodeId(), fresh.raftAddress())
+                        .requireSuccess();
+                fresh.awaitReady();
+                awaitMoreConfirms(publisher, 50);
+                publisher.stop();
+                assertEquals(Set.of(), publisher.nacked, "round " + round);
+            }
+            cluster.awaitAgreement("list_queues", "columns", "name,messages_ready");
+        }
+    }
+
+    /**
+     * Removes the leader, and freezes it as soon as a follower holds the joint configuration: the next
+     * leader is then elected while the removal is half done, the case that left Ratis with a log appender
+     * for the removed server. (The freeze may also land later; then it is a plain removal.)
+     */
+    private static void removeFreezingTheLeaderMidChange(NodeProcess leader, NodeProcess admin, NodeProcess watched)
+            throws Exception {
+        int from = watched.output().size();
+        CompletableFuture<WarrenCtlRun> removal = CompletableFuture.supplyAsync(() -> {
+            try {
+                return WarrenCtlRun.run(admin.adminPort(), "-t", "30", "forget_cluster_node", leader.nodeId());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!removal.isDone() && System.nanoTime() < deadline) {
+            List<String> lines = List.copyOf(watched.output());
+            if (lines.subList(from, lines.size()).stream()
+                    .anyMatch(l -> l.contains("set configuration") && l.contains("old=peers"))) {
+                leader.pause();
+                break;
+            }
+            from = lines.size();
+            Thread.sleep(1);
+        }
+        leader.kill();
+        removal.get(60, TimeUnit.SECONDS); // done or refused: what counts is the membership it left
+        Cluster.await(leader.nodeId() + " is no member", 60, () -> {
+            try {
+                return admin.admin("cluster_status").contains(leader.nodeId() + "\tfalse");
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+    }
+
+    private static void deleteRecursively(java.nio.file.Path dir) throws IOException {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
         }
     }
 

@@ -36,12 +36,16 @@ public final class NodeProcess implements AutoCloseable {
     private CompletableFuture<Void> ready;
 
     private NodeProcess(String nodeId, Path dataDir, List<String> extraArgs) throws IOException {
+        this(nodeId, dataDir, extraArgs, freePort(), freePort(), freePort());
+    }
+
+    private NodeProcess(String nodeId, Path dataDir, List<String> extraArgs, int amqpPort, int raftPort, int adminPort) {
         this.nodeId = nodeId;
         this.dataDir = dataDir;
         this.extraArgs = extraArgs;
-        this.amqpPort = freePort();
-        this.raftPort = freePort();
-        this.adminPort = freePort();
+        this.amqpPort = amqpPort;
+        this.raftPort = raftPort;
+        this.adminPort = adminPort;
         this.peers = nodeId + "=127.0.0.1:" + raftPort;
     }
 
@@ -77,6 +81,16 @@ public final class NodeProcess implements AutoCloseable {
     /** A node that is not yet a member: it starts with the group's id and only itself as peer list. */
     public static NodeProcess newcomer(Path root, String nodeId, String... extraArgs) throws IOException {
         NodeProcess node = new NodeProcess(nodeId, root.resolve(nodeId), List.of(extraArgs));
+        node.peers = "";
+        return node;
+    }
+
+    /**
+     * A newcomer under this node's name, data directory and ports (as a machine wiped and reinstalled),
+     * to be added with add_cluster_node; this one must be stopped and its data deleted first.
+     */
+    public NodeProcess wipedAndRejoining(String... extraArgs) {
+        NodeProcess node = new NodeProcess(nodeId, dataDir, List.of(extraArgs), amqpPort, raftPort, adminPort);
         node.peers = "";
         return node;
     }

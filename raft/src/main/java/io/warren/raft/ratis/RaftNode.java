@@ -26,6 +26,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -63,6 +64,17 @@ public final class RaftNode implements AutoCloseable {
 
     private final RaftServer server;
     private final RaftClient client;
+    private static final int MEMBERSHIP_STEP_DOWNS_MAX = 2;
+    /** Retries until an answer, except from a leader that can only refuse again (see isBrokenLeaderState). */
+    private static final RetryPolicy ADMIN_RETRY = new RetryPolicy() {
+        private final RetryPolicy forever = RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(200,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+
+        @Override
+        public Action handleAttemptFailure(Event event) {
+            return isBrokenLeaderState(event.getCause()) ? NO_RETRY_ACTION : forever.handleAttemptFailure(event);
+        }
+    };
     private final RaftProperties clientProperties;
 
     private RaftNode(RaftServer server, RaftClient client, RaftProperties clientProperties) {
@@ -255,17 +267,48 @@ public final class RaftNode implements AutoCloseable {
         SetConfigurationRequest.Arguments change = SetConfigurationRequest.Arguments.newBuilder()
                 .setServersInCurrentConf(current).setServersInNewConf(members)
                 .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build();
-        try {
-            adminCall("configuration " + members, timeoutMs, admin -> admin.admin().setConfiguration(change));
-        } catch (MembershipTimeoutException e) {
-            throw e;
-        } catch (IOException e) {
-            // A request the leader already carried out, sent again by the client after a lost answer, fails
-            // the comparison against the configuration it produced itself.
-            if (!awaitMembers(members, 3_000)) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        for (int stepDowns = 0;; stepDowns++) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            try {
+                adminCall("configuration " + members, left, admin -> admin.admin().setConfiguration(change));
+                return;
+            } catch (MembershipTimeoutException e) {
                 throw e;
+            } catch (IOException e) {
+                if (isBrokenLeaderState(e) && stepDowns < MEMBERSHIP_STEP_DOWNS_MAX) {
+                    stepDownLeader(e, deadline);
+                    continue;
+                }
+                // A request the leader already carried out, sent again by the client after a lost answer, fails
+                // the comparison against the configuration it produced itself.
+                if (!awaitMembers(members, 3_000)) {
+                    throw e;
+                }
+                return;
             }
         }
+    }
+
+    /**
+     * Ratis 3.3.0: a leader elected while a removal's joint configuration was not yet replaced keeps a log
+     * appender for the removed server, and adding that server back then fails on the duplicate, after
+     * which the leader refuses every change (its pending change is never cleared). Only a new leader term
+     * clears both, so the leader steps down, and the change is sent again to the next one.
+     */
+    static boolean isBrokenLeaderState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException || String.valueOf(t.getMessage()).contains("IllegalStateException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void stepDownLeader(IOException why, long deadline) throws IOException {
+        log.warn("event=membership_leader_step_down reason=\"the leader refused the change with {}\"", why.toString());
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        adminCall("leader step-down", left, admin -> admin.admin().transferLeadership(null, left));
     }
 
     /** True once this node's view of the configuration holds exactly {@code members}, within {@code waitMs}. */
@@ -305,8 +348,7 @@ public final class RaftNode implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         RaftClient admin = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(GROUP_ID, currentPeers()))
                 .setProperties(properties).setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(200,
-                        java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(ADMIN_RETRY)
                 .build();
         CompletableFuture<RaftClientReply> answer = new CompletableFuture<>();
         Thread.ofVirtual().name("warren-admin-call").start(() -> {
