@@ -1,30 +1,42 @@
 #!/usr/bin/env bash
-# bench/run.sh: RabbitMQ PerfTest with the same flags against a three-node Warren cluster and a
-# three-node RabbitMQ 3.10 cluster with a quorum queue (Debian's rabbitmq-server, started here on
-# ports 5701-5703), one after the other on this machine, and writes both sides and their ratio to
-# docs/benchmarks.md.
+# bench/run.sh: the throughput and latency scenarios of issue 12, against Warren and then against
+# RabbitMQ 3.10 quorum queues (Debian's rabbitmq-server, started here on ports 5701-5703), with the same
+# PerfTest flags, on this machine; writes docs/benchmarks.md with medians, ranges, ratios and two charts.
 #
-#   bench/run.sh [--duration SECONDS] [--size BYTES] [--confirm MAX_UNCONFIRMED] [--producers N]
-#                [--consumers N] [--prefetch N] [--out FILE]
+#   bench/run.sh [--scenarios S0,S1,S2a,S2b,S4,S5,S6s,S6l,S7] [--repeats 3] [--duration 30]
+#                [--warmup 20] [--only warren|rabbitmq] [--out FILE]
 #
-# Workload (both sides): persistent messages of --size bytes, publisher confirms with at most
-# --confirm unconfirmed per producer, manual acks with prefetch --prefetch, one durable queue declared
-# with x-queue-type=quorum; producers connect to node 1, consumers to node 2.
+# Every scenario: persistent messages, confirms with 100 outstanding per producer, manual acks (multiple,
+# every 50), prefetch 200, durable queues declared with x-queue-type=quorum before each run.
+#   S0   one node; producer and consumer on it
+#   S1   three nodes; producer and consumer on node 1
+#   S2a  producer on node 1, consumer on node 2
+#   S2b  2 producers on node 1, 2 consumers on node 2
+#   S4   50 queues; 10 producer and 10 consumer connections spread over the three nodes, 5 channels each
+#   S5   a fanout exchange on node 1 bound to 3 queues, one consumer each on node 2
+#   S6s  S2a with 16-byte bodies;  S6l  S2a with 64 KiB bodies
+#   S7   2,000 msg/s fixed rate, producer on node 1, consumer on node 2 (bench/LatencyProbe.java)
+# Each cluster is warmed up (an S2a run of --warmup seconds, reported but not counted) before the
+# scenarios run; the scenarios then run --repeats rounds, one of each per round. Around each run the
+# script reads /proc for the CPU of the brokers, of the load generator and of everything else.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-duration=60 size=1000 confirm=100 producers=1 consumers=1 prefetch=200
+scenarios=S0,S1,S2a,S2b,S4,S5,S6s,S6l,S7 repeats=3 duration=30 warmup=20 only=""
 out="$root/docs/benchmarks.md"
+usage="usage: $0 [--scenarios S0,S1,...] [--repeats N] [--duration S] [--warmup S] [--only warren|rabbitmq] [--out FILE]"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --scenarios) scenarios=$2; shift 2 ;;
+    --repeats) repeats=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
-    --size) size=$2; shift 2 ;;
-    --confirm) confirm=$2; shift 2 ;;
-    --producers) producers=$2; shift 2 ;;
-    --consumers) consumers=$2; shift 2 ;;
-    --prefetch) prefetch=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--duration S] [--size B] [--confirm N] [--producers N] [--consumers N] [--prefetch N] [--out FILE]" >&2; exit 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
+done
+for s in ${scenarios//,/ }; do
+  case "$s" in S0|S1|S2a|S2b|S4|S5|S6s|S6l|S7) ;; *) echo "bench: unknown scenario $s; $usage" >&2; exit 2 ;; esac
 done
 
 . "$root/deploy/lib/find-jdk.sh"
@@ -38,38 +50,159 @@ if [ ! -d "$work/lib" ]; then
   (cd "$root/bench" && mvn -B -q -ntp package)
 fi
 . "$root/bench/lib/common.sh"
+runs="$work/runs"
+clk_tck=$(getconf CLK_TCK)
 
-# One side: consumers on node 2 (started first, running a little longer), producers on node 1.
-run_side() { # name producer_port consumer_port
-  local name=$1 pport=$2 cport=$3
-  declare_queue "$pport"
-  perftest -h "amqp://guest:guest@127.0.0.1:$cport" -x 0 -y "$consumers" -u perf-q -p -q "$prefetch" -ms \
-    -z $((duration + 10)) >"$work/$name-consumer.out" 2>&1 &
-  local consumer=$!
-  perftest -h "amqp://guest:guest@127.0.0.1:$pport" -x "$producers" -y 0 -u perf-q -p -f persistent \
-    -s "$size" -c "$confirm" -ms -z "$duration" >"$work/$name-producer.out" 2>&1
-  wait "$consumer" || true
+# --- CPU accounting ---
+busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
+broker_jiffies() {
+  local total=0 pid
+  for pid in $broker_pids; do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12+$13}')))
+  done
+  echo "$total"
+}
+# Runs a load-generator JVM and writes bash's times to $1 (its second line: the JVM's user and system CPU).
+timed_java() { # cpu_file java-args...
+  local cpu_file=$1; shift
+  bash -c 'out=$1; shift; "$@"; rc=$?; times >"$out"; exit $rc' _ "$cpu_file" "$JAVA_HOME/bin/java" "$@"
+}
+perftest_timed() { # cpu_file perftest-args...
+  local cpu_file=$1; shift
+  timed_java "$cpu_file" -Xmx256m -XX:+UseSerialGC -cp "$work/lib/*" com.rabbitmq.perf.PerfTest "$@"
 }
 
-# --- Warren ---
-warren_home="$work/warren-data"
-WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true
-rm -rf "$warren_home"
-echo "bench: starting Warren (3 nodes)"
-WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start
-echo "bench: PerfTest against Warren for ${duration}s"
-run_side warren 5672 5673
-WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null
+uri() { echo "amqp://guest:guest@127.0.0.1:$1"; }
+common_flags() { # size
+  echo "-f persistent -s $1 -c 100 -A 50 -q 200 -p -ms"
+}
 
-# --- RabbitMQ 3.10, three nodes, quorum queue ---
-start_rabbit_cluster
-echo "bench: PerfTest against RabbitMQ for ${duration}s"
-run_side rabbitmq 5701 5702
-stop_rabbits
+# One PerfTest run: consumers first (running 10 s longer, so that they take what the producers sent last),
+# then producers; both outputs and the CPU figures go under $runs/<side>/<label>.
+pair() { # label producer-flags -- consumer-flags
+  local label=$1; shift
+  local pflags=() cflags=()
+  while [ "$1" != "--" ]; do pflags+=("$1"); shift; done
+  shift
+  cflags=("$@")
+  local base="$runs/$side/$label" busy0 broker0
+  busy0=$(busy_jiffies); broker0=$(broker_jiffies)
+  perftest_timed "$base.consumer-cpu" -x 0 "${cflags[@]}" -z $((duration + 10)) >"$base.consumer.out" 2>&1 &
+  local consumer=$!
+  perftest_timed "$base.producer-cpu" -y 0 "${pflags[@]}" -z "$duration" >"$base.producer.out" 2>&1 || true
+  wait "$consumer" || true
+  echo "$(( $(busy_jiffies) - busy0 )) $(( $(broker_jiffies) - broker0 )) $clk_tck $((duration + 10))" >"$base.cpu"
+}
 
-# --- report ---
-/usr/bin/python3 "$root/bench/report.py" --work "$work" --out "$out" --duration "$duration" --size "$size" \
-  --confirm "$confirm" --producers "$producers" --consumers "$consumers" --prefetch "$prefetch" \
-  --rabbitmq-version "$(dpkg-query -W -f='${Version}' rabbitmq-server)" \
-  --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+# The ports of node I on this side.
+port() { echo $((base_port + $1 - 1)); }
+
+run_scenario() { # scenario label
+  local s=$1 label=$2 p1 p2 p3 flags
+  p1=$(port 1); p2=$(port 2); p3=$(port 3)
+  flags=$(common_flags 1000)
+  case "$s" in
+    S0|S1)
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" queues perf-q
+      pair "$label" -h "$(uri "$p1")" -x 1 -u perf-q $flags -- -h "$(uri "$p1")" -y 1 -u perf-q $flags ;;
+    S2a)
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" queues perf-q
+      pair "$label" -h "$(uri "$p1")" -x 1 -u perf-q $flags -- -h "$(uri "$p2")" -y 1 -u perf-q $flags ;;
+    S2b)
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" queues perf-q
+      pair "$label" -h "$(uri "$p1")" -x 2 -u perf-q $flags -- -h "$(uri "$p2")" -y 2 -u perf-q $flags ;;
+    S4)
+      local names=() i all
+      for i in $(seq 1 50); do names+=("perf-q-$i"); done
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" queues "${names[@]}"
+      all="$(uri "$p1"),$(uri "$p2"),$(uri "$p3")"
+      pair "$label" -H "$all" -x 10 -X 5 -qp 'perf-q-%d' -qpf 1 -qpt 50 $flags -- \
+        -H "$all" -y 10 -Y 5 -qp 'perf-q-%d' -qpf 1 -qpt 50 $flags ;;
+    S5)
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" fanout perf-fanout perf-fan-1 perf-fan-2 perf-fan-3
+      pair "$label" -h "$(uri "$p1")" -x 1 -e perf-fanout -t fanout -k fan $flags -- \
+        -h "$(uri "$p2")" -y 3 -qp 'perf-fan-%d' -qpf 1 -qpt 3 -sb $flags ;;
+    S6s|S6l)
+      local size=16
+      [ "$s" = S6l ] && size=65536
+      flags=$(common_flags "$size")
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" queues perf-q
+      pair "$label" -h "$(uri "$p1")" -x 1 -u perf-q $flags -- -h "$(uri "$p2")" -y 1 -u perf-q $flags ;;
+    S7)
+      /usr/bin/python3 "$root/bench/lib/topology.py" "$p1" queues perf-q
+      local base="$runs/$side/$label" busy0 broker0
+      busy0=$(busy_jiffies); broker0=$(broker_jiffies)
+      timed_java "$base.producer-cpu" -Xmx256m -XX:+UseSerialGC -cp "$work/lib/*" \
+        -Dlogback.configurationFile="$root/bench/lib/logback-quiet.xml" "$root/bench/LatencyProbe.java" \
+        --publish-uri "$(uri "$p1")" --consume-uri "$(uri "$p2")" --queue perf-q --rate 2000 \
+        --duration "$duration" --warmup 5 --size 1000 >"$base.probe.out" 2>&1 || true
+      echo "$(( $(busy_jiffies) - busy0 )) $(( $(broker_jiffies) - broker0 )) $clk_tck $((duration + 5))" >"$base.cpu" ;;
+  esac
+}
+
+# Warm-up, then the rounds; $1 is the node count of the cluster that runs now.
+run_rounds() { # nodes scenario...
+  local nodes=$1; shift
+  [ $# -gt 0 ] || return 0
+  echo "bench: $side, $nodes node(s): warm-up for ${warmup}s"
+  local keep=$duration
+  duration=$warmup
+  if [ "$nodes" = 1 ]; then run_scenario S0 "warmup-1"; else run_scenario S2a "warmup-3"; fi
+  duration=$keep
+  local r s
+  for r in $(seq 1 "$repeats"); do
+    for s in "$@"; do
+      echo "bench: $side, round $r of $repeats: $s"
+      run_scenario "$s" "$s-$r"
+    done
+  done
+}
+
+# The chosen scenarios split by the cluster they need.
+single=() three=()
+for s in ${scenarios//,/ }; do
+  if [ "$s" = S0 ]; then single+=("$s"); else three+=("$s"); fi
+done
+
+run_warren() {
+  side=warren base_port=5672
+  rm -rf "${runs:?}/$side"; mkdir -p "$runs/$side"
+  local home="$work/warren-data" nodes
+  for nodes in 3 1; do
+    if [ "$nodes" = 3 ] && [ ${#three[@]} -eq 0 ]; then continue; fi
+    if [ "$nodes" = 1 ] && [ ${#single[@]} -eq 0 ]; then continue; fi
+    WARREN_HOME="$home" "$root/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true
+    rm -rf "$home"
+    echo "bench: starting Warren ($nodes node(s))"
+    WARREN_HOME="$home" "$root/deploy/local-cluster.sh" start --nodes "$nodes"
+    broker_pids=$(pgrep -f io.warren.node.Main | tr '\n' ' ')
+    if [ "$nodes" = 3 ]; then run_rounds 3 "${three[@]}"; else run_rounds 1 "${single[@]}"; fi
+    WARREN_HOME="$home" "$root/deploy/local-cluster.sh" stop >/dev/null
+  done
+  date -u '+%Y-%m-%d %H:%M UTC' >"$runs/$side/measured"
+  git -C "$root" rev-parse --short HEAD >"$runs/$side/version" 2>/dev/null || echo unknown >"$runs/$side/version"
+}
+
+run_rabbitmq() {
+  side=rabbitmq base_port=5701
+  rm -rf "${runs:?}/$side"; mkdir -p "$runs/$side"
+  local nodes
+  for nodes in 3 1; do
+    if [ "$nodes" = 3 ] && [ ${#three[@]} -eq 0 ]; then continue; fi
+    if [ "$nodes" = 1 ] && [ ${#single[@]} -eq 0 ]; then continue; fi
+    start_rabbit_cluster "$nodes"
+    broker_pids=$(pgrep -u rabbitmq | tr '\n' ' ')
+    if [ "$nodes" = 3 ]; then run_rounds 3 "${three[@]}"; else run_rounds 1 "${single[@]}"; fi
+    stop_rabbits
+  done
+  date -u '+%Y-%m-%d %H:%M UTC' >"$runs/$side/measured"
+  dpkg-query -W -f='${Version}' rabbitmq-server >"$runs/$side/version"
+}
+
+[ "$only" = rabbitmq ] || run_warren
+[ "$only" = warren ] || run_rabbitmq
+
+/usr/bin/python3 "$root/bench/report.py" --runs "$runs" --out "$out" --scenarios "$scenarios" \
+  --repeats "$repeats" --duration "$duration" --warmup "$warmup" \
+  --command "bench/run.sh --scenarios $scenarios --repeats $repeats --duration $duration --warmup $warmup"
 echo "bench: wrote $out"

@@ -26,13 +26,14 @@ rabbitctl() { su rabbitmq -s /bin/sh -c "HOME=/var/lib/rabbitmq /usr/lib/rabbitm
 stop_rabbits() {
   for i in 1 2 3; do rabbitctl -n "bench$i@localhost" stop >/dev/null 2>&1 || true; done
 }
-# Starts the three nodes on the data they have (a first start makes it) and waits for each.
+# Starts nodes 1..N (default 3) on the data they have (a first start makes it) and waits for each.
 start_rabbit_nodes() {
-  for i in 1 2 3; do
+  local count=${1:-3} i
+  for i in $(seq 1 "$count"); do
     mkdir -p "$rabbit_home/n$i"
   done
   chown -R rabbitmq: "$rabbit_home"
-  for i in 1 2 3; do
+  for i in $(seq 1 "$count"); do
     su rabbitmq -s /bin/sh -c "cd $rabbit_home && env HOME=/var/lib/rabbitmq RABBITMQ_NODENAME=bench$i@localhost \
       RABBITMQ_NODE_PORT=570$i RABBITMQ_DIST_PORT=2570$i RABBITMQ_MNESIA_BASE=$rabbit_home/n$i/mnesia \
       RABBITMQ_LOG_BASE=$rabbit_home/n$i/log RABBITMQ_PID_FILE=$rabbit_home/n$i/pid \
@@ -40,7 +41,7 @@ start_rabbit_nodes() {
       nohup /usr/lib/rabbitmq/bin/rabbitmq-server >>$rabbit_home/n$i/out.log 2>&1 &"
   done
   # await_startup fails at once while the node is not yet registered with epmd: poll, with a deadline.
-  for i in 1 2 3; do
+  for i in $(seq 1 "$count"); do
     local deadline=$((SECONDS + 300))
     until rabbitctl -n "bench$i@localhost" await_startup --timeout 60 >/dev/null 2>&1; do
       if [ $SECONDS -gt $deadline ]; then
@@ -51,13 +52,14 @@ start_rabbit_nodes() {
     done
   done
 }
-# A fresh three-node cluster.
+# A fresh cluster of N nodes (default 3).
 start_rabbit_cluster() {
+  local count=${1:-3} i
   stop_rabbits
   rm -rf "$rabbit_home"
-  echo "bench: starting RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server) (3 nodes)"
-  start_rabbit_nodes
-  for i in 2 3; do
+  echo "bench: starting RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server) ($count nodes)"
+  start_rabbit_nodes "$count"
+  for i in $(seq 2 "$count"); do
     rabbitctl -n "bench$i@localhost" stop_app >/dev/null
     rabbitctl -n "bench$i@localhost" join_cluster bench1@localhost >/dev/null
     rabbitctl -n "bench$i@localhost" start_app >/dev/null
