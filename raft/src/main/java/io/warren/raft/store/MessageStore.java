@@ -497,29 +497,32 @@ public final class MessageStore implements MessageReader, AutoCloseable {
      * follower that still needs one of those entries gets that snapshot instead of the entries, however
      * far the log itself was purged ({@link #reclaimedThrough}). Returns how many segments went.
      */
-    public synchronized int reclaim(long snapshotIndex) throws IOException {
+    public int reclaim(long snapshotIndex) throws IOException {
         long started = System.nanoTime();
-        long through = reclaimedThrough;
-        List<StoreSegment> reclaimable = new ArrayList<>();
-        for (StoreSegment segment : segments) {
-            if (!segment.sealed()) {
-                continue;
-            }
-            if (segment.isEmpty()) {
-                reclaimable.add(segment);
-            } else if (segment.lastIndex() <= snapshotIndex && (segment.live() == 0 || isSparse(segment))) {
-                reclaimable.add(segment);
-                through = Math.max(through, segment.lastIndex());
-            }
-        }
-        if (through > reclaimedThrough) {
-            writeReclaimedThrough(through);
-        }
+        List<StoreSegment> sparse = new ArrayList<>();
         int deleted = 0;
-        for (StoreSegment segment : reclaimable) {
-            if (segment.live() > 0) {
-                compact(segment);
-            } else {
+        synchronized (this) {
+            long through = reclaimedThrough;
+            List<StoreSegment> reclaimable = new ArrayList<>();
+            for (StoreSegment segment : segments) {
+                if (!segment.sealed()) {
+                    continue;
+                }
+                if (segment.isEmpty()) {
+                    reclaimable.add(segment);
+                } else if (segment.lastIndex() <= snapshotIndex && (segment.live() == 0 || isSparse(segment))) {
+                    reclaimable.add(segment);
+                    through = Math.max(through, segment.lastIndex());
+                }
+            }
+            if (through > reclaimedThrough) {
+                writeReclaimedThrough(through);
+            }
+            for (StoreSegment segment : reclaimable) {
+                if (segment.live() > 0) {
+                    sparse.add(segment);
+                    continue;
+                }
                 try {
                     segment.delete();
                 } catch (IOException e) {
@@ -529,11 +532,12 @@ public final class MessageStore implements MessageReader, AutoCloseable {
                 segments.remove(segment);
                 deleted++;
             }
+            if (deleted > 0) {
+                log.info("event=store_reclaimed segments={} left={} messages={} ms={}", deleted, segments.size(),
+                        liveMessages, (System.nanoTime() - started) / 1_000_000);
+            }
         }
-        if (deleted > 0) {
-            log.info("event=store_reclaimed segments={} left={} messages={} ms={}", deleted, segments.size(),
-                    liveMessages, (System.nanoTime() - started) / 1_000_000);
-        }
+        sparse.forEach(this::compact);
         return deleted;
     }
 
@@ -545,15 +549,35 @@ public final class MessageStore implements MessageReader, AutoCloseable {
         return segment.liveBytes() * 2 < segment.size();
     }
 
+    /**
+     * Rewrites a sparse segment without holding the store's lock while it copies (issue 11: a compaction
+     * must not stall publishing): only the plan and the swap take it.
+     */
     private void compact(StoreSegment segment) {
+        long started = System.nanoTime();
+        StoreSegment.Compaction compaction;
+        synchronized (this) {
+            if (!running || !segments.contains(segment)) {
+                return;
+            }
+            compaction = segment.planCompaction();
+        }
         try {
-            long before = segment.size();
-            long started = System.nanoTime();
-            StoreSegment compacted = segment.compact();
-            segments.set(segments.indexOf(segment), compacted);
-            log.info("event=store_compacted segment={} bytes_before={} bytes_after={} messages={} ms={}", segment.path,
-                    before, compacted.size(), compacted.live(), (System.nanoTime() - started) / 1_000_000);
-        } catch (IOException e) {
+            compaction.write();
+            long copiedNanos = System.nanoTime() - started;
+            synchronized (this) {
+                if (!running || !segments.contains(segment)) {
+                    compaction.abandon();
+                    return;
+                }
+                StoreSegment compacted = compaction.install();
+                segments.set(segments.indexOf(segment), compacted);
+                log.info("event=store_compacted segment={} bytes_before={} bytes_after={} messages={} ms={} locked_ms={}",
+                        segment.path, segment.size(), compacted.size(), compacted.live(),
+                        (System.nanoTime() - started) / 1_000_000, (System.nanoTime() - started - copiedNanos) / 1_000_000);
+            }
+        } catch (IOException | RuntimeException e) {
+            compaction.abandon();
             log.warn("event=store_compaction_failed segment={} error=\"{}\"", segment.path, e.toString());
         }
     }

@@ -383,58 +383,103 @@ final class StoreSegment implements AutoCloseable {
     }
 
     /**
-     * Rewrites this sealed segment with only its live records, under the same name (a snapshot that linked
-     * the old file keeps it). Frames keep their log index; a frame with nothing live goes. The records are
-     * copied as they are, checksums included. Returns the new segment; this one is closed.
+     * Starts a rewrite of this sealed segment with only the records live now, under the store's lock. The
+     * copy ({@link Compaction#write}) then runs without it, reading the immutable frames of a sealed
+     * segment, so writes, reads and settles go on; {@link Compaction#install} (under the lock again) settles
+     * in the copy what was settled meanwhile and puts it in place.
      */
-    StoreSegment compact() throws IOException {
+    Compaction planCompaction() {
         if (!sealed) {
             throw new IllegalStateException("only a sealed segment is compacted");
         }
-        Path temporary = path.resolveSibling(path.getFileName() + ".compact");
-        Files.deleteIfExists(temporary);
-        StoreSegment fresh;
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            fresh = new StoreSegment(id, path, null, 0);
-            long at = 0;
-            for (int f = 0; f < frameIndices.size(); f++) {
-                ByteString.Output data = ByteString.newOutput();
-                java.util.List<StoreRecords.Record> kept = new java.util.ArrayList<>();
-                for (int r = frameFirstRecord.get(f); r < recordsEnd(f); r++) {
-                    if (settled.get(r)) {
+        return new Compaction((BitSet) settled.clone());
+    }
+
+    /** One rewrite of this segment; see {@link #planCompaction}. */
+    final class Compaction {
+        private final BitSet settledAtPlan;
+        private final Path temporary = path.resolveSibling(path.getFileName() + ".compact");
+        private StoreSegment fresh;
+
+        private Compaction(BitSet settledAtPlan) {
+            this.settledAtPlan = settledAtPlan;
+        }
+
+        /**
+         * Writes and forces the copy beside the segment: frames keep their log index, a frame with nothing
+         * live goes, and records are copied as they are, checksums included.
+         */
+        void write() throws IOException {
+            Files.deleteIfExists(temporary);
+            StoreSegment copy = new StoreSegment(id, path, null, 0);
+            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long at = 0;
+                for (int f = 0; f < frameIndices.size(); f++) {
+                    ByteString.Output data = ByteString.newOutput();
+                    java.util.List<StoreRecords.Record> kept = new java.util.ArrayList<>();
+                    for (int r = frameFirstRecord.get(f); r < recordsEnd(f); r++) {
+                        if (settledAtPlan.get(r)) {
+                            continue;
+                        }
+                        ByteBuffer record = ByteBuffer.allocate((int) (recordEnd(f, r) - recordOffsets.get(r)));
+                        readFully(channel, record, recordOffsets.get(r));
+                        data.write(record.array(), 0, record.capacity());
+                        kept.add(new StoreRecords.Record(MessageKeys.positionOf(keys.get(r)),
+                                ByteString.copyFrom(record.array(), StoreRecords.HEADER_BYTES,
+                                        record.capacity() - StoreRecords.HEADER_BYTES)));
+                    }
+                    if (kept.isEmpty()) {
                         continue;
                     }
-                    ByteBuffer record = ByteBuffer.allocate((int) (recordEnd(f, r) - recordOffsets.get(r)));
-                    readFully(channel, record, recordOffsets.get(r));
-                    data.write(record.array(), 0, record.capacity());
-                    kept.add(new StoreRecords.Record(MessageKeys.positionOf(keys.get(r)),
-                            ByteString.copyFrom(record.array(), StoreRecords.HEADER_BYTES,
-                                    record.capacity() - StoreRecords.HEADER_BYTES)));
+                    ByteString bytes = data.toByteString();
+                    long index = frameIndices.get(f);
+                    ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
+                    header.putInt(MAGIC).putLong(index).putInt(bytes.size()).putInt(headerCrc(index, bytes.size()))
+                            .flip();
+                    writeFully(out, header, at);
+                    writeFully(out, bytes.asReadOnlyByteBuffer(), at + FRAME_HEADER_BYTES);
+                    copy.addFrame(index, at, bytes.size(), kept);
+                    at += FRAME_HEADER_BYTES + bytes.size();
                 }
-                if (kept.isEmpty()) {
-                    continue;
-                }
-                ByteString bytes = data.toByteString();
-                long index = frameIndices.get(f);
-                ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
-                header.putInt(MAGIC).putLong(index).putInt(bytes.size()).putInt(headerCrc(index, bytes.size())).flip();
-                writeFully(out, header, at);
-                writeFully(out, bytes.asReadOnlyByteBuffer(), at + FRAME_HEADER_BYTES);
-                fresh.addFrame(index, at, bytes.size(), kept);
-                at += FRAME_HEADER_BYTES + bytes.size();
+                out.force(true);
+                copy.size = at;
             }
-            out.force(true);
-            fresh.size = at;
+            fresh = copy;
         }
-        channel.close();
-        Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        StoreSegment reopened = new StoreSegment(id, path,
-                FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), fresh.size);
-        reopened.adopt(fresh);
-        reopened.writeIndex(reopened.indexBytes());
-        reopened.sealed = true;
-        return reopened;
+
+        /**
+         * Under the store's lock: settles in the copy the records settled since the plan, replaces the
+         * segment's file with it (a snapshot that linked the old file keeps that one) and returns the new
+         * segment; this one is closed.
+         */
+        StoreSegment install() throws IOException {
+            channel.close();
+            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            StoreSegment reopened = new StoreSegment(id, path,
+                    FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), fresh.size);
+            reopened.adopt(fresh);
+            for (int r = settled.nextSetBit(0); r >= 0; r = settled.nextSetBit(r + 1)) {
+                if (!settledAtPlan.get(r)) {
+                    int moved = reopened.find(keys.get(r));
+                    if (moved >= 0) {
+                        reopened.settle(moved);
+                    }
+                }
+            }
+            reopened.writeIndex(reopened.indexBytes());
+            reopened.sealed = true;
+            return reopened;
+        }
+
+        /** The copy is not used (the store closed, or the copy failed): its file goes. */
+        void abandon() {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                // left for the next start, which ignores files it does not know
+            }
+        }
     }
 
     private void adopt(StoreSegment other) {
