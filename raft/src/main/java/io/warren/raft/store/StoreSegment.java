@@ -453,11 +453,13 @@ final class StoreSegment implements AutoCloseable {
          * segment; this one is closed.
          */
         StoreSegment install() throws IOException {
-            channel.close();
+            // The old file is closed only once the copy is in place: should the rename fail, this segment
+            // still serves its reads (an open channel keeps reading the replaced file's data meanwhile).
             Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             StoreSegment reopened = new StoreSegment(id, path,
                     FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), fresh.size);
+            channel.close();
             reopened.adopt(fresh);
             for (int r = settled.nextSetBit(0); r >= 0; r = settled.nextSetBit(r + 1)) {
                 if (!settledAtPlan.get(r)) {
