@@ -94,7 +94,7 @@ class ClusterMembershipTest {
                         Cluster.addresses(others), "rejoin", "r" + round + "-");
                 awaitMoreConfirms(publisher, 50);
                 removeFreezingTheLeaderMidChange(leader, admin, others.get(1));
-                deleteRecursively(leader.dataDir());
+                org.apache.ratis.util.FileUtils.deleteFully(leader.dataDir());
                 String members = others.stream().map(n -> n.nodeId() + "=" + n.raftAddress())
                         .reduce((a, b) -> a + "," + b).orElseThrow();
                 // The same Raft address: Ratis keeps a peer's address by its id once it has known it.
@@ -147,14 +147,6 @@ class ClusterMembershipTest {
                 return false;
             }
         });
-    }
-
-    private static void deleteRecursively(java.nio.file.Path dir) throws IOException {
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(path);
-            }
-        }
     }
 
     private static void awaitMoreConfirms(ConfirmingPublisher publisher, int more) throws InterruptedException {
