@@ -77,11 +77,11 @@ final class StoreSegment implements AutoCloseable {
      */
     static StoreSegment open(Path path, long id, boolean repairTail, FrameListener onFrame) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (!repairTail) {
-            StoreSegment indexed = fromIndexFile(path, id, channel, onFrame);
-            if (indexed != null) {
-                return indexed;
-            }
+        // An index that matches the data is read even for the last segment: it is written only after the
+        // data was forced, so that segment has no torn tail, and it holds what a truncation left of it.
+        StoreSegment indexed = fromIndexFile(path, id, channel, onFrame);
+        if (indexed != null) {
+            return indexed;
         }
         StoreSegment segment = new StoreSegment(id, path, channel, 0);
         long fileSize = channel.size();
@@ -545,7 +545,8 @@ final class StoreSegment implements AutoCloseable {
 
     /**
      * Forgets every frame of index {@code index} and above (a log truncation, or a frame rewritten after a
-     * crash). Returns the keys of the records dropped that were live. The open segment's file is cut too.
+     * crash). Returns the keys of the records dropped that were live. An unsealed segment's file is cut too;
+     * a sealed one's index is rewritten.
      */
     GrowableLongs dropFrom(long index) throws IOException {
         int keep = frameIndices.countAtMost(index - 1);
@@ -568,7 +569,11 @@ final class StoreSegment implements AutoCloseable {
         frameOffsets.truncate(keep);
         frameLengths.truncate(keep);
         frameFirstRecord.truncate(keep);
-        if (!sealed) {
+        if (sealed) {
+            // The data file stays as it is (a snapshot may hard-link it); the index a restart reads must
+            // not bring the cut frames back, so it is written again, durably, before the cut is reported.
+            writeIndex(indexBytes());
+        } else {
             channel.truncate(cut);
             size = cut;
         }

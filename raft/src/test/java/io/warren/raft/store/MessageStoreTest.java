@@ -326,6 +326,23 @@ class MessageStoreTest {
         }
     }
 
+    @Test
+    void shouldNotBringBackAtRestartTheFramesATruncationCutFromASealedSegment() throws Exception {
+        try (MessageStore store = MessageStore.open(dir, SMALL)) {
+            for (int i = 1; i <= 10; i++) {
+                write(store, i, entry(0, "m" + i));
+            }
+            store.snapshotFiles(store.rollForSnapshot()); // sealed: its index names entries 1-10
+            store.truncate(8);
+            assertEquals(8, store.stats().liveMessages());
+        }
+        try (MessageStore store = MessageStore.open(dir, NO_CACHE)) {
+            assertEquals(8, store.stats().liveMessages(), "the index no longer names entries 9 and 10");
+            assertEquals(message("m8"), store.read(MessageKeys.key(8, 0)));
+            assertThrows(StoreCorruptException.class, () -> store.read(MessageKeys.key(9, 0)));
+        }
+    }
+
     private String firstSegmentName() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".dat")).sorted().findFirst()
