@@ -18,6 +18,8 @@ import java.util.function.Predicate;
  */
 final class ReadyMessages {
     private static final int BLOCK = 4096;
+    /** A queue's first block is small, and each next one twice the last, so a queue of a few messages costs little. */
+    private static final int BLOCK_FIRST = 16;
     private static final int PERSISTENT = 1 << 31;
 
     private final ArrayDeque<Block> blocks = new ArrayDeque<>();
@@ -39,8 +41,8 @@ final class ReadyMessages {
 
     private static void addToTail(ArrayDeque<Block> into, QueueEntry entry) {
         Block last = into.peekLast();
-        if (last == null || last.tail == BLOCK) {
-            last = new Block();
+        if (last == null || last.tail == last.capacity()) {
+            last = new Block(last == null ? BLOCK_FIRST : Math.min(BLOCK, 2 * last.capacity()));
             into.addLast(last);
         }
         last.add(entry);
@@ -56,12 +58,22 @@ final class ReadyMessages {
     /** Takes the oldest ready message, or null. */
     QueueEntry pollFirst() {
         Block first = blocks.peekFirst();
+        if (first != null && first.head == first.tail) {
+            first = null; // the one block, drained and kept for reuse
+        }
         Map.Entry<Long, QueueEntry> back = returned.firstEntry();
         QueueEntry taken;
         if (first != null && (back == null || first.ids[first.head] < back.getKey())) {
             taken = first.poll();
             if (first.head == first.tail) {
-                blocks.removeFirst();
+                if (blocks.size() == 1 && !first.frozen) {
+                    // A queue that a consumer keeps empty fills and drains the same block: reused, not
+                    // allocated again for every few messages (that was a quarter of the apply thread).
+                    first.head = 0;
+                    first.tail = 0;
+                } else {
+                    blocks.removeFirst();
+                }
             }
         } else if (back != null) {
             taken = returned.pollFirstEntry().getValue();
@@ -125,11 +137,12 @@ final class ReadyMessages {
     /**
      * A view of the messages ready now that stays true while this list changes: the slots of a block
      * between its head and tail are never written again (appends go past the tail, polls move the head,
-     * removals build new blocks), so the view keeps the blocks with their bounds and a copy of the small
+     * removals build new blocks, and a block once frozen is never reset for reuse), so the view keeps the blocks with their bounds and a copy of the small
      * table of returned messages. Costs a few words per block of {@value #BLOCK}.
      */
     Frozen freeze() {
         List<Block> frozenBlocks = new ArrayList<>(blocks);
+        frozenBlocks.forEach(block -> block.frozen = true);
         int[] heads = new int[frozenBlocks.size()];
         int[] tails = new int[frozenBlocks.size()];
         for (int i = 0; i < heads.length; i++) {
@@ -182,15 +195,28 @@ final class ReadyMessages {
         bytes = 0;
     }
 
-    /** {@value #BLOCK} messages as parallel arrays; [head, tail) are ready. */
+    /** Up to {@value #BLOCK} messages as parallel arrays; [head, tail) are ready. */
     private static final class Block {
-        final long[] ids = new long[BLOCK];
-        final long[] keys = new long[BLOCK];
-        final int[] sizes = new int[BLOCK];
+        final long[] ids;
+        final long[] keys;
+        final int[] sizes;
         /** The delivery count, and {@link #PERSISTENT} for a persistent message. */
-        final int[] meta = new int[BLOCK];
+        final int[] meta;
         int head;
         int tail;
+        /** Captured by a {@link Frozen} view, which may still read its slots: never reset for reuse. */
+        boolean frozen;
+
+        Block(int capacity) {
+            ids = new long[capacity];
+            keys = new long[capacity];
+            sizes = new int[capacity];
+            meta = new int[capacity];
+        }
+
+        int capacity() {
+            return ids.length;
+        }
 
         void add(QueueEntry entry) {
             ids[tail] = entry.id();
