@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.ratis.RaftConfigKeys;
@@ -18,7 +17,6 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -30,7 +28,6 @@ import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -166,15 +163,12 @@ public final class RaftNode implements AutoCloseable {
         return false;
     }
 
-    /** The group's log as the submitter sees it: a reply that is not a success is a failed append. */
+    /**
+     * The group's log as the submitter sees it: this server while it leads, the RaftClient otherwise (see
+     * LeaderLocalEntryLog); a reply that is not a success is a failed append.
+     */
     public EntryLog entryLog() {
-        return entry -> client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
-                .thenApply(reply -> {
-                    if (!reply.isSuccess()) {
-                        throw new CompletionException(reply.getException());
-                    }
-                    return null;
-                });
+        return new LeaderLocalEntryLog(server, GROUP_ID, client);
     }
 
     /** The group as this server sees it now; cheap enough to call a few times a second. */
