@@ -102,7 +102,7 @@ public final class CommandSubmitter implements AutoCloseable {
         Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
                 .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
-        return entryLog.append(EntryFrame.encode(batch, com.google.protobuf.ByteString.EMPTY));
+        return entryLog.append(EntryFrame.encode(batch, List.of()));
     }
 
     public void useEpoch(long epoch) {
@@ -188,17 +188,18 @@ public final class CommandSubmitter implements AutoCloseable {
     /** One entry: the batch of commands, and beside it the messages of its publishes, by position. */
     private void send(List<Submission> submissions) {
         Batch.Builder batch = Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(++sequence);
-        com.google.protobuf.ByteString.Output messages = com.google.protobuf.ByteString.newOutput();
+        List<StoreRecords.Record> messages = new ArrayList<>();
         long bytes = 0;
         for (int position = 0; position < submissions.size(); position++) {
             Submission submission = submissions.get(position);
             batch.addCommands(submission.command());
             bytes += submission.bytes();
             if (submission.message() != null) {
-                StoreRecords.append(messages, position, submission.message());
+                messages.add(new StoreRecords.Record(position, submission.message()));
             }
         }
-        append(new Entry(batch.build(), messages.toByteString(), bytes), System.nanoTime());
+        Batch built = batch.build();
+        append(new Entry(built, EntryFrame.encode(built, messages), bytes), System.nanoTime());
     }
 
     /** A queued command and, for a publish, its message. */
@@ -209,8 +210,11 @@ public final class CommandSubmitter implements AutoCloseable {
         }
     }
 
-    /** One entry as sent, kept whole for a resend; its bytes count as backlog until it is settled. */
-    private record Entry(Batch batch, com.google.protobuf.ByteString messages, long bytes) {}
+    /**
+     * One entry as sent, its frame kept whole for a resend; its bytes count as backlog until it is settled.
+     * The batch stays for what a failure reports.
+     */
+    private record Entry(Batch batch, byte[] frame, long bytes) {}
 
     /** An entry committed, or given up on: its bytes leave the backlog. */
     private void settled(Entry entry) {
@@ -227,7 +231,7 @@ public final class CommandSubmitter implements AutoCloseable {
     private void append(Entry entry, long firstSentNanos) {
         Batch batch = entry.batch();
         entriesOut.incrementAndGet();
-        entryLog.append(EntryFrame.encode(batch, entry.messages())).whenComplete((done, error) -> {
+        entryLog.append(entry.frame()).whenComplete((done, error) -> {
             entriesOut.decrementAndGet();
             if (error == null) {
                 counters.committed(System.nanoTime() - firstSentNanos);

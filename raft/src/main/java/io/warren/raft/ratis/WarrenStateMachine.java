@@ -279,7 +279,10 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     @Override
     public CompletableFuture<?> write(LogEntryProto entry, TransactionContext context) {
         var data = entry.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
-        com.google.protobuf.ByteString messages = com.google.protobuf.ByteString.copyFrom(data.asReadOnlyByteBuffer());
+        // A view, not a copy: the data is an entry's own bytes (a leader's frame, or what gRPC parsed on a
+        // follower, Ratis' zero-copy off), so what the store's caches keep of it holds no more than that.
+        com.google.protobuf.ByteString messages = com.google.protobuf.UnsafeByteOperations.unsafeWrap(
+                data.asReadOnlyByteBuffer());
         synchronized (installLock) {
             if (heldWrites != null) {
                 HeldWrite held = new HeldWrite(entry.getIndex(), messages, new CompletableFuture<>());
