@@ -14,6 +14,9 @@ home="${WARREN_HOME:-$root/data}"
 mkdir -p "$home"
 
 # WARREN_PORT_OFFSET (default 0) moves every port, so a second cluster (or a test) can run beside one.
+# WARREN_HEAP sets each node's heap (default: a quarter of the machine's memory shared by the nodes, at
+# most 768m); WARREN_JAVA_OPTS adds JVM options (see deploy/warren).
+# WARREN_NODE_FLAGS adds settings to every node's command line (e.g. "--entries-in-flight-max 4").
 offset=${WARREN_PORT_OFFSET:-0}
 amqp_port() { echo $((5671 + offset + $1)); }
 raft_port() { echo $((9870 + offset + $1)); }
@@ -54,9 +57,16 @@ start_node() {
     return 0
   fi
   mkdir -p "$home/n$i"
-  nohup "$root/deploy/warren" --node-id "n$i" --data-dir "$home/n$i" \
+  # Several nodes share this machine: each gets a quarter of its memory split between them, at most
+  # 768 MiB (a ten-million-message backlog's index fits), unless WARREN_HEAP says otherwise.
+  local mem_mib share
+  mem_mib=$(awk '/^MemTotal:/{print int($2 / 1024)}' /proc/meminfo)
+  share=$(( mem_mib / 4 / count ))
+  [ "$share" -le 768 ] || share=768
+  [ "$share" -ge 256 ] || share=256
+  WARREN_HEAP="${WARREN_HEAP:-${share}m}" nohup "$root/deploy/warren" --node-id "n$i" --data-dir "$home/n$i" \
     --amqp-port "$(amqp_port "$i")" --raft-address "127.0.0.1:$(raft_port "$i")" \
-    --admin-port "$(admin_port "$i")" --peers "$(peers "$count")" \
+    --admin-port "$(admin_port "$i")" --peers "$(peers "$count")" ${WARREN_NODE_FLAGS:-} \
     >>"$home/n$i/warren.log" 2>&1 &
   echo $! >"$(pid_file "$i")"
 }

@@ -157,6 +157,16 @@ public final class NodeProcesses implements Nodes {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * The node JVM options production uses, from the repository's deploy/jvm.options (beside the built
+     * distribution, node/target), so that chaos runs test the JIT and collector users run.
+     */
+    private List<String> jvmOptions() throws IOException {
+        Path file = distribution.toAbsolutePath().normalize().getParent().getParent().resolve("deploy/jvm.options");
+        return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
+    }
+
     private String classpath() {
         return distribution.resolve("warren-node-0.1.0-SNAPSHOT.jar") + ":" + distribution.resolve("lib") + "/*";
     }
@@ -174,8 +184,9 @@ public final class NodeProcesses implements Nodes {
         for (int other = 1; other <= size; other++) {
             peers.add(id(other) + "=" + raftAddress(other));
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2", "-cp", classpath(), "io.warren.node.Main",
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms64m", "-Xmx384m"));
+        command.addAll(jvmOptions()); // what deploy/warren starts a node with, but the heap
+        command.addAll(List.of("-XX:ActiveProcessorCount=2", "-cp", classpath(), "io.warren.node.Main",
                 "--node-id", id(node), "--data-dir", runDir.resolve("data").resolve(id(node)).toString(),
                 "--amqp-host", amqpHost(node), "--amqp-port", Integer.toString(amqpPort(node)),
                 "--raft-address", raftAddress(node), "--peers", String.join(",", peers),
@@ -183,7 +194,9 @@ public final class NodeProcesses implements Nodes {
         command.addAll(extraFlags);
         command.addAll(moreFlags);
         Files.createDirectories(logFile(node).getParent());
-        processes[node] = new ProcessBuilder(inNamespace(node, command)).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(inNamespace(node, command));
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as deploy/warren sets it
+        processes[node] = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node).toFile())).start();
         log.info("event=node_launched node={} pid={}", id(node), processes[node].pid());
     }
