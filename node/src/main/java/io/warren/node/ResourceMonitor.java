@@ -4,6 +4,7 @@ import io.warren.proto.Command;
 import io.warren.proto.SetAlarms;
 import io.warren.raft.ratis.CommandSubmitter;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -32,7 +33,22 @@ final class ResourceMonitor implements AutoCloseable {
         long heapMax();
 
         long diskFree() throws IOException;
+
+        /** Collections so far, of every collector: tells whether {@link #heapUsed} is fresh. */
+        long collections();
+
+        /** Asks for a collection, so that {@link #heapUsed} is measured again. */
+        void collect();
     }
+
+    /**
+     * Checks in a row that found the heap above the watermark with no collection in between before the
+     * monitor asks for one. The figure after a collection goes stale once the heap stops filling (blocked
+     * publishers allocate nothing), and with G1 it counts the old generation's garbage until a mixed
+     * collection: a stale figure would hold the alarm, and every publisher, long after memory is free.
+     */
+    static final int STALE_CHECKS = 5;
+    static final int STALE_CHECKS_MAX = 60;
 
     private final String node;
     private final CommandSubmitter submitter;
@@ -45,6 +61,10 @@ final class ResourceMonitor implements AutoCloseable {
     private boolean memoryAlarm;
     private boolean diskAlarm;
     private long reportedEpoch = -1;
+    private long lastCollections = -1;
+    private int staleChecks;
+    /** Doubles while collections asked for find the heap truly full (up to a minute), so they stay rare. */
+    private int staleLimit = STALE_CHECKS;
 
     ResourceMonitor(String node, CommandSubmitter submitter, LongSupplier epoch, Readings readings,
             double memoryHighWatermark, long diskFreeLimit) {
@@ -82,6 +102,20 @@ final class ResourceMonitor implements AutoCloseable {
             public long diskFree() throws IOException {
                 return Files.getFileStore(dataDir).getUsableSpace();
             }
+
+            @Override
+            public long collections() {
+                long count = 0;
+                for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                    count += Math.max(0, collector.getCollectionCount());
+                }
+                return count;
+            }
+
+            @Override
+            public void collect() {
+                System.gc(); // only while publishers are blocked anyway, at most once per STALE_CHECKS checks
+            }
         };
     }
 
@@ -116,6 +150,18 @@ final class ResourceMonitor implements AutoCloseable {
     void check() {
         long heapMax = readings.heapMax();
         boolean memory = heapMax > 0 && readings.heapUsed() > memoryHighWatermark * heapMax;
+        long collections = readings.collections();
+        staleChecks = memory && collections == lastCollections ? staleChecks + 1 : 0;
+        lastCollections = collections;
+        if (staleChecks >= staleLimit) {
+            readings.collect();
+            staleChecks = 0;
+            lastCollections = readings.collections();
+            memory = readings.heapUsed() > memoryHighWatermark * heapMax;
+            log.info("event=heap_measured_again still_above={} reason=\"above the watermark with no collection for"
+                    + " {} checks\"", memory, staleLimit);
+            staleLimit = memory ? Math.min(STALE_CHECKS_MAX, 2 * staleLimit) : STALE_CHECKS;
+        }
         boolean disk;
         try {
             disk = readings.diskFree() < diskFreeLimit;
@@ -135,6 +181,11 @@ final class ResourceMonitor implements AutoCloseable {
         }
         memoryAlarm = memory;
         diskAlarm = disk;
+    }
+
+    /** Whether the last check found the heap above the watermark. */
+    boolean memoryAlarm() {
+        return memoryAlarm;
     }
 
     @Override
