@@ -45,6 +45,13 @@ class ResourceMonitorTest {
         }
     }
 
+    private static FakeHeap heap(long used, long usedAfterNextCollection) {
+        FakeHeap heap = new FakeHeap();
+        heap.used = used;
+        heap.usedAfterNextCollection = usedAfterNextCollection;
+        return heap;
+    }
+
     private static ResourceMonitor monitor(FakeHeap heap) {
         // epoch 0: the node has not registered, so nothing is submitted; the alarm state is what is tested
         return new ResourceMonitor("n1", null, () -> 0, heap, 0.8, 0);
@@ -52,9 +59,7 @@ class ResourceMonitorTest {
 
     @Test
     void shouldMeasureAStaleFigureAgainAndClearTheAlarmWhenMemoryWasFreed() {
-        FakeHeap heap = new FakeHeap();
-        heap.used = 900;
-        heap.usedAfterNextCollection = 300;
+        FakeHeap heap = heap(900, 300);
         ResourceMonitor monitor = monitor(heap);
         monitor.check(); // the first look: no earlier count to compare with
         assertTrue(monitor.memoryAlarm());
@@ -70,8 +75,7 @@ class ResourceMonitorTest {
 
     @Test
     void shouldNotAskWhileCollectionsKeepTheFigureFresh() {
-        FakeHeap heap = new FakeHeap();
-        heap.used = 900;
+        FakeHeap heap = heap(900, 900);
         ResourceMonitor monitor = monitor(heap);
         for (int i = 0; i < 50; i++) {
             heap.collections++; // the heap is filling and collected: the figure is fresh and high
@@ -83,9 +87,7 @@ class ResourceMonitorTest {
 
     @Test
     void shouldAskEverMoreRarelyWhileTheHeapIsTrulyFull() {
-        FakeHeap heap = new FakeHeap();
-        heap.used = 900;
-        heap.usedAfterNextCollection = 900;
+        FakeHeap heap = heap(900, 900);
         ResourceMonitor monitor = monitor(heap);
         int checks = 0;
         int[] askedAt = new int[5];
@@ -108,8 +110,7 @@ class ResourceMonitorTest {
 
     @Test
     void shouldNotAskBelowTheWatermark() {
-        FakeHeap heap = new FakeHeap();
-        heap.used = 100;
+        FakeHeap heap = heap(100, 100);
         ResourceMonitor monitor = monitor(heap);
         for (int i = 0; i < 100; i++) {
             monitor.check();
