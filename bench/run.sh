@@ -178,6 +178,12 @@ run_warren() {
     broker_pids=$(pgrep -f io.warren.node.Main | tr '\n' ' ')
     if [ "$nodes" = 3 ]; then run_rounds 3 "${three[@]}"; else run_rounds 1 "${single[@]}"; fi
     WARREN_HOME="$home" "$root/deploy/local-cluster.sh" stop >/dev/null
+    # The nodes' logs outlive the data folder, which the next cluster starts without.
+    local i
+    for i in $(seq 1 "$nodes"); do
+      mkdir -p "$runs/$side/logs-$nodes-node"
+      cp "$home/n$i/warren.log" "$runs/$side/logs-$nodes-node/n$i.log" 2>/dev/null || true
+    done
   done
   date -u '+%Y-%m-%d %H:%M UTC' >"$runs/$side/measured"
   git -C "$root" rev-parse --short HEAD >"$runs/$side/version" 2>/dev/null || echo unknown >"$runs/$side/version"
