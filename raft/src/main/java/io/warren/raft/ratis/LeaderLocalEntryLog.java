@@ -3,6 +3,8 @@ package io.warren.raft.ratis;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
@@ -25,6 +27,14 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * core applies each (node, epoch, sequence) once.
  */
 final class LeaderLocalEntryLog implements EntryLog {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LeaderLocalEntryLog.class);
+    /**
+     * A leader answers every pending request when it commits it or steps down (a leader cut off from its
+     * majority steps down within about 2 s), so no answer by then means something is stuck: the entry
+     * is reported failed, its outcome unknown, and the submitter sends it again, as the RaftClient does
+     * after its own request timeout. Without this, a lost answer would hold a submitter permit forever.
+     */
+    static final long LOCAL_ANSWER_TIMEOUT_MS = 10_000;
     private final RaftServer server;
     private final RaftGroupId group;
     private final RaftClient client;
@@ -45,7 +55,12 @@ final class LeaderLocalEntryLog implements EntryLog {
         if (local == null) {
             return viaClient(message);
         }
-        return local.thenCompose(reply -> {
+        return local.orTimeout(LOCAL_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
+            if (error instanceof TimeoutException) {
+                log.warn("event=local_submit_unanswered after_ms={} consequence=\"sent again\"",
+                        LOCAL_ANSWER_TIMEOUT_MS);
+            }
+        }).thenCompose(reply -> {
             if (reply.isSuccess()) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
