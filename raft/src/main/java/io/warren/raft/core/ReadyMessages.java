@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  */
 final class ReadyMessages {
     private static final int BLOCK = 4096;
-    /** A queue's first block is small, and each next one twice the last, so a queue of a few messages costs little. */
+    /** A queue's first block is small, each next one twice the last: a queue of a few messages costs little. */
     private static final int BLOCK_FIRST = 16;
     private static final int PERSISTENT = 1 << 31;
 
@@ -137,8 +137,9 @@ final class ReadyMessages {
     /**
      * A view of the messages ready now that stays true while this list changes: the slots of a block
      * between its head and tail are never written again (appends go past the tail, polls move the head,
-     * removals build new blocks, and a block once frozen is never reset for reuse), so the view keeps the blocks with their bounds and a copy of the small
-     * table of returned messages. Costs a few words per block of {@value #BLOCK}.
+     * removals build new blocks, and a block once frozen is never reset for reuse), so the view keeps the
+     * blocks with their bounds and a copy of the small table of returned messages. Costs a few words per
+     * block of up to {@value #BLOCK}.
      */
     Frozen freeze() {
         List<Block> frozenBlocks = new ArrayList<>(blocks);

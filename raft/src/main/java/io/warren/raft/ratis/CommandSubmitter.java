@@ -206,7 +206,7 @@ public final class CommandSubmitter implements AutoCloseable {
     private record Submission(Command command, com.google.protobuf.ByteString message) {
         long bytes() {
             return command.getSerializedSize()
-                    + (message == null ? 0 : message.size() + StoreRecords.HEADER_BYTES);
+                    + (message == null ? 0 : StoreRecords.recordBytes(message));
         }
     }
 

@@ -53,16 +53,11 @@ public final class StoreRecords {
         content.copyTo(out);
     }
 
-    /** Appends one record to {@code out}. */
+    /** Appends one record to {@code out}, as {@link #put} writes it. */
     public static void append(ByteString.Output out, int position, ByteString content) {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        header.putInt(position).putInt(content.size()).putInt(crc(content.asReadOnlyByteBuffer()));
-        out.write(header.array(), 0, HEADER_BYTES);
-        try {
-            content.writeTo(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        ByteBuffer record = ByteBuffer.allocate(recordBytes(content));
+        put(record, position, content);
+        out.write(record.array(), 0, record.capacity());
     }
 
     /**
