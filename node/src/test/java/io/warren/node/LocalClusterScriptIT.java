@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Test;
  * The README's start command on the built distribution: deploy/local-cluster.sh starts three nodes and
  * returns once they serve; kill 2 and start 2 work on the running cluster, which goes on serving; stop
  * stops them all. Ports are moved by WARREN_PORT_OFFSET so the test does not need 5672-5674 free.
+ * And deploy/warren refuses a WARREN_HEAP it cannot read, with one line and exit code 2.
  */
 class LocalClusterScriptIT {
     private static final Path SCRIPT = Path.of("..", "deploy", "local-cluster.sh").toAbsolutePath().normalize();
+    private static final Path WARREN = Path.of("..", "deploy", "warren").toAbsolutePath().normalize();
 
     @Test
     void startKillStartAgainAndStop() throws Exception {
@@ -49,6 +51,21 @@ class LocalClusterScriptIT {
             Run stopped = run(home, offset, "stop");
             assertEquals(0, stopped.exit, stopped.output);
             assertTrue(run(home, offset, "status").output.lines().allMatch(l -> l.endsWith("stopped")));
+        }
+    }
+
+    @Test
+    void warrenRefusesAHeapSizeItCannotRead() throws Exception {
+        Path data = Files.createTempDirectory("warren-heap");
+        for (String heap : List.of("lots", "768", "1.5g", "-1m")) {
+            ProcessBuilder builder = new ProcessBuilder("bash", WARREN.toString(), "--node-id", "n1", "--data-dir",
+                    data.toString(), "--raft-address", "127.0.0.1:1").redirectErrorStream(true);
+            builder.environment().put("WARREN_HEAP", heap);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "deploy/warren with WARREN_HEAP=" + heap);
+            assertEquals(2, process.exitValue(), output);
+            assertEquals("warren: WARREN_HEAP '" + heap + "' is not a size such as 768m or 4g", output.strip());
         }
     }
 
