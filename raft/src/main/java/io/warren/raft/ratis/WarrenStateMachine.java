@@ -18,6 +18,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,6 +65,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarrenStateMachine extends BaseStateMachine implements StateMachine.DataApi {
     private static final Logger log = LoggerFactory.getLogger(WarrenStateMachine.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final SnapshotDirectories storage;
     private final Object lock = new Object();
@@ -494,11 +497,15 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         // On the apply thread only what must see this exact state: the frozen view, and the store's open
         // segment rolled so the messages applied so far sit in segments that get sealed. No fsync here.
         long started = System.nanoTime();
+        // The thread's CPU time beside the wall time tells a slow freeze (CPU) from a descheduled or
+        // paused one (a collection, a safepoint, a crowded machine).
+        long cpuStarted = THREADS.getCurrentThreadCpuTime();
         SnapshotRecords.Frozen frozen;
         synchronized (lock) {
             frozen = SnapshotRecords.freeze(core);
         }
         long frozenNanos = System.nanoTime();
+        long freezeCpuMs = (THREADS.getCurrentThreadCpuTime() - cpuStarted) / 1_000_000;
         MessageStore frozenStore = store;
         MessageStore.SnapshotSegments snapshotSegments = frozenStore.rollForSnapshot();
         long rolledNanos = System.nanoTime();
@@ -528,9 +535,9 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
                 completedSnapshotIndex = last.getIndex();
                 log.info("event=snapshot_taken index={} term={} index_bytes={} store_segments={} apply_paused_ms={}"
-                        + " freeze_ms={} roll_ms={} write_ms={}", last.getIndex(), last.getTerm(),
+                        + " freeze_ms={} freeze_cpu_ms={} roll_ms={} write_ms={}", last.getIndex(), last.getTerm(),
                         Files.size(target.resolve(SnapshotDirectories.INDEX)), segments.size(), frozenMs, freezeMs,
-                        rollMs, (System.nanoTime() - writeStarted) / 1_000_000);
+                        freezeCpuMs, rollMs, (System.nanoTime() - writeStarted) / 1_000_000);
                 write.done.complete(null);
                 askRatisToCollect();
             } catch (IOException | RuntimeException e) {
