@@ -1,0 +1,57 @@
+package io.warren.raft.core;
+
+import io.warren.proto.Batch;
+import io.warren.proto.BindQueue;
+import io.warren.proto.ChannelRef;
+import io.warren.proto.Command;
+import io.warren.proto.ConnectionRef;
+import io.warren.proto.Consume;
+import io.warren.proto.DeclareQueue;
+import io.warren.proto.OpenConnection;
+import io.warren.proto.Publish;
+import io.warren.proto.RegisterNode;
+import io.warren.proto.SnapshotRecord;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Runs a snapshot of a small but complete state (a node, a connection, a channel, a queue bound to an
+ * exchange, a consumer with a delivery out, a message waiting) once, before the node takes entries.
+ *
+ * <p>Why: a node's first real freeze measured 50-76 ms of wall time on the apply path under load while it
+ * used 8-12 ms of CPU, nearly all of it loading and initialising the record classes it had not touched
+ * yet; on two cores shared by three nodes, a thread that needs a core for that long waits for one several
+ * times over. Later freezes use well under 1 ms of CPU. A freeze of an empty state loads only part of the
+ * classes; this one reaches every kind of record the freeze and the writer build.
+ */
+public final class SnapshotWarmUp {
+    private SnapshotWarmUp() {}
+
+    /** Freezes and writes (to nowhere) a state holding one of everything; returns the kinds of record written. */
+    public static Set<SnapshotRecord.KindCase> run() {
+        BrokerCore core = BrokerCore.initial();
+        String node = "warm-up";
+        core.apply(1, 1, Batch.newBuilder().setNode(node).addCommands(Command.newBuilder().setRequest(1)
+                .setRegisterNode(RegisterNode.newBuilder().setNode(node))).build());
+        long epoch = core.queries().nodes().get(0).epoch();
+        ConnectionRef connection = ConnectionRef.newBuilder().setNode(node).setEpoch(epoch).setId(1).build();
+        ChannelRef channel = ChannelRef.newBuilder().setConnection(connection).setId(2).setNumber(1).build();
+        Publish publish = Publish.newBuilder().setExchange("amq.direct").setRoutingKey("q").setPersistent(true)
+                .setSize(1).setBodySize(1).build();
+        core.apply(2, 1, Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(1)
+                .addCommands(Command.newBuilder().setOpenConnection(OpenConnection.newBuilder()
+                        .setConnection(connection).setUser("guest").setVhost("/")))
+                .addCommands(Command.newBuilder().setChannel(channel).setDeclareQueue(DeclareQueue.newBuilder()
+                        .setName("q").setDurable(true)))
+                .addCommands(Command.newBuilder().setChannel(channel).setBindQueue(BindQueue.newBuilder()
+                        .setQueue("q").setExchange("amq.direct").setRoutingKey("q")))
+                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish))
+                .addCommands(Command.newBuilder().setChannel(channel).setConsume(Consume.newBuilder()
+                        .setQueue("q").setConsumerTag("c").setCredit(1)))
+                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish))
+                .build());
+        Set<SnapshotRecord.KindCase> kinds = EnumSet.noneOf(SnapshotRecord.KindCase.class);
+        SnapshotRecords.freeze(core).write(record -> kinds.add(record.getKindCase()));
+        return kinds;
+    }
+}
