@@ -60,7 +60,7 @@ public final class IndexFootprint {
                 .addCommands(Command.newBuilder().setChannel(channel).setDeclareQueue(DeclareQueue.newBuilder()
                         .setName("q").setDurable(true))).build());
         Command publish = Command.newBuilder().setChannel(channel).setPublish(Publish.newBuilder().setRoutingKey("q")
-                .setPersistent(true).setSize(1024)).build();
+                .setPersistent(true).setSize(1024).setBodySize(1000)).build();
         for (int sent = 0; sent < messages; sent += PER_ENTRY) {
             Batch.Builder batch = Batch.newBuilder().setNode("n1").setEpoch(1).setSequence(sequence++);
             for (int i = 0; i < Math.min(PER_ENTRY, messages - sent); i++) {

@@ -156,8 +156,12 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
             }
             if (effect instanceof Effect.Confirm confirm) {
                 NodeChannel channel = channels.get(confirm.channel().getId());
-                if (channel != null) {
+                if (channel != null && confirm.ack()) {
                     confirms.computeIfAbsent(channel, c -> new ArrayList<>()).add(confirm.sequence());
+                } else if (channel != null) {
+                    // A queue refused the message (reject-publish): the acks gathered before it go first.
+                    flushConfirms(confirms);
+                    channel.nacked(confirm.sequence());
                 }
                 continue;
             }

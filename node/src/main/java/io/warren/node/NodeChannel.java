@@ -218,6 +218,7 @@ final class NodeChannel implements BrokerChannel {
     public void publish(BasicMethod.Publish r, BasicProperties properties, ByteBuf body, long publishSequence) {
         ByteBuf encoded = Unpooled.buffer(64);
         ByteString message;
+        int bodySize = body.readableBytes();
         try {
             BasicPropertiesCodec.write(properties, encoded);
             message = StoredMessage.encode(r.exchange(), r.routingKey(), encoded.nioBuffer(), body.nioBuffer());
@@ -236,7 +237,7 @@ final class NodeChannel implements BrokerChannel {
         submitter.submit(Command.newBuilder().setChannel(ref).setPublish(Publish.newBuilder()
                 .setExchange(r.exchange()).setRoutingKey(r.routingKey()).setMandatory(r.mandatory())
                 .setConfirmSequence(publishSequence).setHeaders(ProtoTables.toProto(properties.headers()))
-                .setPersistent(properties.isPersistent()).setSize(message.size())).build(), message);
+                .setPersistent(properties.isPersistent()).setSize(message.size()).setBodySize(bodySize)).build(), message);
     }
 
     @Override

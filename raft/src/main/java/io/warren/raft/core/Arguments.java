@@ -12,15 +12,16 @@ import java.util.Set;
  * a redeclaration, with RabbitMQ's 406 texts.
  */
 final class Arguments {
-    static final Set<String> QUEUE_UNSUPPORTED = Set.of("x-message-ttl", "x-expires", "x-max-length",
-            "x-max-length-bytes", "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
+    static final Set<String> QUEUE_UNSUPPORTED = Set.of("x-message-ttl", "x-expires",
+            "x-dead-letter-exchange", "x-dead-letter-routing-key",
             "x-max-priority", "x-single-active-consumer", "x-delivery-limit", "x-queue-mode",
             "x-queue-master-locator", "x-queue-leader-locator", "x-max-in-memory-length",
             "x-max-in-memory-bytes", "x-dead-letter-strategy", "x-initial-cluster-size", "x-max-age",
             "x-stream-max-segment-size-bytes");
     static final Set<String> EXCHANGE_UNSUPPORTED = Set.of("alternate-exchange");
     /** Queue arguments RabbitMQ compares on redeclaration among those Warren accepts; a list, so the order of checks is fixed. */
-    static final List<String> QUEUE_COMPARED = List.of("x-queue-type");
+    static final List<String> QUEUE_COMPARED = List.of("x-max-length", "x-max-length-bytes", "x-overflow",
+            "x-queue-type");
 
     private Arguments() {}
 
@@ -56,7 +57,9 @@ final class Arguments {
         for (String key : QUEUE_COMPARED) {
             Value mine = Tables.get(received, key);
             Value theirs = Tables.get(current, key);
-            boolean same = mine == null ? theirs == null : theirs != null && mine.equals(theirs);
+            // RabbitMQ compares by type class and value: a length of 5 as a short equals 5 as a long.
+            boolean same = mine == null ? theirs == null : theirs != null
+                    && Tables.typeClass(mine) == Tables.typeClass(theirs) && Tables.sameValue(mine, theirs);
             if (!same) {
                 throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "inequivalent arg '" + key + "' for " + what
                         + ": received " + describe(mine) + " but current is " + describe(theirs));

@@ -99,6 +99,7 @@ final class BasicCommands {
             ctx.answer(Reply.newBuilder().setGotNothing(GotNothing.getDefaultInstance()).build());
             return;
         }
+        dispatcher.enforceLimits(queue, ctx);
         long tag = channel.nextDeliveryTag++;
         if (!cmd.getNoAck()) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null));
@@ -116,7 +117,9 @@ final class BasicCommands {
      * Routes and enqueues a message. Unroutable with mandatory: basic.return (312 NO_ROUTE) before the
      * confirm, as RabbitMQ orders them. In confirm mode the confirm follows, once the message is in every
      * queue it was routed to: applying this entry is what makes it safe (DESIGN invariant 2). The
-     * message's content is already in every node's store under this command's key.
+     * message's content is already in every node's store under this command's key. A reject-publish queue
+     * past its limit does not take it, and then the confirm is a nack (RabbitMQ's rule for a message routed
+     * to several queues: one refusal nacks it); the queues that took it keep it.
      */
     void publish(Session session, Publish cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
@@ -129,15 +132,19 @@ final class BasicCommands {
         state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
         long key = ctx.messageKey();
         LinkedHashSet<QueueState> queues = Router.route(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
+        int holders = 0;
         for (QueueState queue : queues) {
-            queue.enqueue(key, cmd.getSize(), cmd.getPersistent());
+            if (queue.accepts(cmd.getBodySize())) {
+                queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent());
+                holders++;
+            }
         }
         if (queues.isEmpty() && cmd.getMandatory()) {
             ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
         }
-        ctx.published(queues.size());
+        ctx.published(holders);
         if (cmd.getConfirmSequence() != 0) {
-            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), true));
+            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), holders == queues.size()));
         }
         dispatcher.dispatchAll(queues, ctx);
     }

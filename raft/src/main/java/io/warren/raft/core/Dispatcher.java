@@ -18,15 +18,43 @@ final class Dispatcher {
         this.state = state;
     }
 
-    /** Delivers ready messages to consumers with credit, round-robin from where the queue left off. */
+    /**
+     * Delivers ready messages to consumers with credit, round-robin from where the queue left off, then
+     * applies the queue's length limits to what is left: consumers first, as RabbitMQ does, so a message a
+     * waiting consumer takes is never dropped for the limit.
+     */
     void dispatch(QueueState queue, ApplyContext ctx) {
         while (!queue.ready.isEmpty() && !queue.consumers.isEmpty()) {
             ConsumerState consumer = nextConsumerWithCredit(queue);
             if (consumer == null) {
-                return;
+                break;
             }
             QueueEntry entry = queue.ready.pollFirst();
             deliver(consumer, entry, ctx);
+        }
+        enforceLimits(queue, ctx);
+    }
+
+    /**
+     * After any change to a queue's ready messages: drop-head drops the oldest until the queue is within its
+     * limits; a quorum reject-publish queue starts refusing publishes once past them, and takes them again
+     * at its soft limit (QueueLimits).
+     */
+    void enforceLimits(QueueState queue, ApplyContext ctx) {
+        QueueLimits limits = queue.limits;
+        if (!limits.limited()) {
+            return;
+        }
+        if (!limits.rejectsPublishes()) {
+            while (limits.exceeded(queue.ready)) {
+                state.references.release(queue.ready.pollFirst().key(), ctx);
+            }
+        } else if (limits.quorum()) {
+            if (limits.exceeded(queue.ready)) {
+                queue.rejectingPublishes = true;
+            } else if (queue.rejectingPublishes && limits.belowSoftLimit(queue.ready)) {
+                queue.rejectingPublishes = false;
+            }
         }
     }
 
@@ -171,6 +199,7 @@ final class Dispatcher {
     void dropReady(QueueState queue, ApplyContext ctx) {
         queue.ready.forEach(entry -> state.references.release(entry.key(), ctx));
         queue.ready.clear();
+        enforceLimits(queue, ctx);
     }
 
     /** Deletes an exchange with every binding from it and to it. */

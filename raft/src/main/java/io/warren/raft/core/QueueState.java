@@ -25,6 +25,10 @@ final class QueueState {
     /** Ready messages by id: a requeued message goes back to its original place, as in RabbitMQ. */
     final ReadyMessages ready = new ReadyMessages();
     final List<ConsumerState> consumers = new ArrayList<>();
+    /** Its x-max-length, x-max-length-bytes and x-overflow. */
+    final QueueLimits limits;
+    /** A quorum reject-publish queue past its limit refuses publishes until back at its soft limit. */
+    boolean rejectingPublishes;
     long nextMessageId = 1;
     int unackedCount;
     int nextConsumerIndex;
@@ -42,11 +46,20 @@ final class QueueState {
         this.autoDelete = autoDelete;
         this.arguments = arguments;
         this.homeNode = homeNode;
+        this.limits = QueueLimits.of(arguments);
     }
 
-    void enqueue(long key, int size, boolean persistent) {
+    /** Whether a reject-publish queue takes a message of {@code bodyBytes} now; any other queue always does. */
+    boolean accepts(long bodyBytes) {
+        if (!limits.limited() || !limits.rejectsPublishes()) {
+            return true;
+        }
+        return limits.quorum() ? !rejectingPublishes : !limits.wouldExceed(ready, bodyBytes);
+    }
+
+    void enqueue(long key, int bodyBytes, boolean persistent) {
         long id = nextMessageId++;
-        ready.append(new QueueEntry(id, key, size, persistent, 0));
+        ready.append(new QueueEntry(id, key, bodyBytes, persistent, 0));
     }
 
     /**

@@ -93,7 +93,7 @@ final class ReadyMessages {
         return size == 0;
     }
 
-    /** The bytes of the messages ready (their stored size). */
+    /** The body bytes of the messages ready. */
     long bytes() {
         return bytes;
     }

@@ -172,6 +172,7 @@ public final class SnapshotLoader {
         queue.nextMessageId = q.getNextMessageId();
         queue.hadConsumers = q.getHadConsumers();
         queue.nextConsumerIndex = q.getNextConsumerIndex();
+        queue.rejectingPublishes = q.getRejectingPublishes();
         vhost(q.getVhost()).queues.put(q.getName(), queue);
         lastQueue = queue;
     }

@@ -100,7 +100,8 @@ public final class SnapshotRecords {
                 QueueRecord.Builder record = QueueRecord.newBuilder().setVhost(vhost.name).setName(q.name)
                         .setIncarnation(q.incarnation).setDurable(q.durable).setAutoDelete(q.autoDelete)
                         .setArguments(q.arguments).setHomeNode(q.homeNode).setNextMessageId(q.nextMessageId)
-                        .setHadConsumers(q.hadConsumers).setNextConsumerIndex(q.nextConsumerIndex);
+                        .setHadConsumers(q.hadConsumers).setNextConsumerIndex(q.nextConsumerIndex)
+                        .setRejectingPublishes(q.rejectingPublishes);
                 if (q.exclusiveOwner != null) {
                     record.setExclusiveOwner(q.exclusiveOwner.toRef());
                 }

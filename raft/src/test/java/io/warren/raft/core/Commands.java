@@ -80,7 +80,7 @@ final class Commands {
             Table headers, boolean persistent) {
         return Command.newBuilder().setPublish(Publish.newBuilder().setExchange(exchange).setRoutingKey(key)
                 .setMandatory(mandatory).setConfirmSequence(sequence).setHeaders(headers).setPersistent(persistent)
-                .setSize(body.length()).setUnknownFields(CoreDriver.bodyField(body)));
+                .setSize(body.length()).setBodySize(body.length()).setUnknownFields(CoreDriver.bodyField(body)));
     }
 
     static Command.Builder consume(String queue, String tag, boolean noAck) {

@@ -14,9 +14,16 @@ import java.util.Random;
  * queue holds (ready plus unacknowledged). Operations are weighted: publish to a direct or a fanout
  * exchange, get with or without ack, consume and cancel with prefetch, ack, nack, reject, recover,
  * channel close, purge, and a node restart (new epoch). The model is checked after every operation.
+ * Two queues have length limits: q1 is a quorum reject-publish queue, q2 drops its oldest (drop-head).
  */
 final class RandomWorkload {
     static final List<String> QUEUES = List.of("q0", "q1", "q2");
+    /** q1 is a quorum reject-publish queue of at most this many ready messages. */
+    private static final int Q1_LIMIT = 4;
+    /** q2 drops its oldest ready messages past this many (drop-head). */
+    private static final int Q2_LIMIT = 3;
+    /** q1 past its limit and not yet back at its soft limit (80 %): it refuses publishes. */
+    private boolean q1Refusing;
     private final Random random;
     private final CoreDriver driver;
     /** Per queue: the bodies it holds, ready or unacked. */
@@ -35,9 +42,12 @@ final class RandomWorkload {
             model.put(q, new ArrayList<>());
         }
         channel = driver.connect().channel();
-        for (String q : QUEUES) {
-            channel.ok(declareQueue(q, true, false, false));
-        }
+        channel.ok(declareQueue("q0", true, false, false));
+        channel.ok(declareQueue("q1", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
+                .setName("q1").setDurable(true).setArguments(table("x-queue-type", "quorum", "x-max-length", Q1_LIMIT,
+                        "x-overflow", "reject-publish"))));
+        channel.ok(declareQueue("q2", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
+                .setName("q2").setDurable(true).setArguments(table("x-max-length", Q2_LIMIT))));
         channel.ok(declareExchange("x", "direct", true, false));
         channel.ok(declareExchange("f", "fanout", true, false));
         channel.ok(bind("q0", "x", "a"));
@@ -76,6 +86,7 @@ final class RandomWorkload {
             channel.ok(qos(random.nextInt(3), random.nextBoolean()));
         }
         absorbDeliveries();
+        applyLimits();
     }
 
     private void publish() {
@@ -85,14 +96,42 @@ final class RandomWorkload {
             channel.send(Commands.publish("x", key, body, false, 0));
             if (key.equals("a")) {
                 model.get("q0").add(body);
-            } else if (key.equals("b")) {
+            } else if (key.equals("b") && !q1Refusing) {
                 model.get("q1").add(body);
             }
         } else {
             channel.send(Commands.publish("f", "", body, false, 0));
             for (String q : QUEUES) {
-                model.get(q).add(body);
+                if (!q.equals("q1") || !q1Refusing) {
+                    model.get(q).add(body);
+                }
             }
+        }
+    }
+
+    /** The ready messages the model holds for a queue (all but the deliveries out), oldest first. */
+    private List<String> ready(String q) {
+        List<String> ready = new ArrayList<>(model.get(q));
+        for (String[] delivery : outstanding.values()) {
+            if (delivery[0].equals(q)) {
+                ready.remove(delivery[1]);
+            }
+        }
+        ready.sort(java.util.Comparator.comparingInt(body -> Integer.parseInt(body.substring(1))));
+        return ready;
+    }
+
+    /** The queues' length limits after a step, as the core applies them after each command (QueueLimits). */
+    private void applyLimits() {
+        List<String> q2 = ready("q2");
+        for (int i = 0; i < q2.size() - Q2_LIMIT; i++) {
+            model.get("q2").remove(q2.get(i));
+        }
+        int q1 = ready("q1").size();
+        if (q1 > Q1_LIMIT) {
+            q1Refusing = true;
+        } else if (q1 <= (int) (Q1_LIMIT * 0.8)) {
+            q1Refusing = false;
         }
     }
 
