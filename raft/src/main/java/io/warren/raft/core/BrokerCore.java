@@ -91,6 +91,7 @@ public final class BrokerCore {
     public List<Effect> apply(long logIndex, long term, Batch batch) {
         state.appliedIndex = logIndex;
         state.appliedTerm = term;
+        state.clockMs = Math.max(state.clockMs, batch.getLeaderTimeMs());
         List<Effect> effects = new ArrayList<>();
         if (!accept(batch, effects)) {
             // Refused whole: the messages its publishes stored go again.

@@ -33,6 +33,11 @@ public final class BrokerQueries {
     public record ConnectionView(String node, long epoch, long id, String name, String user, String vhost,
             int channels) {}
 
+    /** The core's clock (ms since the epoch): the latest leader time applied. */
+    public long clockMs() {
+        return state.clockMs;
+    }
+
     public Optional<UserRecord> user(String name) {
         return Optional.ofNullable(state.access.users.get(name));
     }

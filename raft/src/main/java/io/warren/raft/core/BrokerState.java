@@ -24,6 +24,12 @@ final class BrokerState {
     long nextConsumerId = 1;
     final MessageReferences references = new MessageReferences();
     long appliedIndex;
+    /**
+     * The core's clock, in ms since the epoch: the latest leader time of an applied entry, never going back
+     * (a new leader's clock may be behind the last one's). Expiry is decided against it alone, so every
+     * node expires the same messages at the same log index.
+     */
+    long clockMs;
     long appliedTerm;
 
     /** A fresh broker, as RabbitMQ's first boot makes it: vhost "/" and user guest with full rights there. */

@@ -76,6 +76,7 @@ public final class SnapshotLoader {
         state.appliedTerm = header.getAppliedTerm();
         state.nextQueueIncarnation = header.getNextQueueIncarnation();
         state.nextConsumerId = header.getNextConsumerId();
+        state.clockMs = header.getClockMs();
         // Sized once from the header (an older snapshot says 0 and the array grows): at ten million
         // messages a doubling array would hold old and new copies, 200 MB, on a start-up heap.
         heldKeys = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, header.getHeldMessages()))];

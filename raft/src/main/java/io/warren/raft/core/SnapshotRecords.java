@@ -57,6 +57,7 @@ public final class SnapshotRecords {
         out.accept(SnapshotRecord.newBuilder().setHeader(SnapshotHeader.newBuilder().setFormat(FORMAT)
                 .setAppliedIndex(state.appliedIndex).setAppliedTerm(state.appliedTerm)
                 .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)
+                .setClockMs(state.clockMs)
                 .setHeldMessages(heldMessages(state))).build());
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)

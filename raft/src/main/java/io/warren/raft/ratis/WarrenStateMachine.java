@@ -70,6 +70,8 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
 
     private final SnapshotDirectories storage;
     private final Object lock = new Object();
+    /** The leader's wall clock, stamped into each entry it appends (Batch.leader_time_ms). */
+    private final java.util.function.LongSupplier wallClockMs;
     private final EffectSink sink;
     private final Runnable fatal;
     private final MessageStore.Settings storeSettings;
@@ -109,8 +111,10 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private List<HeldWrite> heldWrites;
 
     public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
-            SnapshotPolicy snapshotPolicy, java.util.function.LongSupplier nanoClock) {
+            SnapshotPolicy snapshotPolicy, java.util.function.LongSupplier nanoClock,
+            java.util.function.LongSupplier wallClockMs) {
         this.sink = sink;
+        this.wallClockMs = wallClockMs;
         this.fatal = fatal;
         this.storeSettings = storeSettings;
         this.snapshotPolicy = snapshotPolicy;
@@ -121,7 +125,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
 
     public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
             SnapshotPolicy snapshotPolicy) {
-        this(sink, fatal, storeSettings, snapshotPolicy, System::nanoTime);
+        this(sink, fatal, storeSettings, snapshotPolicy, System::nanoTime, System::currentTimeMillis);
     }
 
     @Override
@@ -266,7 +270,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         // The batch is copied: Ratis' log cache keeps the log entry, and a view into the request would keep
         // the whole request, messages included, on the leader's heap (seen: ~1.5 KB per 1 KB message).
         var builder = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
-                .setLogData(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(parts.batch()));
+                .setLogData(UnsafeByteOperations.unsafeWrap(LeaderTime.stamp(parts.batch(), wallClockMs.getAsLong())));
         if (parts.messages().hasRemaining()) {
             builder.setStateMachineData(UnsafeByteOperations.unsafeWrap(parts.messages()));
         }

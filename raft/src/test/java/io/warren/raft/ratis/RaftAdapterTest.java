@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Ratis adapter end to end in one JVM: a one-member group with the broker state machine, the
  * submitter's registration and a batch of commands applied with their effects handed to the sink, and
- * a restart that loads the snapshot and replays the tail of the log.
+ * a restart that loads the snapshot and replays the tail of the log; the leader stamps its time into entries.
  */
 class RaftAdapterTest {
 
@@ -33,10 +33,14 @@ class RaftAdapterTest {
         try (Harness node = new Harness(dir, port, effects)) {
             epoch = node.register();
             assertEquals(1, epoch);
+            long beforeSubmit = System.currentTimeMillis();
             node.submitter.submit(Command.newBuilder().setRequest(1).setOpenConnection(OpenConnection.newBuilder()
                     .setConnection(ConnectionRef.newBuilder().setNode("n1").setEpoch(epoch).setId(1))
                     .setUser("guest").setVhost("/")).build());
             node.opened.get(30, TimeUnit.SECONDS);
+            long clock = node.stateMachine.query(q -> q.clockMs());
+            assertTrue(clock >= beforeSubmit && clock <= System.currentTimeMillis(),
+                    "the leader stamped its time into the entry: " + clock);
             // Ratis asks for a snapshot after every entry here; it is written off the apply thread.
             long applied = node.stateMachine.getLastAppliedTermIndex().getIndex();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
