@@ -10,6 +10,7 @@
 # $WARREN_HOME/nodes so that 'start I' knows the peers.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/deploy/lib/memory.sh"
 home="${WARREN_HOME:-$root/data}"
 mkdir -p "$home"
 
@@ -60,7 +61,7 @@ start_node() {
   # Several nodes share this machine: each gets a quarter of its memory split between them, at most
   # 768 MiB (a ten-million-message backlog's index fits), unless WARREN_HEAP says otherwise.
   local mem_mib share
-  mem_mib=$(awk '/^MemTotal:/{print int($2 / 1024)}' /proc/meminfo)
+  mem_mib=$(machine_memory_mib)
   share=$(( mem_mib / 4 / count ))
   [ "$share" -le 768 ] || share=768
   [ "$share" -ge 256 ] || share=256
