@@ -138,17 +138,9 @@ class ClusterCatchUpTest {
     }
 
     private static void makeNotLeader(NodeProcess node, String successor) throws Exception {
-        if (role(node).equals("leader")) {
+        if (node.role().equals("leader")) {
             node.admin("transfer_leadership", "name", successor);
-            Cluster.await(node.nodeId() + " no longer leads", 60, () -> !role(node).equals("leader"));
-        }
-    }
-
-    private static String role(NodeProcess node) {
-        try {
-            return node.status("role");
-        } catch (Exception e) {
-            return "";
+            Cluster.await(node.nodeId() + " no longer leads", 60, () -> !node.role().equals("leader"));
         }
     }
 

@@ -51,7 +51,7 @@ class ClusterMembershipTest {
             assertTrue(status.contains("n4\ttrue\tfalse\t1\trunning"), "n4 is a running member: " + status);
 
             WarrenCtlRun.run(n2.adminPort(), "transfer_leadership", "n4").requireSuccess();
-            Cluster.await("n4 leads", 60, () -> role(n4).equals("leader"));
+            Cluster.await("n4 leads", 60, () -> n4.role().equals("leader"));
             awaitMoreConfirms(publisher, 100);
 
             NodeProcess n3 = cluster.node(3);
@@ -152,13 +152,5 @@ class ClusterMembershipTest {
     private static void awaitMoreConfirms(ConfirmingPublisher publisher, int more) throws InterruptedException {
         int target = publisher.confirmed.size() + more;
         Cluster.await(more + " more confirms", 90, () -> publisher.confirmed.size() >= target);
-    }
-
-    private static String role(NodeProcess node) {
-        try {
-            return node.status("role");
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

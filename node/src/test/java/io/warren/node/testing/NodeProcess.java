@@ -179,6 +179,18 @@ public final class NodeProcess implements AutoCloseable {
         return lines.get(1).split("\t", -1)[header.indexOf(column)];
     }
 
+    /** Its Raft role ("leader", "follower", ...), or "unknown" while it does not answer (stopped, starting). */
+    public String role() {
+        try {
+            return status("role");
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return "unknown";
+        }
+    }
+
     /** kill -STOP / kill -CONT: the process freezes and thaws without knowing. */
     public void pause() throws IOException, InterruptedException {
         signal("STOP");
