@@ -41,11 +41,17 @@ final class LeaderLocalEntryLog implements EntryLog {
     /** Its own client id, so that the server's retry cache never mixes these calls with the RaftClient's. */
     private final ClientId localClient = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    private final long answerTimeoutMs;
 
     LeaderLocalEntryLog(RaftServer server, RaftGroupId group, RaftClient client) {
+        this(server, group, client, LOCAL_ANSWER_TIMEOUT_MS);
+    }
+
+    LeaderLocalEntryLog(RaftServer server, RaftGroupId group, RaftClient client, long answerTimeoutMs) {
         this.server = server;
         this.group = group;
         this.client = client;
+        this.answerTimeoutMs = answerTimeoutMs;
     }
 
     @Override
@@ -55,10 +61,9 @@ final class LeaderLocalEntryLog implements EntryLog {
         if (local == null) {
             return viaClient(message);
         }
-        return local.orTimeout(LOCAL_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
+        return local.orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
             if (error instanceof TimeoutException) {
-                log.warn("event=local_submit_unanswered after_ms={} consequence=\"sent again\"",
-                        LOCAL_ANSWER_TIMEOUT_MS);
+                log.warn("event=local_submit_unanswered after_ms={} consequence=\"sent again\"", answerTimeoutMs);
             }
         }).thenCompose(reply -> {
             if (reply.isSuccess()) {

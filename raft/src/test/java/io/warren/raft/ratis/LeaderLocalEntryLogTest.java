@@ -1,0 +1,139 @@
+package io.warren.raft.ratis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.api.AsyncApi;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where an entry goes: to the node's own Raft server while it leads, through the RaftClient when it does
+ * not, when the server answers not-leader or not-ready, or when it refuses the call; and an entry the
+ * server never answers is reported failed after the timeout, so the submitter sends it again. Ratis'
+ * server and client are stood in for by proxies that record what reached them.
+ */
+class LeaderLocalEntryLogTest {
+    private static final RaftGroupId GROUP = RaftGroupId.randomId();
+    private static final RaftPeerId SELF = RaftPeerId.valueOf("n1");
+    private static final RaftGroupMemberId MEMBER = RaftGroupMemberId.valueOf(SELF, GROUP);
+
+    private final List<String> reached = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private static RaftClientReply reply(RaftClientRequest request, RaftException error) {
+        return RaftClientReply.newBuilder().setClientId(request == null ? ClientId.randomId() : request.getClientId())
+                .setServerId(MEMBER).setCallId(request == null ? 0 : request.getCallId()).setSuccess(error == null)
+                .setException(error).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+
+    /** A server that leads (or not) and answers a local request with what {@code answer} gives. */
+    private RaftServer server(boolean leads, Function<RaftClientRequest, CompletableFuture<RaftClientReply>> answer) {
+        DivisionInfo info = proxy(DivisionInfo.class, (p, m, a) -> m.getName().equals("isLeader") ? leads : null);
+        RaftServer.Division division = proxy(RaftServer.Division.class,
+                (p, m, a) -> m.getName().equals("getInfo") ? info : null);
+        return proxy(RaftServer.class, (p, m, a) -> switch (m.getName()) {
+            case "getDivision" -> division;
+            case "getId" -> SELF;
+            case "submitClientRequestAsync" -> {
+                reached.add("server");
+                yield answer.apply((RaftClientRequest) a[0]);
+            }
+            default -> null;
+        });
+    }
+
+    /** A client whose every send succeeds. */
+    private RaftClient client() {
+        AsyncApi async = proxy(AsyncApi.class, (p, m, a) -> {
+            reached.add("client");
+            return CompletableFuture.completedFuture(reply(null, null));
+        });
+        return proxy(RaftClient.class, (p, m, a) -> m.getName().equals("async") ? async : null);
+    }
+
+    private void append(RaftServer server, long timeoutMs) throws Exception {
+        new LeaderLocalEntryLog(server, GROUP, client(), timeoutMs).append(new byte[] {1}).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLeaderAppendsToItsOwnServer() throws Exception {
+        append(server(true, request -> CompletableFuture.completedFuture(reply(request, null))), 10_000);
+        assertEquals(List.of("server"), reached);
+    }
+
+    @Test
+    void aFollowerSendsThroughTheClient() throws Exception {
+        append(server(false, request -> {
+            throw new AssertionError("a follower must not submit locally");
+        }), 10_000);
+        assertEquals(List.of("client"), reached);
+    }
+
+    @Test
+    void notLeaderAndNotReadyAnswersGoThroughTheClient() throws Exception {
+        append(server(true, request -> CompletableFuture.completedFuture(
+                reply(request, new NotLeaderException(MEMBER, null, List.of())))), 10_000);
+        append(server(true, request -> CompletableFuture.completedFuture(
+                reply(request, new LeaderNotReadyException(MEMBER)))), 10_000);
+        assertEquals(List.of("server", "client", "server", "client"), reached);
+    }
+
+    @Test
+    void aServerThatRefusesTheCallLeavesItToTheClient() throws Exception {
+        append(proxyThrowingOnSubmit(), 10_000);
+        assertEquals(List.of("client"), reached);
+    }
+
+    private RaftServer proxyThrowingOnSubmit() {
+        RaftServer leading = server(true, null);
+        return proxy(RaftServer.class, (p, m, a) -> {
+            if (m.getName().equals("submitClientRequestAsync")) {
+                throw new IOException("closing");
+            }
+            return m.invoke(leading, a);
+        });
+    }
+
+    @Test
+    void anotherFailureIsReportedAsIs() {
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> append(server(true,
+                request -> CompletableFuture.completedFuture(reply(request,
+                        new StateMachineException("refused entry")))), 10_000));
+        assertTrue(failed.getCause() instanceof StateMachineException, failed.toString());
+        assertEquals(List.of("server"), reached);
+    }
+
+    @Test
+    void anUnansweredEntryFailsAfterTheTimeoutSoTheSubmitterSendsItAgain() {
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> append(server(true, request -> new CompletableFuture<>()), 50));
+        assertTrue(failed.getCause() instanceof TimeoutException, failed.toString());
+        assertEquals(List.of("server"), reached);
+    }
+}
