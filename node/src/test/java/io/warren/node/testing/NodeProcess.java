@@ -279,13 +279,21 @@ public final class NodeProcess implements AutoCloseable {
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
+    /** Ports this JVM handed out: a cluster's ports are chosen before its nodes bind them. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * A port free now, below Linux's ephemeral range (32768 and up): a port from that range, free when
-     * chosen, can become some connection's source port before the node binds it.
+     * chosen, can become some connection's source port before the node binds it. Never the same port twice
+     * in one JVM: a cluster picks its nine ports before any node binds one, and a port picked twice made
+     * two of its nodes collide (seen in CI: "admin port ... cannot be bound", the other node's Raft port).
      */
     public static int freePort() throws IOException {
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
             try (ServerSocket socket = new ServerSocket(port)) {
                 return socket.getLocalPort();
             } catch (IOException taken) {
