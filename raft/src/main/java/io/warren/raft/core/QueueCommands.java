@@ -36,7 +36,7 @@ final class QueueCommands {
         }
         Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
         Arguments.checkQueueType(cmd.getArguments(), method);
-        QueueLimits.check(cmd.getArguments(), "queue '" + name + "' in " + vhost.describe(), method);
+        QueueLimits.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
         QueueState existing = vhost.queues.get(name);
         if (existing != null) {

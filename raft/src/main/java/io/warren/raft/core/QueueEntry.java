@@ -2,9 +2,10 @@ package io.warren.raft.core;
 
 /**
  * One message in one queue: where its content is in the message store ({@code key}), its body's size
- * (what length limits and byte counts count, as RabbitMQ's) and persistence, and how often it was delivered. {@code id} orders the queue (a requeued message goes back
- * to its place); {@code deliveryCount} above zero makes the next delivery carry the redelivered flag. The
- * content itself (exchange, routing key, properties, body) is not held here.
+ * (what length limits and byte counts count, as RabbitMQ's) and persistence, and how often it was
+ * delivered. {@code id} orders the queue (a requeued message goes back to its place); {@code deliveryCount}
+ * above zero makes the next delivery carry the redelivered flag. The content itself (exchange, routing
+ * key, properties, body) is not held here.
  */
 record QueueEntry(long id, long key, int size, boolean persistent, int deliveryCount) {
     QueueEntry delivered() {

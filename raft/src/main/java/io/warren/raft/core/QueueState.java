@@ -79,6 +79,11 @@ final class QueueState {
     }
 
     String describe() {
+        return describe(vhost, name);
+    }
+
+    /** How RabbitMQ's texts name a queue, also one not declared yet. */
+    static String describe(String vhost, String name) {
         return "queue '" + name + "' in vhost '" + vhost + "'";
     }
 }

@@ -1,6 +1,9 @@
 package io.warren.raft.ratis;
 
+import com.google.protobuf.CodedOutputStream;
 import io.warren.proto.Batch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,34 +12,22 @@ import java.nio.ByteBuffer;
  * last value of a repeated scalar field, so the leader's stamp wins over anything the batch held.
  */
 final class LeaderTime {
-    private static final int TAG = Batch.LEADER_TIME_MS_FIELD_NUMBER << 3; // wire type 0: varint
-    private static final int VARINT_BYTES_MAX = 10;
-
     private LeaderTime() {}
 
     /** The batch's bytes (the buffer's remaining ones, not consumed) followed by the leader time field. */
     static byte[] stamp(ByteBuffer batch, long timeMs) {
         ByteBuffer source = batch.duplicate();
         int length = source.remaining();
-        byte[] out = new byte[length + 1 + varintBytes(timeMs)];
+        int field = CodedOutputStream.computeUInt64Size(Batch.LEADER_TIME_MS_FIELD_NUMBER, timeMs);
+        byte[] out = new byte[length + field];
         source.get(out, 0, length);
-        int at = length;
-        out[at++] = (byte) TAG;
-        long value = timeMs;
-        while ((value & ~0x7FL) != 0) {
-            out[at++] = (byte) ((value & 0x7F) | 0x80);
-            value >>>= 7;
+        try {
+            CodedOutputStream tail = CodedOutputStream.newInstance(out, length, field);
+            tail.writeUInt64(Batch.LEADER_TIME_MS_FIELD_NUMBER, timeMs);
+            tail.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the field was sized to fit", e);
         }
-        out[at] = (byte) value;
         return out;
-    }
-
-    private static int varintBytes(long value) {
-        int bytes = 1;
-        while ((value & ~0x7FL) != 0 && bytes < VARINT_BYTES_MAX) {
-            value >>>= 7;
-            bytes++;
-        }
-        return bytes;
     }
 }
