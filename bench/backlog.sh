@@ -5,21 +5,27 @@
 # and the stage's publish rate; then restarts every node with the full backlog and times until the
 # queue serves again, drains it and records the drain rate. Writes docs/backlog-benchmark.md.
 #
-#   bench/backlog.sh [--stages 1000000,5000000,10000000] [--size BYTES] [--producers N] [--only warren|rabbitmq]
+#   bench/backlog.sh [--stages 1000000,5000000,9000000,10000000] [--warmup N] [--size BYTES] [--producers N]
+#                    [--only warren|rabbitmq]
+# The target of point 6 compares the rate at 10 M with the empty queue's: the first and the last stage are
+# both a million messages wide by default (0 to 1 M, 9 M to 10 M), and before the first a warm-up of
+# --warmup messages (default 300,000) goes to another queue that is then deleted, so that the first stage
+# does not also measure the JIT's compiling and the first snapshots.
 # Two producers by default: one confirming producer is bound by the round trip, and ten million messages
 # would take an hour a side.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-stages=1000000,5000000,10000000 size=1024 producers=2 only=""
+stages=1000000,5000000,9000000,10000000 warmup=300000 size=1024 producers=2 only=""
 out="$root/docs/backlog-benchmark.md"
 while [ $# -gt 0 ]; do
   case "$1" in
     --stages) stages=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --producers) producers=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--stages N,N,...] [--size BYTES] [--producers N] [--only warren|rabbitmq] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--stages N,N,...] [--warmup N] [--size BYTES] [--producers N] [--only warren|rabbitmq] [--out FILE]" >&2; exit 2 ;;
   esac
 done
 . "$root/deploy/lib/find-jdk.sh"
@@ -44,8 +50,8 @@ fi
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$results"; }
 
 # Publishes COUNT messages with $producers confirming producers on node 1's port; prints msg/s (all of them).
-publish() { # port count label
-  perftest -h "amqp://guest:guest@127.0.0.1:$1" -x "$producers" -y 0 -u perf-q -p -f persistent -s "$size" -c 100 \
+publish() { # port count label [queue, default perf-q]
+  perftest -h "amqp://guest:guest@127.0.0.1:$1" -x "$producers" -y 0 -u "${4:-perf-q}" -p -f persistent -s "$size" -c 100 \
     -C "$(($2 / producers))" -ms >"$work/backlog-$3.out" 2>&1
   sed -n 's/.*sending rate avg: \([0-9]*\) msg\/s.*/\1/p' "$work/backlog-$3.out" | tail -n 1
 }
@@ -70,6 +76,15 @@ sys.exit(0 if n == $2 else 1)" >/dev/null 2>&1; do sleep 0.5; done
 # After the drain, nothing more is sent for 90 s: longer than the 60 s for which Warren keeps a superseded
 # snapshot (and the hard links it holds) for a follower that may be receiving it.
 idle() { echo "bench: idle for 90 s"; sleep 90; }
+
+# The warm-up before the first stage: WARMUP messages into perf-warm, which is then deleted.
+warm_up() { # port label
+  [ "$warmup" -gt 0 ] || return 0
+  echo "bench: $2, warming up with $warmup messages to another queue"
+  declare_queue "$1" perf-warm
+  publish "$1" "$warmup" "$2-warmup" perf-warm >/dev/null
+  delete_queue "$1" perf-warm
+}
 
 # When this side was measured: a run with --only keeps the other side's rows of an earlier run.
 record_run() { record "$1" run all "$(date -u +%s)" 0 0 0 0; }
@@ -102,6 +117,7 @@ run_warren() {
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true
   rm -rf "$warren_home"
   WARREN_HOME="$warren_home" "$root/deploy/local-cluster.sh" start
+  warm_up 5672 warren
   declare_queue 5672
   record_run warren
   warren_snapshot 0 0 0
@@ -133,6 +149,7 @@ run_warren() {
 
 run_rabbitmq() {
   start_rabbit_cluster
+  warm_up 5701 rabbitmq
   declare_queue 5701
   record_run rabbitmq
   rabbit_snapshot 0 0 0
@@ -164,6 +181,6 @@ echo "bench: the index's heap per waiting message (bench/footprint.sh)"
 [ "$only" = rabbitmq ] || run_warren
 [ "$only" = warren ] || run_rabbitmq
 /usr/bin/python3 "$root/bench/backlog_report.py" --results "$results" --out "$out" --size "$size" \
-  --stages "$stages" --producers "$producers" --footprint "$work/footprint.tsv" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --stages "$stages" --warmup "$warmup" --producers "$producers" --footprint "$work/footprint.tsv" --warren-commit "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --rabbitmq-version "$(dpkg-query -W -f='${Version}' rabbitmq-server)"
 echo "bench: wrote $out"

@@ -6,7 +6,7 @@ import os
 import platform
 
 parser = argparse.ArgumentParser()
-for flag in ("--results", "--out", "--size", "--stages", "--producers", "--footprint", "--warren-commit",
+for flag in ("--results", "--out", "--size", "--stages", "--warmup", "--producers", "--footprint", "--warren-commit",
              "--rabbitmq-version"):
     parser.add_argument(flag, required=True)
 args = parser.parse_args()
@@ -53,8 +53,10 @@ lines = ["# Backlog benchmark", "",
          "- Machine: %d cores, Linux %s; the nodes and PerfTest share it" % (os.cpu_count(), platform.release()),
          "- Warren: commit %s, `deploy/local-cluster.sh start` defaults" % args.warren_commit,
          "- RabbitMQ: Debian's rabbitmq-server %s, 3 nodes, `x-queue-type=quorum`" % args.rabbitmq_version,
-         "- Command: `bench/backlog.sh --stages %s --size %s --producers %s`" % (args.stages, args.size,
-                                                                                 args.producers), ""]
+         "- Command: `bench/backlog.sh --stages %s --warmup %s --size %s --producers %s`"
+         % (args.stages, args.warmup, args.size, args.producers),
+         "- Before the first stage, %s messages warm each side up into another queue, deleted before the stages"
+         % args.warmup, ""]
 
 for system in systems:
     run = single(system, "run")
@@ -85,11 +87,14 @@ for system in systems:
         lines.append("- Snapshots taken on the three nodes during the run: %d; the longest pause of apply for one:"
                      " %d ms (`apply_paused_ms` in the `snapshot_taken` lines; target at most 50)"
                      % (snapshots["published"], snapshots["rate"]))
+    bounds = [0] + [int(s) for s in args.stages.split(",")]
     last = args.stages.split(",")[-1]
     first_rate = per_node(system, args.stages.split(",")[0], "rate")
     last_rate = per_node(system, last, "rate")
     if first_rate and last_rate and first_rate[0]:
-        lines.append("- Publish rate in the last stage / first stage: %.2f" % (last_rate[0] / first_rate[0]))
+        lines.append("- Publish rate at the deepest backlog (%s to %s waiting) / on the empty queue (0 to %s): %.2f"
+                     " (target for Warren: at least 0.80)"
+                     % (f"{bounds[-2]:,}", f"{bounds[-1]:,}", f"{bounds[1]:,}", last_rate[0] / first_rate[0]))
     base_rss, top_rss = per_node(system, "0", "rss"), per_node(system, last, "rss")
     if base_rss and top_rss:
         grown = max(t - b for t, b in zip(top_rss, base_rss)) * 1024

@@ -9,17 +9,25 @@ if command -v service >/dev/null && service rabbitmq-server status >/dev/null 2>
   service rabbitmq-server stop >/dev/null
 fi
 
-declare_queue() { # port
-  /usr/bin/python3 - "$1" <<'EOF'
+declare_queue() { # port [queue, default perf-q]
+  /usr/bin/python3 - "$1" "${2:-perf-q}" <<'EOF'
 import sys, pika
 connection = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', int(sys.argv[1])))
 channel = connection.channel()
-channel.queue_delete('perf-q')
-channel.queue_declare('perf-q', durable=True, arguments={'x-queue-type': 'quorum'})
+channel.queue_delete(sys.argv[2])
+channel.queue_declare(sys.argv[2], durable=True, arguments={'x-queue-type': 'quorum'})
 connection.close()
 EOF
 }
 
+delete_queue() { # port queue
+  /usr/bin/python3 - "$1" "$2" <<'EOF'
+import sys, pika
+connection = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', int(sys.argv[1])))
+connection.channel().queue_delete(sys.argv[2])
+connection.close()
+EOF
+}
 
 rabbit_home=/tmp/warren-bench-rabbitmq
 rabbitctl() { su rabbitmq -s /bin/sh -c "HOME=/var/lib/rabbitmq /usr/lib/rabbitmq/bin/rabbitmqctl $*"; }

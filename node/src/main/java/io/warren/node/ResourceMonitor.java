@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * This node's resource alarms, as RabbitMQ's {@code vm_memory_high_watermark} and {@code disk_free_limit}:
  * the heap in use after the last collection above {@code memoryHighWatermark} of the maximum heap, or less
  * than {@code diskFreeLimit} bytes free where the data lives. A change goes into the log as SetAlarms, and
- * every node then blocks its publishing connections until no node has an alarm. Both limits can be set
- * while the node runs (warrenctl set_vm_memory_high_watermark, set_disk_free_limit).
+ * every node then blocks its publishing connections until no node has an alarm. A memory alarm is raised only
+ * when a collection of the whole heap confirms the figure, since blocking every publisher on garbage is the
+ * costlier mistake. Both limits can be set while the node runs (warrenctl set_vm_memory_high_watermark, set_disk_free_limit).
  */
 final class ResourceMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
@@ -50,6 +51,17 @@ final class ResourceMonitor implements AutoCloseable {
     static final int STALE_CHECKS = 5;
     static final int STALE_CHECKS_MAX = 60;
 
+    /**
+     * Checks after a confirming collection found the heap below the watermark during which a figure above it is
+     * taken for garbage and not confirmed again; doubles while confirmations keep finding garbage (up to
+     * {@link #UNCONFIRMED_CHECKS_MAX}). With G1 the figure after a young collection counts the old generation's
+     * garbage until a mixed collection: at a deep backlog (550 MiB live of a 768 MiB heap) it crossed a 0.8
+     * watermark every few seconds, and each crossing blocked every publisher for seconds (53 alarms in seven
+     * minutes of the 10 M backlog benchmark) though the heap was never full.
+     */
+    static final int UNCONFIRMED_CHECKS = 5;
+    static final int UNCONFIRMED_CHECKS_MAX = 30;
+
     private final String node;
     private final CommandSubmitter submitter;
     private final LongSupplier epoch;
@@ -65,6 +77,10 @@ final class ResourceMonitor implements AutoCloseable {
     private int staleChecks;
     /** Doubles while collections asked for find the heap truly full (up to a minute), so they stay rare. */
     private int staleLimit = STALE_CHECKS;
+    /** Checks left during which a figure above the watermark is not confirmed (the last confirmation found garbage). */
+    private int unconfirmedLeft;
+    private int unconfirmedLimit = UNCONFIRMED_CHECKS;
+    private double watermarkAtLastConfirmation = -1;
 
     ResourceMonitor(String node, CommandSubmitter submitter, LongSupplier epoch, Readings readings,
             double memoryHighWatermark, long diskFreeLimit) {
@@ -114,7 +130,7 @@ final class ResourceMonitor implements AutoCloseable {
 
             @Override
             public void collect() {
-                System.gc(); // only while publishers are blocked anyway, at most once per STALE_CHECKS checks
+                System.gc(); // before raising (rarer while it finds garbage) and while publishers are blocked anyway
             }
         };
     }
@@ -150,17 +166,13 @@ final class ResourceMonitor implements AutoCloseable {
     void check() {
         long heapMax = readings.heapMax();
         boolean memory = heapMax > 0 && readings.heapUsed() > memoryHighWatermark * heapMax;
-        long collections = readings.collections();
-        staleChecks = memory && collections == lastCollections ? staleChecks + 1 : 0;
-        lastCollections = collections;
-        if (staleChecks >= staleLimit) {
-            readings.collect();
-            staleChecks = 0;
-            lastCollections = readings.collections();
-            memory = readings.heapUsed() > memoryHighWatermark * heapMax;
-            log.info("event=heap_measured_again still_above={} reason=\"above the watermark with no collection for"
-                    + " {} checks\"", memory, staleLimit);
-            staleLimit = memory ? Math.min(STALE_CHECKS_MAX, 2 * staleLimit) : STALE_CHECKS;
+        if (memory && !memoryAlarm) {
+            memory = confirmAbove(heapMax);
+        } else {
+            if (unconfirmedLeft > 0) {
+                unconfirmedLeft--;
+            }
+            memory = memory && stillAbove(heapMax);
         }
         boolean disk;
         try {
@@ -181,6 +193,57 @@ final class ResourceMonitor implements AutoCloseable {
         }
         memoryAlarm = memory;
         diskAlarm = disk;
+    }
+
+    /**
+     * Whether a figure above the watermark, with no alarm raised, is the heap's: a collection of the whole heap
+     * decides, unless one lately found only garbage above it (then not until {@link #unconfirmedLeft} runs out).
+     */
+    private boolean confirmAbove(long heapMax) {
+        if (memoryHighWatermark != watermarkAtLastConfirmation) {
+            unconfirmedLeft = 0; // an operator moved the watermark: what was garbage above the old one says nothing
+            unconfirmedLimit = UNCONFIRMED_CHECKS;
+        }
+        if (unconfirmedLeft > 0) {
+            unconfirmedLeft--;
+            return false;
+        }
+        watermarkAtLastConfirmation = memoryHighWatermark;
+        boolean above = measureAgain(heapMax, "confirm_before_raising");
+        if (above) {
+            unconfirmedLimit = UNCONFIRMED_CHECKS;
+        } else {
+            unconfirmedLeft = unconfirmedLimit;
+            unconfirmedLimit = Math.min(UNCONFIRMED_CHECKS_MAX, 2 * unconfirmedLimit);
+        }
+        return above;
+    }
+
+    /** With the alarm raised: the figure, unless it went stale (no collection for a while), then measured again. */
+    private boolean stillAbove(long heapMax) {
+        long collections = readings.collections();
+        staleChecks = collections == lastCollections ? staleChecks + 1 : 0;
+        lastCollections = collections;
+        if (staleChecks < staleLimit) {
+            return true;
+        }
+        boolean above = measureAgain(heapMax, "\"above the watermark with no collection for " + staleLimit + " checks\"");
+        staleLimit = above ? Math.min(STALE_CHECKS_MAX, 2 * staleLimit) : STALE_CHECKS;
+        return above;
+    }
+
+    private boolean measureAgain(long heapMax, String reason) {
+        long before = readings.heapUsed();
+        long startedNs = System.nanoTime();
+        readings.collect();
+        long tookMs = (System.nanoTime() - startedNs) / 1_000_000;
+        staleChecks = 0;
+        lastCollections = readings.collections();
+        long after = readings.heapUsed();
+        boolean above = after > memoryHighWatermark * heapMax;
+        log.info("event=heap_measured_again still_above={} heap_before={} heap_after={} collect_ms={} reason={}",
+                above, before, after, tookMs, reason);
+        return above;
     }
 
     /** Whether the last check found the heap above the watermark. */
