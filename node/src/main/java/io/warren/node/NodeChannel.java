@@ -234,10 +234,14 @@ final class NodeChannel implements BrokerChannel {
             unconfirmed.add(publishSequence);
         }
         connection.published(dispatcher.gate());
-        submitter.submit(Command.newBuilder().setChannel(ref).setPublish(Publish.newBuilder()
+        Publish.Builder publish = Publish.newBuilder()
                 .setExchange(r.exchange()).setRoutingKey(r.routingKey()).setMandatory(r.mandatory())
                 .setConfirmSequence(publishSequence).setHeaders(ProtoTables.toProto(properties.headers()))
-                .setPersistent(properties.isPersistent()).setSize(message.size()).setBodySize(bodySize)).build(), message);
+                .setPersistent(properties.isPersistent()).setSize(message.size()).setBodySize(bodySize);
+        if (properties.expiration() != null) {
+            publish.setExpiration(properties.expiration()); // checked by the core, in the channel's order
+        }
+        submitter.submit(Command.newBuilder().setChannel(ref).setPublish(publish).build(), message);
     }
 
     @Override

@@ -36,11 +36,13 @@ public final class WarrenNode implements AutoCloseable {
     private final ResourceMonitor resources;
     private final HotPathSampler hotPath;
     private final StoreHousekeeper housekeeper;
+    private final ExpiryTicks expiryTicks;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
             AmqpServer amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources,
-            HotPathSampler hotPath, StoreHousekeeper housekeeper) {
+            HotPathSampler hotPath, StoreHousekeeper housekeeper, ExpiryTicks expiryTicks) {
         this.hotPath = hotPath;
+        this.expiryTicks = expiryTicks;
         this.housekeeper = housekeeper;
         this.resources = resources;
         this.liveness = liveness;
@@ -106,13 +108,15 @@ public final class WarrenNode implements AutoCloseable {
         ResourceMonitor resources = new ResourceMonitor(config.nodeId(), submitter, dispatcher::epoch,
                 ResourceMonitor.jvm(config.dataDir()), config.memoryHighWatermark(), config.diskFreeLimit());
         resources.start();
+        ExpiryTicks expiryTicks = new ExpiryTicks(ExpiryTicks.of(stateMachine, raft, submitter));
+        expiryTicks.start();
         AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness,
                 resources, hotPath);
         log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
                 config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
                 config.adminPort(), config.dataDir());
         return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath,
-                housekeeper);
+                housekeeper, expiryTicks);
     }
 
     /**
@@ -190,6 +194,7 @@ public final class WarrenNode implements AutoCloseable {
         log.info("event=node_stopping connections={}", dispatcher.connectionCount());
         liveness.close();
         resources.close();
+        expiryTicks.close();
         hotPath.close();
         housekeeper.close();
         admin.close();

@@ -6,22 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.Cluster;
-import io.warren.node.testing.TestBroker;
+import io.warren.node.testing.ClientPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13, point 3, seen by the Java client on three nodes: x-max-length, x-max-length-bytes and
@@ -30,36 +28,15 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("reference")
 class QueueLimitsClientTest {
-    private static TestBroker broker;
-    private static Connection publishing;
-    private static Connection reading;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start("limits", 3);
-        publishing = broker.factory(1).newConnection();
-        reading = broker.factory(2).newConnection();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (publishing != null) {
-            publishing.close();
-        }
-        if (reading != null) {
-            reading.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final ClientPair CLIENTS = new ClientPair("limits");
 
     private static Channel declared(String queue, Object... arguments) throws IOException {
         Map<String, Object> table = new HashMap<>();
         for (int i = 0; i < arguments.length; i += 2) {
             table.put((String) arguments[i], arguments[i + 1]);
         }
-        Channel channel = publishing.createChannel();
+        Channel channel = CLIENTS.publishing().createChannel();
         channel.queueDeclare(queue, true, false, false, table);
         channel.confirmSelect();
         return channel;
@@ -74,7 +51,7 @@ class QueueLimitsClientTest {
     /** Takes every ready message from node 2, acking each. */
     private static List<String> drain(String queue) throws IOException {
         List<String> bodies = new ArrayList<>();
-        try (Channel channel = reading.createChannel()) {
+        try (Channel channel = CLIENTS.reading().createChannel()) {
             for (GetResponse got = channel.basicGet(queue, true); got != null; got = channel.basicGet(queue, true)) {
                 bodies.add(new String(got.getBody(), StandardCharsets.UTF_8));
             }
@@ -85,7 +62,7 @@ class QueueLimitsClientTest {
     }
 
     private static int ready(String queue) throws Exception {
-        try (Channel channel = reading.createChannel()) {
+        try (Channel channel = CLIENTS.reading().createChannel()) {
             return channel.queueDeclarePassive(queue).getMessageCount();
         }
     }
@@ -160,7 +137,7 @@ class QueueLimitsClientTest {
     }
 
     private static void drainSome(String queue, int count) throws Exception {
-        try (Channel channel = reading.createChannel()) {
+        try (Channel channel = CLIENTS.reading().createChannel()) {
             for (int i = 0; i < count; i++) {
                 assertTrue(channel.basicGet(queue, true) != null);
             }
@@ -206,7 +183,7 @@ class QueueLimitsClientTest {
     }
 
     private static void assertRefused(String key, Object value, String error) throws Exception {
-        Channel channel = publishing.createChannel();
+        Channel channel = CLIENTS.publishing().createChannel();
         try {
             channel.queueDeclare("limits-bad", true, false, false, Map.of(key, value));
             throw new AssertionError(key + " = " + value + " was accepted");
@@ -222,7 +199,7 @@ class QueueLimitsClientTest {
     void aRedeclareWithAnotherLimitIs406() throws Exception {
         declared("limits-redeclare", "x-max-length", 2).close();
         declared("limits-redeclare", "x-max-length", 2L).close();
-        Channel channel = publishing.createChannel();
+        Channel channel = CLIENTS.publishing().createChannel();
         try {
             channel.queueDeclare("limits-redeclare", true, false, false, Map.of("x-max-length", 3));
             throw new AssertionError("a redeclare with another limit was accepted");

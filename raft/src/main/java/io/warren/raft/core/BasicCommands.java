@@ -94,12 +94,16 @@ final class BasicCommands {
         state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
+        dispatcher.expireHead(queue, ctx);
         QueueEntry entry = queue.ready.pollFirst();
         if (entry == null) {
             ctx.answer(Reply.newBuilder().setGotNothing(GotNothing.getDefaultInstance()).build());
             return;
         }
+        // The count in get-ok leaves out what expired behind the message taken (RabbitMQ's, probed).
+        dispatcher.expireHead(queue, ctx);
         dispatcher.enforceLimits(queue, ctx);
+        dispatcher.noteHeadExpiry(queue);
         long tag = channel.nextDeliveryTag++;
         if (!cmd.getNoAck()) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null));
@@ -119,7 +123,8 @@ final class BasicCommands {
      * queue it was routed to: applying this entry is what makes it safe (DESIGN invariant 2). The
      * message's content is already in every node's store under this command's key. A reject-publish queue
      * past its limit does not take it, and then the confirm is a nack (RabbitMQ's rule for a message routed
-     * to several queues: one refusal nacks it); the queues that took it keep it.
+     * to several queues: one refusal nacks it); the queues that took it keep it. A bad expiration property
+     * closes the channel before routing, as in RabbitMQ.
      */
     void publish(Session session, Publish cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
@@ -130,12 +135,13 @@ final class BasicCommands {
                     + exchange.name + "' in " + vhost.describe());
         }
         state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
+        long messageTtl = cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), method) : -1;
         long key = ctx.messageKey();
         LinkedHashSet<QueueState> queues = Router.route(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
         int holders = 0;
         for (QueueState queue : queues) {
             if (queue.accepts(cmd.getBodySize())) {
-                queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent());
+                queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent(), state.clockMs, messageTtl);
                 holders++;
             }
         }

@@ -54,6 +54,14 @@ public final class BrokerCore {
         return new BrokerQueries(state);
     }
 
+    /**
+     * At or before the earliest time (the core's clock, ms) a queue's head expires, {@code Long.MAX_VALUE}
+     * for never: once the leader's clock is past it, the leader sends a Tick.
+     */
+    public long earliestExpiryMs() {
+        return state.earliestExpiryMs;
+    }
+
     /** The keys of every message a queue holds, ready or out unacknowledged, ascending, each once. */
     public long[] liveMessageKeys() {
         long[] keys = new long[Math.toIntExact(SnapshotRecords.heldMessages(state))];
@@ -153,6 +161,7 @@ public final class BrokerCore {
             case REGISTER_NODE -> sessions.registerNode(command.getRegisterNode(), ctx);
             case DECLARE_NODE_DOWN -> sessions.declareNodeDown(command.getDeclareNodeDown(), ctx);
             case SET_ALARMS -> sessions.setAlarms(command.getSetAlarms(), ctx);
+            case TICK -> dispatcher.tick(ctx);
             case OPEN_CONNECTION -> sessions.openConnection(command.getOpenConnection(), ctx);
             case CLOSE_CONNECTION -> sessions.closeConnection(command.getCloseConnection(), ctx);
             case CLOSE_CHANNEL -> {
@@ -189,7 +198,7 @@ public final class BrokerCore {
 
     private static boolean isChannelCommand(Command command) {
         return switch (command.getKindCase()) {
-            case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
+            case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, TICK, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
                     SET_PERMISSIONS, CLEAR_PERMISSIONS, KIND_NOT_SET -> false;
             default -> true;
         };

@@ -30,6 +30,12 @@ final class BrokerState {
      * node expires the same messages at the same log index.
      */
     long clockMs;
+    /**
+     * At or before the earliest expiry of any queue's head ({@link MessageExpiry#NEVER}: none expires): the
+     * leader ticks once its clock is past it. Not replicated state (no decision reads it), so not in
+     * snapshots: a loaded state starts at 0, and the first tick finds it exactly.
+     */
+    long earliestExpiryMs = MessageExpiry.NEVER;
     long appliedTerm;
 
     /** A fresh broker, as RabbitMQ's first boot makes it: vhost "/" and user guest with full rights there. */

@@ -24,6 +24,7 @@ final class Dispatcher {
      * waiting consumer takes is never dropped for the limit.
      */
     void dispatch(QueueState queue, ApplyContext ctx) {
+        expireHead(queue, ctx);
         while (!queue.ready.isEmpty() && !queue.consumers.isEmpty()) {
             ConsumerState consumer = nextConsumerWithCredit(queue);
             if (consumer == null) {
@@ -31,8 +32,36 @@ final class Dispatcher {
             }
             QueueEntry entry = queue.ready.pollFirst();
             deliver(consumer, entry, ctx);
+            expireHead(queue, ctx);
         }
         enforceLimits(queue, ctx);
+        noteHeadExpiry(queue);
+    }
+
+    /**
+     * Drops the expired messages at the head of a queue. RabbitMQ looks at the head only (probed on 3.10,
+     * both queue types): a message behind one that lives longer waits for it and goes once it is the head.
+     */
+    void expireHead(QueueState queue, ApplyContext ctx) {
+        while (MessageExpiry.expired(queue.ready.headExpiresAt(), state.clockMs)) {
+            state.references.release(queue.ready.pollFirst().key(), ctx);
+        }
+    }
+
+    /** Keeps {@link BrokerState#earliestExpiryMs} at or before the queue's head's expiry. */
+    void noteHeadExpiry(QueueState queue) {
+        state.earliestExpiryMs = Math.min(state.earliestExpiryMs, queue.ready.headExpiresAt());
+    }
+
+    /**
+     * The leader's tick: time has passed the earliest expiry the core knew of. Every queue's expired head goes
+     * (so an idle queue's TTL is kept, as RabbitMQ keeps it), and the earliest expiry is found again exactly.
+     */
+    void tick(ApplyContext ctx) {
+        state.earliestExpiryMs = MessageExpiry.NEVER;
+        for (VhostState vhost : state.vhosts.values()) {
+            dispatchAll(vhost.queues.values(), ctx);
+        }
     }
 
     /**

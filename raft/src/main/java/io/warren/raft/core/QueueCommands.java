@@ -36,6 +36,8 @@ final class QueueCommands {
         }
         Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
         Arguments.checkQueueType(cmd.getArguments(), method);
+        // RabbitMQ's order of checks: x-message-ttl before the length limits
+        MessageExpiry.checkQueueTtl(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         QueueLimits.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
         QueueState existing = vhost.queues.get(name);

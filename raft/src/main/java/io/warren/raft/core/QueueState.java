@@ -27,6 +27,8 @@ final class QueueState {
     final List<ConsumerState> consumers = new ArrayList<>();
     /** Its x-max-length, x-max-length-bytes and x-overflow. */
     final QueueLimits limits;
+    /** Its x-message-ttl in ms, or -1. */
+    final long messageTtl;
     /** A quorum reject-publish queue past its limit refuses publishes until back at its soft limit. */
     boolean rejectingPublishes;
     long nextMessageId = 1;
@@ -47,6 +49,7 @@ final class QueueState {
         this.arguments = arguments;
         this.homeNode = homeNode;
         this.limits = QueueLimits.of(arguments);
+        this.messageTtl = MessageExpiry.queueTtl(arguments);
     }
 
     /** Whether a reject-publish queue takes a message of {@code bodyBytes} now; any other queue always does. */
@@ -57,9 +60,11 @@ final class QueueState {
         return limits.quorum() ? !rejectingPublishes : !limits.wouldExceed(ready, bodyBytes);
     }
 
-    void enqueue(long key, int bodyBytes, boolean persistent) {
+    /** A message published at {@code clockMs} with its own TTL ({@code messageTtl}, -1 for none). */
+    void enqueue(long key, int bodyBytes, boolean persistent, long clockMs, long messageTtl) {
         long id = nextMessageId++;
-        ready.append(new QueueEntry(id, key, bodyBytes, persistent, 0));
+        ready.append(new QueueEntry(id, key, bodyBytes, persistent, 0,
+                MessageExpiry.expiresAt(clockMs, this.messageTtl, messageTtl)));
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * A queue's ready messages in id order, kept small: a message waiting is 24 bytes in blocks of parallel
  * arrays (id, store key, size, delivery count with the persistent flag), not an object, since a backlog
- * of millions must not grow the heap by more than that (issue 11). Messages arrive at the tail in id
+ * of millions must not grow the heap by more than that (issue 11); a block that holds a message with a TTL
+ * adds 8 bytes a message for the expiry times. Messages arrive at the tail in id
  * order; a delivered message that comes back goes to a small sorted side table (at most the unacked
  * count), and the head is whichever of the two is older, so a requeued message keeps its original place,
  * as in RabbitMQ.
@@ -53,6 +54,19 @@ final class ReadyMessages {
         returned.put(entry.id(), entry);
         size++;
         bytes += entry.size();
+    }
+
+    /** When the oldest ready message expires: {@link MessageExpiry#NEVER} without a TTL or with none ready. */
+    long headExpiresAt() {
+        Block first = blocks.peekFirst();
+        if (first != null && first.head == first.tail) {
+            first = null;
+        }
+        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
+        if (first != null && (back == null || first.ids[first.head] < back.getKey())) {
+            return first.expires == null ? MessageExpiry.NEVER : first.expires[first.head];
+        }
+        return back == null ? MessageExpiry.NEVER : back.getValue().expiresAt();
     }
 
     /** Takes the oldest ready message, or null. */
@@ -203,6 +217,8 @@ final class ReadyMessages {
         final int[] sizes;
         /** The delivery count, and {@link #PERSISTENT} for a persistent message. */
         final int[] meta;
+        /** When each expires; null until the block holds a message with a TTL (most never do). */
+        long[] expires;
         int head;
         int tail;
         /** Captured by a {@link Frozen} view, which may still read its slots: never reset for reuse. */
@@ -224,11 +240,19 @@ final class ReadyMessages {
             keys[tail] = entry.key();
             sizes[tail] = entry.size();
             meta[tail] = entry.deliveryCount() | (entry.persistent() ? PERSISTENT : 0);
+            if (entry.expires() && expires == null) {
+                expires = new long[capacity()];
+                java.util.Arrays.fill(expires, MessageExpiry.NEVER);
+            }
+            if (expires != null) {
+                expires[tail] = entry.expiresAt();
+            }
             tail++;
         }
 
         QueueEntry entry(int i) {
-            return new QueueEntry(ids[i], keys[i], sizes[i], (meta[i] & PERSISTENT) != 0, meta[i] & ~PERSISTENT);
+            return new QueueEntry(ids[i], keys[i], sizes[i], (meta[i] & PERSISTENT) != 0, meta[i] & ~PERSISTENT,
+                    expires == null ? MessageExpiry.NEVER : expires[i]);
         }
 
         QueueEntry poll() {

@@ -77,6 +77,7 @@ public final class SnapshotLoader {
         state.nextQueueIncarnation = header.getNextQueueIncarnation();
         state.nextConsumerId = header.getNextConsumerId();
         state.clockMs = header.getClockMs();
+        state.earliestExpiryMs = 0; // unknown until the first tick looks at every queue's head
         // Sized once from the header (an older snapshot says 0 and the array grows): at ten million
         // messages a doubling array would hold old and new copies, 200 MB, on a start-up heap.
         heldKeys = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, header.getHeldMessages()))];
@@ -127,11 +128,14 @@ public final class SnapshotLoader {
                 var block = record.getMessageBlock();
                 int count = block.getIdCount();
                 check(block.getKeyCount() == count && block.getSizeCount() == count
-                        && block.getDeliveryCountCount() == count && block.getPersistentCount() == count,
+                        && block.getDeliveryCountCount() == count && block.getPersistentCount() == count
+                        && (block.getExpiresAtCount() == 0 || block.getExpiresAtCount() == count),
                         "a message block whose columns differ in length");
+                boolean expiries = block.getExpiresAtCount() > 0;
                 for (int i = 0; i < count; i++) {
                     lastQueue.ready.append(new QueueEntry(block.getId(i), block.getKey(i), block.getSize(i),
-                            block.getPersistent(i), block.getDeliveryCount(i)));
+                            block.getPersistent(i), block.getDeliveryCount(i),
+                            expiries ? block.getExpiresAt(i) : MessageExpiry.NEVER));
                     held(block.getKey(i));
                 }
             }
@@ -246,7 +250,8 @@ public final class SnapshotLoader {
     }
 
     private static QueueEntry entry(MessageRecord m) {
-        return new QueueEntry(m.getId(), m.getKey(), m.getSize(), m.getPersistent(), m.getDeliveryCount());
+        return new QueueEntry(m.getId(), m.getKey(), m.getSize(), m.getPersistent(), m.getDeliveryCount(),
+                m.hasExpiresAt() ? m.getExpiresAt() : MessageExpiry.NEVER);
     }
 
     private void held(long key) {

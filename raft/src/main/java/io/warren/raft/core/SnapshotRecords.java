@@ -145,18 +145,32 @@ public final class SnapshotRecords {
     }
 
     static MessageRecord message(QueueEntry entry) {
-        return MessageRecord.newBuilder().setId(entry.id()).setDeliveryCount(entry.deliveryCount())
-                .setKey(entry.key()).setSize(entry.size()).setPersistent(entry.persistent()).build();
+        var record = MessageRecord.newBuilder().setId(entry.id()).setDeliveryCount(entry.deliveryCount())
+                .setKey(entry.key()).setSize(entry.size()).setPersistent(entry.persistent());
+        if (entry.expires()) {
+            record.setExpiresAt(entry.expiresAt());
+        }
+        return record.build();
     }
 
-    /** A queue's ready messages as MessageBlocks of up to {@value #BLOCK_MESSAGES}. */
+    /**
+     * A queue's ready messages as MessageBlocks of up to {@value #BLOCK_MESSAGES}; a block's expiry column is
+     * written only when one of its messages has a TTL.
+     */
     private static void writeBlocks(ReadyMessages.Frozen ready, Consumer<SnapshotRecord> out) {
         io.warren.proto.MessageBlock.Builder[] block = {io.warren.proto.MessageBlock.newBuilder()};
         ready.forEach(entry -> {
-            block[0].addId(entry.id()).addKey(entry.key()).addSize(entry.size())
+            var b = block[0];
+            b.addId(entry.id()).addKey(entry.key()).addSize(entry.size())
                     .addDeliveryCount(entry.deliveryCount()).addPersistent(entry.persistent());
-            if (block[0].getIdCount() == BLOCK_MESSAGES) {
-                out.accept(SnapshotRecord.newBuilder().setMessageBlock(block[0]).build());
+            if (entry.expires() || b.getExpiresAtCount() > 0) {
+                while (b.getExpiresAtCount() < b.getIdCount() - 1) {
+                    b.addExpiresAt(MessageExpiry.NEVER); // the column starts at the block's first TTL
+                }
+                b.addExpiresAt(entry.expiresAt());
+            }
+            if (b.getIdCount() == BLOCK_MESSAGES) {
+                out.accept(SnapshotRecord.newBuilder().setMessageBlock(b).build());
                 block[0] = io.warren.proto.MessageBlock.newBuilder();
             }
         });

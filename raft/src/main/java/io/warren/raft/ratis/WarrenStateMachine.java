@@ -97,6 +97,8 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private volatile MessageStore store;
     private BrokerCore core = BrokerCore.initial();
     private volatile Runnable stateReplaced = () -> { };
+    /** The core's {@link BrokerCore#earliestExpiryMs} after the last apply, for the leader's expiry ticks. */
+    private volatile long earliestExpiryMs = Long.MAX_VALUE;
     private final java.util.concurrent.ExecutorService snapshotWriter = java.util.concurrent.Executors
             .newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "warren-snapshot-writer");
@@ -250,6 +252,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         store.retainOnly(at.getIndex(), live);
         synchronized (lock) {
             core = loaded.core();
+            earliestExpiryMs = core.earliestExpiryMs();
         }
         setLastAppliedTermIndex(at);
         completedSnapshotIndex = at.getIndex();
@@ -388,6 +391,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             List<Effect> effects;
             synchronized (lock) {
                 effects = core.apply(index, term, batch);
+                earliestExpiryMs = core.earliestExpiryMs();
             }
             updateLastAppliedTermIndex(term, index);
             entriesSinceSnapshot++;
@@ -427,6 +431,14 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     /** The message store's figures: live messages, disk, cache, fsyncs. */
     public MessageStore.Stats storeStats() {
         return store.stats();
+    }
+
+    /**
+     * At or before the earliest expiry of a queue's head (the core's clock, ms; {@code Long.MAX_VALUE}: none),
+     * as of the last entry applied: the leader sends a Tick once its clock is past it.
+     */
+    public long earliestExpiryMs() {
+        return earliestExpiryMs;
     }
 
     /** Reads the core under the apply lock; the function must only read and must return copies. */

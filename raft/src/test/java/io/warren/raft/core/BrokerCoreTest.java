@@ -364,7 +364,7 @@ class BrokerCoreTest {
     void shouldRefuseUnsupportedQueueArgumentsRatherThanIgnoreThem() {
         var ch = driver.connect().channel();
         ch.refused(406, Commands.declareQueue("q").setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
-                .setName("q").setArguments(table("x-message-ttl", 1000))));
+                .setName("q").setArguments(table("x-dead-letter-exchange", "dlx"))));
     }
 
     @Test

@@ -29,6 +29,8 @@ final class CoreDriver {
     final List<Batch> log = new ArrayList<>();
     private final Map<String, Long> epochs = new HashMap<>();
     private final Map<String, Long> sequences = new HashMap<>();
+    /** The leader time every batch applied next carries: tests move it to let TTLs run out. */
+    long clockMs;
     private long index;
     private long request;
     private long nextId;
@@ -44,6 +46,7 @@ final class CoreDriver {
     }
 
     List<Effect> apply(Batch batch) {
+        batch = batch.toBuilder().setLeaderTimeMs(clockMs).build();
         log.add(batch);
         ++index;
         for (int position = 0; position < batch.getCommandsCount(); position++) {
@@ -125,6 +128,11 @@ final class CoreDriver {
             batch.addCommands(command);
         }
         return apply(batch.build());
+    }
+
+    /** The leader's Tick (from n1) at the current clock: expired heads go. */
+    List<Effect> tick() {
+        return submit("n1", Command.newBuilder().setTick(io.warren.proto.Tick.getDefaultInstance()).build());
     }
 
     Reply call(String node, Command.Builder command) {

@@ -15,9 +15,18 @@ import java.util.Random;
  * exchange, get with or without ack, consume and cancel with prefetch, ack, nack, reject, recover,
  * channel close, purge, and a node restart (new epoch). The model is checked after every operation.
  * Two queues have length limits: q1 is a quorum reject-publish queue, q2 drops its oldest (drop-head).
+ * Time passes too: the clock moves and the leader ticks; q3 has a message TTL, and messages published
+ * straight to q0 or q3 may carry an expiration. The model cannot say at which command the core looks at a
+ * head, so it checks bounds: a message the core no longer holds must have expired or been settled, none
+ * is delivered expired, and after a tick no head is expired.
  */
 final class RandomWorkload {
-    static final List<String> QUEUES = List.of("q0", "q1", "q2");
+    static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3");
+    /** The queues whose messages may expire (no limits: what a limit drops would blur what expired). */
+    private static final List<String> EXPIRING = List.of("q0", "q3");
+    private static final int Q3_TTL = 40;
+    /** Per queue and body: when it expires, for the messages that do. */
+    private final Map<String, Long> expiresAt = new HashMap<>();
     /** q1 is a quorum reject-publish queue of at most this many ready messages. */
     private static final int Q1_LIMIT = 4;
     /** q2 drops its oldest ready messages past this many (drop-head). */
@@ -48,6 +57,8 @@ final class RandomWorkload {
                         "x-overflow", "reject-publish"))));
         channel.ok(declareQueue("q2", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q2").setDurable(true).setArguments(table("x-max-length", Q2_LIMIT))));
+        channel.ok(declareQueue("q3", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
+                .setName("q3").setDurable(true).setArguments(table("x-message-ttl", Q3_TTL))));
         channel.ok(declareExchange("x", "direct", true, false));
         channel.ok(declareExchange("f", "fanout", true, false));
         channel.ok(bind("q0", "x", "a"));
@@ -82,14 +93,71 @@ final class RandomWorkload {
             dropReady(q, ready);
         } else if (roll < 88) {
             restartNode();
-        } else {
+        } else if (roll < 93) {
             channel.ok(qos(random.nextInt(3), random.nextBoolean()));
+        } else if (roll < 97) {
+            driver.clockMs += 1 + random.nextInt(40);
+        } else {
+            driver.tick();
+            absorbDeliveries();
+            forgetExpired();
+            for (String q : EXPIRING) {
+                long head = driver.core.state().vhosts.get("/").queues.get(q).ready.headExpiresAt();
+                check(!MessageExpiry.expired(head, driver.clockMs), "after a tick, " + q + "'s head has expired");
+            }
         }
         absorbDeliveries();
+        forgetExpired();
         applyLimits();
     }
 
+    /** Messages the core dropped from q0 and q3 leave the model, each checked to have expired. */
+    private void forgetExpired() {
+        for (String q : EXPIRING) {
+            List<String> held = new ArrayList<>();
+            QueueState queue = driver.core.state().vhosts.get("/").queues.get(q);
+            queue.ready.forEach(entry -> held.add(driver.body(entry.key())));
+            for (ChannelState c : driver.core.state().channels.values()) {
+                c.unacked.values().stream().filter(u -> u.queue() == queue)
+                        .forEach(u -> held.add(driver.body(u.entry().key())));
+            }
+            for (String body : new ArrayList<>(model.get(q))) {
+                if (!held.contains(body)) {
+                    check(expired(q, body), q + " dropped " + body + ", which had not expired");
+                    model.get(q).remove(body);
+                }
+            }
+        }
+    }
+
+    private boolean expired(String q, String body) {
+        Long at = expiresAt.get(q + "/" + body);
+        return at != null && MessageExpiry.expired(at, driver.clockMs);
+    }
+
+    /** Publishes straight to q0 or q3 (the default exchange), with an expiration half of the time. */
+    private void publishExpiring() {
+        String body = "m" + (published++);
+        String q = pick(EXPIRING);
+        var command = Commands.publish("", q, body, false, 0);
+        long messageTtl = -1;
+        if (random.nextBoolean()) {
+            messageTtl = random.nextInt(60);
+            command.getPublishBuilder().setExpiration(Long.toString(messageTtl));
+        }
+        channel.send(command);
+        model.get(q).add(body);
+        long at = MessageExpiry.expiresAt(driver.clockMs, q.equals("q3") ? Q3_TTL : -1, messageTtl);
+        if (at != MessageExpiry.NEVER) {
+            expiresAt.put(q + "/" + body, at);
+        }
+    }
+
     private void publish() {
+        if (random.nextInt(3) == 0) {
+            publishExpiring();
+            return;
+        }
         String body = "m" + (published++);
         if (random.nextBoolean()) {
             String key = pick(List.of("a", "b", "c"));
@@ -106,6 +174,7 @@ final class RandomWorkload {
                     model.get(q).add(body);
                 }
             }
+            expiresAt.put("q3/" + body, driver.clockMs + Q3_TTL);
         }
     }
 
@@ -142,6 +211,7 @@ final class RandomWorkload {
         if (reply.hasGotMessage()) {
             String body = driver.body(reply.getGotMessage().getMessageKey());
             check(model.get(q).contains(body), "got " + body + " that " + q + " does not hold");
+            check(!expired(q, body), "got " + body + " from " + q + " after it expired");
             if (noAck) {
                 model.get(q).remove(body);
             } else {
@@ -207,6 +277,7 @@ final class RandomWorkload {
                 String q = consumer.queue.name;
                 String body = driver.body(d.messageKey());
                 check(model.get(q).contains(body), "delivered " + body + " that " + q + " does not hold");
+                check(!expired(q, body), "delivered " + body + " from " + q + " after it expired");
                 if (consumer.noAck) {
                     model.get(q).remove(body);
                 } else {
