@@ -54,6 +54,7 @@ final class BasicCommands {
         channel.consumers.put(tag, consumer);
         queue.consumers.add(consumer);
         queue.hadConsumers = true;
+        queue.lastUsedMs = state.clockMs;
         ctx.answer(Reply.newBuilder().setConsumerStarted(ConsumerStarted.newBuilder().setConsumerTag(tag)).build());
         dispatcher.dispatch(queue, ctx);
     }
@@ -94,16 +95,18 @@ final class BasicCommands {
         state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
+        queue.lastUsedMs = state.clockMs; // basic.get uses the queue (x-expires), empty or not
         dispatcher.expireHead(queue, ctx);
         QueueEntry entry = queue.ready.pollFirst();
         if (entry == null) {
+            dispatcher.noteExpiries(queue);
             ctx.answer(Reply.newBuilder().setGotNothing(GotNothing.getDefaultInstance()).build());
             return;
         }
         // The count in get-ok leaves out what expired behind the message taken (RabbitMQ's, probed).
         dispatcher.expireHead(queue, ctx);
         dispatcher.enforceLimits(queue, ctx);
-        dispatcher.noteHeadExpiry(queue);
+        dispatcher.noteExpiries(queue);
         long tag = channel.nextDeliveryTag++;
         if (!cmd.getNoAck()) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null));

@@ -35,7 +35,7 @@ final class Dispatcher {
             expireHead(queue, ctx);
         }
         enforceLimits(queue, ctx);
-        noteHeadExpiry(queue);
+        noteExpiries(queue);
     }
 
     /**
@@ -48,19 +48,27 @@ final class Dispatcher {
         }
     }
 
-    /** Keeps {@link BrokerState#earliestExpiryMs} at or before the queue's head's expiry. */
-    void noteHeadExpiry(QueueState queue) {
-        state.earliestExpiryMs = Math.min(state.earliestExpiryMs, queue.ready.headExpiresAt());
+    /** Keeps {@link BrokerState#earliestExpiryMs} at or before the queue's head's expiry and its own. */
+    void noteExpiries(QueueState queue) {
+        state.earliestExpiryMs = Math.min(state.earliestExpiryMs,
+                Math.min(queue.ready.headExpiresAt(), queue.expiresAtMs()));
     }
 
     /**
-     * The leader's tick: time has passed the earliest expiry the core knew of. Every queue's expired head goes
-     * (so an idle queue's TTL is kept, as RabbitMQ keeps it), and the earliest expiry is found again exactly.
+     * The leader's tick: time has passed the earliest expiry the core knew of. A queue unused past its
+     * x-expires is deleted; every other queue's expired head goes (so an idle queue's TTL is kept, as
+     * RabbitMQ keeps it), and the earliest expiry is found again exactly.
      */
     void tick(ApplyContext ctx) {
         state.earliestExpiryMs = MessageExpiry.NEVER;
         for (VhostState vhost : state.vhosts.values()) {
-            dispatchAll(vhost.queues.values(), ctx);
+            for (QueueState queue : new ArrayList<>(vhost.queues.values())) {
+                if (MessageExpiry.expired(queue.expiresAtMs(), state.clockMs)) {
+                    deleteQueue(vhost, queue, ctx);
+                } else {
+                    dispatch(queue, ctx);
+                }
+            }
         }
     }
 
@@ -199,6 +207,8 @@ final class Dispatcher {
         }
         if (queue.consumers.isEmpty()) {
             queue.nextConsumerIndex = 0;
+            queue.lastUsedMs = state.clockMs; // unused from now: x-expires counts from here
+            noteExpiries(queue);
             if (queue.autoDelete && queue.hadConsumers && !queue.deleted) {
                 deleteQueue(state.vhosts.get(queue.vhost), queue, ctx);
             }

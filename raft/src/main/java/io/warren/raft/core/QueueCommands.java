@@ -36,7 +36,8 @@ final class QueueCommands {
         }
         Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
         Arguments.checkQueueType(cmd.getArguments(), method);
-        // RabbitMQ's order of checks: x-message-ttl before the length limits
+        // RabbitMQ's order of checks: x-expires, x-message-ttl, then the length limits
+        QueueExpiry.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         MessageExpiry.checkQueueTtl(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         QueueLimits.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
@@ -48,13 +49,17 @@ final class QueueCommands {
             Arguments.requireSame("auto_delete", cmd.getAutoDelete(), existing.autoDelete, what, method);
             Arguments.requireSame("exclusive", cmd.getExclusive(), existing.exclusiveOwner != null, what, method);
             Arguments.requireSameArguments(cmd.getArguments(), existing.arguments, what, method);
+            existing.lastUsedMs = state.clockMs; // a redeclare uses the queue (x-expires)
+            dispatcher.noteExpiries(existing);
             ctx.answer(declared(existing));
             return;
         }
         QueueState queue = new QueueState(vhost.name, name, state.nextQueueIncarnation++, cmd.getDurable(),
                 cmd.getExclusive() ? session.connection().key : null, cmd.getAutoDelete(), cmd.getArguments(),
                 ctx.node);
+        queue.lastUsedMs = state.clockMs;
         vhost.queues.put(name, queue);
+        dispatcher.noteExpiries(queue);
         ctx.answer(declared(queue));
     }
 

@@ -29,6 +29,10 @@ final class QueueState {
     final QueueLimits limits;
     /** Its x-message-ttl in ms, or -1. */
     final long messageTtl;
+    /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
+    final long expiresAfterMs;
+    /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
+    long lastUsedMs;
     /** A quorum reject-publish queue past its limit refuses publishes until back at its soft limit. */
     boolean rejectingPublishes;
     long nextMessageId = 1;
@@ -50,6 +54,12 @@ final class QueueState {
         this.homeNode = homeNode;
         this.limits = QueueLimits.of(arguments);
         this.messageTtl = MessageExpiry.queueTtl(arguments);
+        this.expiresAfterMs = QueueExpiry.expiresAfter(arguments);
+    }
+
+    /** When this queue expires unless used again: {@link MessageExpiry#NEVER} without x-expires or while consumed. */
+    long expiresAtMs() {
+        return expiresAfterMs < 0 || !consumers.isEmpty() ? MessageExpiry.NEVER : lastUsedMs + expiresAfterMs;
     }
 
     /** Whether a reject-publish queue takes a message of {@code bodyBytes} now; any other queue always does. */

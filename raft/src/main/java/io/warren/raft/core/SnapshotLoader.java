@@ -178,6 +178,7 @@ public final class SnapshotLoader {
         queue.hadConsumers = q.getHadConsumers();
         queue.nextConsumerIndex = q.getNextConsumerIndex();
         queue.rejectingPublishes = q.getRejectingPublishes();
+        queue.lastUsedMs = q.getLastUsedMs();
         vhost(q.getVhost()).queues.put(q.getName(), queue);
         lastQueue = queue;
     }

@@ -102,7 +102,7 @@ public final class SnapshotRecords {
                         .setIncarnation(q.incarnation).setDurable(q.durable).setAutoDelete(q.autoDelete)
                         .setArguments(q.arguments).setHomeNode(q.homeNode).setNextMessageId(q.nextMessageId)
                         .setHadConsumers(q.hadConsumers).setNextConsumerIndex(q.nextConsumerIndex)
-                        .setRejectingPublishes(q.rejectingPublishes);
+                        .setRejectingPublishes(q.rejectingPublishes).setLastUsedMs(q.lastUsedMs);
                 if (q.exclusiveOwner != null) {
                     record.setExclusiveOwner(q.exclusiveOwner.toRef());
                 }
