@@ -34,6 +34,31 @@ final class Arguments {
         }
     }
 
+    /**
+     * An integer argument as RabbitMQ checks it (406 with its text): of an AMQP integer type, not zero unless
+     * {@code zeroAllowed}, not negative, at most {@code max}.
+     */
+    static void checkInteger(Table arguments, String key, String what, AmqpMethod method, boolean zeroAllowed,
+            long max) {
+        Value value = Tables.get(arguments, key);
+        if (value == null) {
+            return;
+        }
+        String error = null;
+        if (Tables.typeClass(value) != Tables.TypeClass.INTEGER) {
+            error = "\"expected integer, got " + Tables.rabbitTypeName(value) + "\"";
+        } else if (Tables.integer(value) == 0 && !zeroAllowed) {
+            error = "{value_zero,0}";
+        } else if (Tables.integer(value) < 0) {
+            error = "{value_negative," + Tables.integer(value) + "}";
+        } else if (Tables.integer(value) > max) {
+            error = "{value_too_large," + Tables.integer(value) + "}";
+        }
+        if (error != null) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
+        }
+    }
+
     /** x-queue-type may be classic or quorum (every Warren queue is replicated); streams are not offered. */
     static void checkQueueType(Table arguments, AmqpMethod method) {
         Value type = Tables.get(arguments, "x-queue-type");

@@ -28,21 +28,7 @@ final class MessageExpiry {
 
     /** Refuses, as RabbitMQ does (406), an x-message-ttl it would refuse for {@code what} (a queue's describe()). */
     static void checkQueueTtl(Table arguments, String what, AmqpMethod method) {
-        Value ttl = Tables.get(arguments, "x-message-ttl");
-        if (ttl == null) {
-            return;
-        }
-        String error = null;
-        if (Tables.typeClass(ttl) != Tables.TypeClass.INTEGER) {
-            error = "\"expected integer, got " + Tables.rabbitTypeName(ttl) + "\"";
-        } else if (Tables.integer(ttl) < 0) {
-            error = "{value_negative," + Tables.integer(ttl) + "}";
-        } else if (Tables.integer(ttl) > TTL_MAX) {
-            error = "{value_too_large," + Tables.integer(ttl) + "}";
-        }
-        if (error != null) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-message-ttl' for " + what + ": " + error);
-        }
+        Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, TTL_MAX);
     }
 
     /**

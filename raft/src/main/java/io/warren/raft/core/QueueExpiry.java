@@ -18,22 +18,6 @@ final class QueueExpiry {
 
     /** Refuses, as RabbitMQ does (406), an x-expires it would refuse for {@code what} (a queue's describe()). */
     static void check(Table arguments, String what, AmqpMethod method) {
-        Value expires = Tables.get(arguments, "x-expires");
-        if (expires == null) {
-            return;
-        }
-        String error = null;
-        if (Tables.typeClass(expires) != Tables.TypeClass.INTEGER) {
-            error = "\"expected integer, got " + Tables.rabbitTypeName(expires) + "\"";
-        } else if (Tables.integer(expires) == 0) {
-            error = "{value_zero,0}";
-        } else if (Tables.integer(expires) < 0) {
-            error = "{value_negative," + Tables.integer(expires) + "}";
-        } else if (Tables.integer(expires) > MessageExpiry.TTL_MAX) {
-            error = "{value_too_large," + Tables.integer(expires) + "}";
-        }
-        if (error != null) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-expires' for " + what + ": " + error);
-        }
+        Arguments.checkInteger(arguments, "x-expires", what, method, false, MessageExpiry.TTL_MAX);
     }
 }

@@ -63,8 +63,8 @@ record QueueLimits(long maxLength, long maxBytes, Overflow overflow, boolean quo
 
     /** Refuses, as RabbitMQ does (406), limit arguments it would refuse for {@code what} (a queue's describe()). */
     static void check(Table arguments, String what, AmqpMethod method) {
-        checkNonNegativeInteger(arguments, "x-max-length", what, method);
-        checkNonNegativeInteger(arguments, "x-max-length-bytes", what, method);
+        Arguments.checkInteger(arguments, "x-max-length", what, method, true, Long.MAX_VALUE);
+        Arguments.checkInteger(arguments, "x-max-length-bytes", what, method, true, Long.MAX_VALUE);
         Value overflow = Tables.get(arguments, "x-overflow");
         if (overflow == null) {
             return;
@@ -74,19 +74,6 @@ record QueueLimits(long maxLength, long maxBytes, Overflow overflow, boolean quo
         }
         if (Overflow.fromWireName(Tables.text(overflow)) == null) {
             throw invalid("x-overflow", what, "invalid_overflow", method);
-        }
-    }
-
-    private static void checkNonNegativeInteger(Table arguments, String key, String what, AmqpMethod method) {
-        Value value = Tables.get(arguments, key);
-        if (value == null) {
-            return;
-        }
-        if (Tables.typeClass(value) != Tables.TypeClass.INTEGER) {
-            throw invalid(key, what, "\"expected integer, got " + Tables.rabbitTypeName(value) + "\"", method);
-        }
-        if (Tables.integer(value) < 0) {
-            throw invalid(key, what, "{value_negative," + Tables.integer(value) + "}", method);
         }
     }
 
