@@ -10,6 +10,8 @@ import io.warren.amqp.broker.ClientChannel;
 import io.warren.amqp.broker.GetResponse;
 import io.warren.amqp.codec.BasicProperties;
 import io.warren.amqp.codec.BasicPropertiesCodec;
+import io.warren.amqp.codec.FieldTable;
+import io.warren.amqp.codec.FieldValue;
 import io.warren.amqp.method.BasicMethod;
 import io.warren.amqp.method.ExchangeMethod;
 import io.warren.amqp.method.QueueMethod;
@@ -209,8 +211,8 @@ final class NodeChannel implements BrokerChannel {
                     }
                     var m = reply.getGotMessage();
                     return new GetResponse.Message(new BasicMethod.GetOk(m.getDeliveryTag(), m.getRedelivered(),
-                            m.getExchange(), m.getRoutingKey(), m.getMessageCount()), properties(m.getProperties()),
-                            body(m.getBody()));
+                            m.getExchange(), m.getRoutingKey(), m.getMessageCount()),
+                            withDeliveryCount(properties(m.getProperties()), m.getDeliveryCount()), body(m.getBody()));
                 });
     }
 
@@ -300,7 +302,7 @@ final class NodeChannel implements BrokerChannel {
 
     void deliver(Effect.Deliver d, StoredMessage m) {
         client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
-                m.routingKey()), properties(m.properties()), body(m.body()));
+                m.routingKey()), withDeliveryCount(properties(m.properties()), d.deliveryCount()), body(m.body()));
         ConsumerCredit.Grant grant = credit.delivered(d.consumerTag(), client.isWritable());
         if (grant != null) {
             grant(grant);
@@ -356,6 +358,19 @@ final class NodeChannel implements BrokerChannel {
         if (unconfirmed.remove(sequence)) {
             client.confirm(sequence, false, false);
         }
+    }
+
+    /** A quorum queue's redelivery carries how often the message came back, as RabbitMQ's x-delivery-count. */
+    private static BasicProperties withDeliveryCount(BasicProperties properties, int deliveryCount) {
+        if (deliveryCount <= 0) {
+            return properties;
+        }
+        FieldTable.Builder headers = FieldTable.builder();
+        if (properties.headers() != null) {
+            properties.headers().entries().forEach(headers::put);
+        }
+        headers.put("x-delivery-count", new FieldValue.Int64(deliveryCount));
+        return properties.withHeaders(headers.build());
     }
 
     private static BasicProperties properties(ByteString bytes) {

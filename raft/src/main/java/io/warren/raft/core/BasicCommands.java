@@ -114,7 +114,7 @@ final class BasicCommands {
         }
         ctx.answer(Reply.newBuilder().setGotMessage(GotMessage.newBuilder().setDeliveryTag(tag)
                 .setRedelivered(entry.deliveryCount() > 0).setMessageCount(queue.ready.size())
-                .setMessageKey(entry.key())).build());
+                .setMessageKey(entry.key()).setDeliveryCount(queue.deliveryCountHeader(entry))).build());
         if (cmd.getNoAck()) {
             state.references.release(entry.key(), ctx);
         }

@@ -127,7 +127,8 @@ final class Dispatcher {
             channel.consumerUnacked++;
             consumer.queue.unackedCount++;
         }
-        ctx.emit(new Effect.Deliver(channel.ref, consumer.tag, tag, redelivered, entry.key()));
+        ctx.emit(new Effect.Deliver(channel.ref, consumer.tag, tag, redelivered, entry.key(),
+                consumer.queue.deliveryCountHeader(entry)));
         if (consumer.noAck) {
             state.references.release(entry.key(), ctx);
         }

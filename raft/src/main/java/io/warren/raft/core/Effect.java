@@ -40,9 +40,13 @@ public sealed interface Effect {
     /** The answer to a command that waits for one, addressed to the request id its node gave it. */
     record Answer(String node, long epoch, long request, Reply reply) implements Effect {}
 
-    /** basic.deliver to a consumer; the node reads the message from its store under {@code messageKey}. */
+    /**
+     * basic.deliver to a consumer; the node reads the message from its store under {@code messageKey}. A
+     * {@code deliveryCount} above 0 (a quorum queue's message that came back that often) goes into the
+     * delivered message's {@code x-delivery-count} header, as RabbitMQ's quorum queues add it.
+     */
     record Deliver(ChannelRef channel, String consumerTag, long deliveryTag, boolean redelivered,
-            long messageKey) implements ToChannel {}
+            long messageKey, int deliveryCount) implements ToChannel {}
 
     /** A publisher confirm: basic.ack (or basic.nack) for one publish sequence number. */
     record Confirm(ChannelRef channel, long sequence, boolean ack) implements ToChannel {}

@@ -40,6 +40,7 @@ final class QueueCommands {
         QueueExpiry.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         MessageExpiry.checkQueueTtl(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         QueueLimits.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
+        DeliveryLimit.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
         QueueState existing = vhost.queues.get(name);
         if (existing != null) {

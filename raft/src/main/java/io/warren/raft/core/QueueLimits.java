@@ -81,7 +81,7 @@ record QueueLimits(long maxLength, long maxBytes, Overflow overflow, boolean quo
         return method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
     }
 
-    private static boolean isQuorum(Table arguments) {
+    static boolean isQuorum(Table arguments) {
         Value type = Tables.get(arguments, "x-queue-type");
         return type != null && "quorum".equals(Tables.text(type));
     }

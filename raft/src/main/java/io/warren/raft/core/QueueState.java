@@ -29,6 +29,10 @@ final class QueueState {
     final QueueLimits limits;
     /** Its x-message-ttl in ms, or -1. */
     final long messageTtl;
+    /** Declared with x-queue-type quorum: where RabbitMQ's two types differ, it behaves as a quorum queue. */
+    final boolean quorum;
+    /** Its x-delivery-limit, or -1: a message that came back more often than this is dropped. Quorum only. */
+    final long deliveryLimit;
     /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
     final long expiresAfterMs;
     /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
@@ -55,6 +59,18 @@ final class QueueState {
         this.limits = QueueLimits.of(arguments);
         this.messageTtl = MessageExpiry.queueTtl(arguments);
         this.expiresAfterMs = QueueExpiry.expiresAfter(arguments);
+        this.quorum = QueueLimits.isQuorum(arguments);
+        this.deliveryLimit = quorum ? DeliveryLimit.of(arguments) : -1;
+    }
+
+    /** The x-delivery-count header for a delivery of {@code entry}: how often it came back, on a quorum queue. */
+    int deliveryCountHeader(QueueEntry entry) {
+        return quorum ? entry.deliveryCount() : 0;
+    }
+
+    /** Whether a delivery coming back (its count includes this delivery) is past the delivery limit. */
+    boolean pastDeliveryLimit(QueueEntry delivered) {
+        return deliveryLimit >= 0 && delivered.deliveryCount() > deliveryLimit;
     }
 
     /** When this queue expires unless used again: {@link MessageExpiry#NEVER} without x-expires or while consumed. */
@@ -79,10 +95,11 @@ final class QueueState {
 
     /**
      * Puts a message that was delivered back in its place; returns false (the caller releases it) when
-     * this queue was deleted meanwhile.
+     * this queue was deleted meanwhile or the message
+     * came back more often than the queue's delivery limit allows.
      */
     boolean requeue(QueueEntry entry) {
-        if (deleted) {
+        if (deleted || pastDeliveryLimit(entry)) {
             return false;
         }
         ready.requeue(entry);

@@ -14,7 +14,8 @@ import java.util.Random;
  * queue holds (ready plus unacknowledged). Operations are weighted: publish to a direct or a fanout
  * exchange, get with or without ack, consume and cancel with prefetch, ack, nack, reject, recover,
  * channel close, purge, and a node restart (new epoch). The model is checked after every operation.
- * Two queues have length limits: q1 is a quorum reject-publish queue, q2 drops its oldest (drop-head).
+ * Two queues have length limits: q1 is a quorum reject-publish queue, q2 drops its oldest (drop-head);
+ * q1 also has a delivery limit, so a message that comes back to it more than once is dropped.
  * Time passes too: the clock moves and the leader ticks; q3 has a message TTL, and messages published
  * straight to q0 or q3 may carry an expiration. The model cannot say at which command the core looks at a
  * head, so it checks bounds: a message the core no longer holds must have expired or been settled, none
@@ -31,6 +32,10 @@ final class RandomWorkload {
     private static final int Q1_LIMIT = 4;
     /** q2 drops its oldest ready messages past this many (drop-head). */
     private static final int Q2_LIMIT = 3;
+    /** q1 drops a message that came back more often than this. */
+    private static final int Q1_DELIVERY_LIMIT = 1;
+    /** How often each of q1's messages came back (nack or reject with requeue, recover, channel close). */
+    private final Map<String, Integer> q1Returns = new HashMap<>();
     /** q1 past its limit and not yet back at its soft limit (80 %): it refuses publishes. */
     private boolean q1Refusing;
     private final Random random;
@@ -54,7 +59,7 @@ final class RandomWorkload {
         channel.ok(declareQueue("q0", true, false, false));
         channel.ok(declareQueue("q1", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q1").setDurable(true).setArguments(table("x-queue-type", "quorum", "x-max-length", Q1_LIMIT,
-                        "x-overflow", "reject-publish"))));
+                        "x-overflow", "reject-publish", "x-delivery-limit", Q1_DELIVERY_LIMIT))));
         channel.ok(declareQueue("q2", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q2").setDurable(true).setArguments(table("x-max-length", Q2_LIMIT))));
         channel.ok(declareQueue("q3", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
@@ -82,7 +87,7 @@ final class RandomWorkload {
             cancel();
         } else if (roll < 78) {
             channel.ok(recover());
-            outstanding.clear();
+            returnAll();
         } else if (roll < 83) {
             closeChannel();
         } else if (roll < 86) {
@@ -233,7 +238,10 @@ final class RandomWorkload {
                 channel.send(ack(tag, false));
                 model.get(delivery[0]).remove(delivery[1]);
             }
-            case 1 -> channel.send(nack(tag, false, true));
+            case 1 -> {
+                channel.send(nack(tag, false, true));
+                returned(delivery);
+            }
             default -> {
                 channel.send(reject(tag, false));
                 model.get(delivery[0]).remove(delivery[1]);
@@ -256,17 +264,30 @@ final class RandomWorkload {
 
     private void closeChannel() {
         channel.ok(Commands.closeChannel());
-        outstanding.clear();
+        returnAll();
         consumerTags.clear();
         channel = driver.connect().channel();
     }
 
     private void restartNode() {
         driver.register("n1");
-        outstanding.clear();
+        returnAll();
         consumerTags.clear();
         seen = driver.effects.size();
         channel = driver.connect().channel();
+    }
+
+    /** Every delivery out comes back: recover, a closed channel, a restarted node. */
+    private void returnAll() {
+        outstanding.values().forEach(this::returned);
+        outstanding.clear();
+    }
+
+    /** A delivery back in its queue; in q1, past the delivery limit, it is dropped instead. */
+    private void returned(String[] delivery) {
+        if (delivery[0].equals("q1") && q1Returns.merge(delivery[1], 1, Integer::sum) > Q1_DELIVERY_LIMIT) {
+            model.get("q1").remove(delivery[1]);
+        }
     }
 
     /** Deliveries to consumers: no-ack ones leave the model now, the others wait for a settle. */
