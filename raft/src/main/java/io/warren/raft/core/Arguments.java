@@ -34,6 +34,12 @@ final class Arguments {
         }
     }
 
+    /** An integer argument already checked by {@link #checkInteger}, or {@code absent} when not given. */
+    static long integerOr(Table arguments, String key, long absent) {
+        Value value = Tables.get(arguments, key);
+        return value == null ? absent : Tables.integer(value);
+    }
+
     /**
      * An integer argument as RabbitMQ checks it (406 with its text): of an AMQP integer type, not zero unless
      * {@code zeroAllowed}, not negative, at most {@code max}.

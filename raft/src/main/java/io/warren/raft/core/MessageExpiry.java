@@ -1,8 +1,5 @@
 package io.warren.raft.core;
 
-import io.warren.proto.Table;
-import io.warren.proto.Value;
-
 /**
  * Message TTL: a queue's {@code x-message-ttl} and a message's {@code expiration} property, checked with
  * RabbitMQ 3.10's 406 texts (probed: a bad expiration closes the channel even when the message is
@@ -19,17 +16,6 @@ final class MessageExpiry {
     private static final int ERLANG_LINE_LENGTH = 80;
 
     private MessageExpiry() {}
-
-    /** A queue's x-message-ttl, or -1 for none, of arguments already checked by {@link #checkQueueTtl}. */
-    static long queueTtl(Table arguments) {
-        Value ttl = Tables.get(arguments, "x-message-ttl");
-        return ttl == null ? -1 : Tables.integer(ttl);
-    }
-
-    /** Refuses, as RabbitMQ does (406), an x-message-ttl it would refuse for {@code what} (a queue's describe()). */
-    static void checkQueueTtl(Table arguments, String what, AmqpMethod method) {
-        Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, TTL_MAX);
-    }
 
     /**
      * A message's expiration property as a TTL in ms. RabbitMQ reads it with Erlang's string:to_integer: an

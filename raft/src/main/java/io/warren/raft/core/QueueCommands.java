@@ -36,16 +36,17 @@ final class QueueCommands {
         }
         Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
         Arguments.checkQueueType(cmd.getArguments(), method);
-        // RabbitMQ's order of checks: x-expires, x-message-ttl, then the length limits
-        QueueExpiry.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
-        MessageExpiry.checkQueueTtl(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
-        QueueLimits.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
-        DeliveryLimit.check(cmd.getArguments(), QueueState.describe(vhost.name, name), method);
+        // RabbitMQ's order of checks: x-expires (a positive number of ms), x-message-ttl, the length limits,
+        // x-delivery-limit
+        String what = QueueState.describe(vhost.name, name);
+        Arguments.checkInteger(cmd.getArguments(), "x-expires", what, method, false, MessageExpiry.TTL_MAX);
+        Arguments.checkInteger(cmd.getArguments(), "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
+        QueueLimits.check(cmd.getArguments(), what, method);
+        Arguments.checkInteger(cmd.getArguments(), "x-delivery-limit", what, method, true, Long.MAX_VALUE);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
         QueueState existing = vhost.queues.get(name);
         if (existing != null) {
             session.checkExclusive(existing, method);
-            String what = existing.describe();
             Arguments.requireSame("durable", cmd.getDurable(), existing.durable, what, method);
             Arguments.requireSame("auto_delete", cmd.getAutoDelete(), existing.autoDelete, what, method);
             Arguments.requireSame("exclusive", cmd.getExclusive(), existing.exclusiveOwner != null, what, method);

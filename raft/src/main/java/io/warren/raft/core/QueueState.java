@@ -57,10 +57,11 @@ final class QueueState {
         this.arguments = arguments;
         this.homeNode = homeNode;
         this.limits = QueueLimits.of(arguments);
-        this.messageTtl = MessageExpiry.queueTtl(arguments);
-        this.expiresAfterMs = QueueExpiry.expiresAfter(arguments);
+        this.messageTtl = Arguments.integerOr(arguments, "x-message-ttl", -1);
+        this.expiresAfterMs = Arguments.integerOr(arguments, "x-expires", -1);
         this.quorum = QueueLimits.isQuorum(arguments);
-        this.deliveryLimit = quorum ? DeliveryLimit.of(arguments) : -1;
+        // RabbitMQ 3.10 has no default delivery limit; a classic queue accepts the argument and ignores it
+        this.deliveryLimit = quorum ? Arguments.integerOr(arguments, "x-delivery-limit", -1) : -1;
     }
 
     /** The x-delivery-count header for a delivery of {@code entry}: how often it came back, on a quorum queue. */

@@ -72,6 +72,12 @@ final class Commands {
                 .setSource(source).setRoutingKey(key));
     }
 
+    /** A durable queue with declaration arguments (keys and values, as {@link #table} takes them). */
+    static Command.Builder declareWith(String name, Object... arguments) {
+        return Command.newBuilder().setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder().setName(name)
+                .setDurable(true).setArguments(table(arguments)));
+    }
+
     static Command.Builder publish(String exchange, String key, String body, boolean mandatory, long sequence) {
         return publish(exchange, key, body, mandatory, sequence, Table.getDefaultInstance(), true);
     }

@@ -3,8 +3,6 @@ package io.warren.raft.core;
 import static io.warren.raft.core.Commands.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.warren.proto.Command;
-import io.warren.proto.DeclareQueue;
 import io.warren.proto.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +17,6 @@ class DeliveryLimitTest {
     private final CoreDriver driver = new CoreDriver();
     private final CoreDriver.Channel ch = driver.connect().channel();
 
-    private static Command.Builder declare(String name, Object... arguments) {
-        return Command.newBuilder().setDeclareQueue(DeclareQueue.newBuilder().setName(name).setDurable(true)
-                .setArguments(table(arguments)));
-    }
-
     /** Gets and nacks with requeue until the queue has nothing; the delivery counts seen, one per get. */
     private List<Integer> getAndReturnUntilGone(String queue) {
         List<Integer> counts = new ArrayList<>();
@@ -36,7 +29,7 @@ class DeliveryLimitTest {
 
     @Test
     void aQuorumQueueDeliversAMessageOneTimeMoreThanItsLimit() {
-        ch.ok(declare("q", "x-queue-type", "quorum", "x-delivery-limit", 2));
+        ch.ok(declareWith("q", "x-queue-type", "quorum", "x-delivery-limit", 2));
         ch.publish("", "q", "m");
         assertEquals(List.of(0, 1, 2), getAndReturnUntilGone("q"), "the count after each return, then dropped");
         driver.checkNoStoredMessageLeaks();
@@ -44,7 +37,7 @@ class DeliveryLimitTest {
 
     @Test
     void aLimitOfZeroDropsAtTheFirstReturn() {
-        ch.ok(declare("q", "x-queue-type", "quorum", "x-delivery-limit", 0));
+        ch.ok(declareWith("q", "x-queue-type", "quorum", "x-delivery-limit", 0));
         ch.publish("", "q", "m");
         assertEquals(List.of(0), getAndReturnUntilGone("q"));
         driver.checkNoStoredMessageLeaks();
@@ -52,7 +45,7 @@ class DeliveryLimitTest {
 
     @Test
     void aClosedChannelsDeliveriesComeBackCounted() {
-        ch.ok(declare("q", "x-queue-type", "quorum", "x-delivery-limit", 1));
+        ch.ok(declareWith("q", "x-queue-type", "quorum", "x-delivery-limit", 1));
         ch.publish("", "q", "m");
         var consumer = driver.connect().channel();
         consumer.ok(consume("q", "c", false));
@@ -66,7 +59,7 @@ class DeliveryLimitTest {
 
     @Test
     void aClassicQueueIgnoresTheLimitAndReportsNoCount() {
-        ch.ok(declare("q", "x-delivery-limit", 0));
+        ch.ok(declareWith("q", "x-delivery-limit", 0));
         ch.publish("", "q", "m");
         for (int i = 0; i < 3; i++) {
             Reply got = ch.ok(get("q", false));
@@ -78,7 +71,7 @@ class DeliveryLimitTest {
 
     @Test
     void aQuorumQueueCountsReturnsWithoutALimitToo() {
-        ch.ok(declare("q", "x-queue-type", "quorum"));
+        ch.ok(declareWith("q", "x-queue-type", "quorum"));
         ch.publish("", "q", "m");
         var consumer = driver.connect().channel();
         consumer.ok(consume("q", "c", false));
@@ -88,7 +81,7 @@ class DeliveryLimitTest {
 
     @Test
     void aBadLimitIsRefusedWithRabbitMqsText() {
-        Reply reply = ch.call(declare("q", "x-queue-type", "quorum", "x-delivery-limit", -1));
+        Reply reply = ch.call(declareWith("q", "x-queue-type", "quorum", "x-delivery-limit", -1));
         assertEquals(ReplyCodes.PRECONDITION_FAILED, reply.getRefusal().getCode());
         assertEquals("invalid arg 'x-delivery-limit' for queue 'q' in vhost '/': {value_negative,-1}",
                 reply.getRefusal().getText());

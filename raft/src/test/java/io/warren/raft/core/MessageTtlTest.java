@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.proto.Command;
-import io.warren.proto.DeclareQueue;
 import io.warren.proto.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,6 @@ import org.junit.jupiter.api.Test;
 class MessageTtlTest {
     private final CoreDriver driver = new CoreDriver();
     private final CoreDriver.Channel ch = driver.connect().channel();
-
-    private static Command.Builder declare(String name, Object... arguments) {
-        return Command.newBuilder().setDeclareQueue(DeclareQueue.newBuilder().setName(name).setDurable(true)
-                .setArguments(table(arguments)));
-    }
 
     private static Command.Builder publishExpiring(String queue, String body, String expiration) {
         Command.Builder command = publish("", queue, body, false, 0);
@@ -49,7 +43,7 @@ class MessageTtlTest {
     @Test
     void queueTtlExpiresAnIdleQueueAtTheFirstTickPastIt() {
         driver.clockMs = 1_000;
-        ch.ok(declare("q", "x-message-ttl", 200));
+        ch.ok(declareWith("q", "x-message-ttl", 200));
         for (String body : List.of("a", "b", "c")) {
             ch.publish("", "q", body);
         }
@@ -66,7 +60,7 @@ class MessageTtlTest {
 
     @Test
     void onlyTheHeadExpiresAndWhatExpiredBehindItGoesWhenItIsTaken() {
-        ch.ok(declare("q"));
+        ch.ok(declareWith("q"));
         ch.send(publishExpiring("q", "long", "10000"));
         ch.send(publishExpiring("q", "short", "100"));
         ch.publish("", "q", "none");
@@ -82,9 +76,9 @@ class MessageTtlTest {
 
     @Test
     void theSmallerOfTheQueueAndTheMessageTtlCounts() {
-        ch.ok(declare("long-queue-ttl", "x-message-ttl", 5_000));
+        ch.ok(declareWith("long-queue-ttl", "x-message-ttl", 5_000));
         ch.send(publishExpiring("long-queue-ttl", "a", "100"));
-        ch.ok(declare("short-queue-ttl", "x-message-ttl", 100));
+        ch.ok(declareWith("short-queue-ttl", "x-message-ttl", 100));
         ch.send(publishExpiring("short-queue-ttl", "b", "5000"));
         driver.clockMs = 101;
         assertEquals(List.of(), drain("long-queue-ttl"));
@@ -94,7 +88,7 @@ class MessageTtlTest {
 
     @Test
     void expirationZeroReachesAWaitingConsumerAndNobodyLater() {
-        ch.ok(declare("q"));
+        ch.ok(declareWith("q"));
         var consumer = driver.connect().channel();
         consumer.ok(consume("q", "c", true));
         driver.clockMs = 50;
@@ -111,7 +105,7 @@ class MessageTtlTest {
 
     @Test
     void aMessageThatExpiresWhileTheConsumerHasNoCreditIsNeverDelivered() {
-        ch.ok(declare("q"));
+        ch.ok(declareWith("q"));
         var consumer = driver.connect().channel();
         consumer.ok(qos(1, false));
         consumer.ok(consume("q", "c", false));
@@ -127,7 +121,7 @@ class MessageTtlTest {
 
     @Test
     void aMessageRequeuedAfterItsTtlIsDroppedNotRedelivered() {
-        ch.ok(declare("q", "x-message-ttl", 300));
+        ch.ok(declareWith("q", "x-message-ttl", 300));
         ch.publish("", "q", "m");
         Reply got = ch.ok(get("q", false));
         driver.clockMs = 600;
@@ -139,7 +133,7 @@ class MessageTtlTest {
 
     @Test
     void aConsumerArrivingAfterTheTtlGetsNothing() {
-        ch.ok(declare("q", "x-message-ttl", 100));
+        ch.ok(declareWith("q", "x-message-ttl", 100));
         ch.publish("", "q", "stale");
         ch.publish("", "q", "stale too");
         driver.clockMs = 101;
@@ -151,7 +145,7 @@ class MessageTtlTest {
 
     @Test
     void aBadExpirationClosesTheChannelWithRabbitMqsText() {
-        ch.ok(declare("q"));
+        ch.ok(declareWith("q"));
         List<Effect> effects = ch.send(publishExpiring("q", "x", "1.5"));
         Effect.CloseChannel close = effects.stream().filter(Effect.CloseChannel.class::isInstance)
                 .map(Effect.CloseChannel.class::cast).findFirst().orElseThrow();
@@ -169,11 +163,11 @@ class MessageTtlTest {
     @Test
     void aBadQueueTtlIsRefusedWithRabbitMqsTexts() {
         String prefix = "invalid arg 'x-message-ttl' for queue 'q' in vhost '/': ";
-        assertRefused(prefix + "{value_negative,-1}", declare("q", "x-message-ttl", -1));
-        assertRefused(prefix + "\"expected integer, got longstr\"", declare("q", "x-message-ttl", "abc"));
-        assertRefused(prefix + "{value_too_large,315360000001}", declare("q", "x-message-ttl", 315_360_000_001L));
-        ch.ok(declare("q", "x-message-ttl", 315_360_000_000L));
-        Reply redeclared = ch.call(declare("q", "x-message-ttl", 5));
+        assertRefused(prefix + "{value_negative,-1}", declareWith("q", "x-message-ttl", -1));
+        assertRefused(prefix + "\"expected integer, got longstr\"", declareWith("q", "x-message-ttl", "abc"));
+        assertRefused(prefix + "{value_too_large,315360000001}", declareWith("q", "x-message-ttl", 315_360_000_001L));
+        ch.ok(declareWith("q", "x-message-ttl", 315_360_000_000L));
+        Reply redeclared = ch.call(declareWith("q", "x-message-ttl", 5));
         assertEquals(ReplyCodes.PRECONDITION_FAILED, redeclared.getRefusal().getCode());
         assertEquals("inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received the value '5' of type"
                 + " 'signedint' but current is the value '315360000000' of type 'long'", redeclared.getRefusal().getText());
@@ -188,10 +182,10 @@ class MessageTtlTest {
 
     @Test
     void expiryTimesSurviveASnapshotAndExpireAlikeAfterIt() {
-        ch.ok(declare("q"));
+        ch.ok(declareWith("q"));
         ch.publish("", "q", "forever");
         ch.send(publishExpiring("q", "soon", "100"));
-        ch.ok(declare("r", "x-message-ttl", 100));
+        ch.ok(declareWith("r", "x-message-ttl", 100));
         ch.publish("", "r", "soon too");
         BrokerCore restored = DeterminismTest.load(DeterminismTest.snapshot(driver.core));
         assertEquals(0, restored.earliestExpiryMs(), "a loaded state ticks at once to find its earliest expiry");
@@ -205,7 +199,7 @@ class MessageTtlTest {
 
     @Test
     void theEarliestExpiryIsNeverLaterThanAHeadsAndExactAfterATick() {
-        ch.ok(declare("q"));
+        ch.ok(declareWith("q"));
         assertEquals(Long.MAX_VALUE, driver.core.earliestExpiryMs());
         ch.send(publishExpiring("q", "a", "500"));
         ch.send(publishExpiring("q", "b", "100"));

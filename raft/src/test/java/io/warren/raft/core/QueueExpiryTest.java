@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.proto.Command;
-import io.warren.proto.DeclareQueue;
 import io.warren.proto.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +17,6 @@ class QueueExpiryTest {
     private final CoreDriver driver = new CoreDriver();
     private final CoreDriver.Channel ch = driver.connect().channel();
 
-    private static Command.Builder declare(String name, Object... arguments) {
-        return Command.newBuilder().setDeclareQueue(DeclareQueue.newBuilder().setName(name).setDurable(true)
-                .setArguments(table(arguments)));
-    }
-
     private boolean exists(String queue) {
         Reply reply = driver.connect().channel().call(declareQueuePassive(queue));
         return !reply.hasRefusal();
@@ -31,7 +25,7 @@ class QueueExpiryTest {
     @Test
     void anUnusedQueueIsDeletedAtTheFirstTickPastItsExpiry() {
         driver.clockMs = 1_000;
-        ch.ok(declare("q", "x-expires", 500));
+        ch.ok(declareWith("q", "x-expires", 500));
         ch.publish("", "q", "held");
         assertEquals(1_500, driver.core.earliestExpiryMs());
         driver.clockMs = 1_500;
@@ -46,7 +40,7 @@ class QueueExpiryTest {
 
     @Test
     void aConsumerKeepsTheQueueAndItsLeavingStartsTheTime() {
-        ch.ok(declare("q", "x-expires", 100));
+        ch.ok(declareWith("q", "x-expires", 100));
         var consumer = driver.connect().channel();
         consumer.ok(consume("q", "c", true));
         driver.clockMs = 1_000;
@@ -63,11 +57,11 @@ class QueueExpiryTest {
 
     @Test
     void aGetOrARedeclareUsesTheQueue() {
-        ch.ok(declare("q", "x-expires", 100));
+        ch.ok(declareWith("q", "x-expires", 100));
         driver.clockMs = 90;
         ch.ok(get("q", true)); // empty, and still a use
         driver.clockMs = 180;
-        ch.ok(declare("q", "x-expires", 100));
+        ch.ok(declareWith("q", "x-expires", 100));
         driver.clockMs = 280;
         driver.tick();
         assertTrue(exists("q"), "used at 90 and at 180");
@@ -78,7 +72,7 @@ class QueueExpiryTest {
 
     @Test
     void theLastUseSurvivesASnapshot() {
-        ch.ok(declare("q", "x-expires", 100));
+        ch.ok(declareWith("q", "x-expires", 100));
         driver.clockMs = 50;
         ch.ok(get("q", true));
         driver.core = DeterminismTest.load(DeterminismTest.snapshot(driver.core));
@@ -93,11 +87,11 @@ class QueueExpiryTest {
     @Test
     void badExpiriesAreRefusedWithRabbitMqsTexts() {
         String prefix = "invalid arg 'x-expires' for queue 'q' in vhost '/': ";
-        assertRefused(prefix + "{value_zero,0}", declare("q", "x-expires", 0));
-        assertRefused(prefix + "{value_negative,-5}", declare("q", "x-expires", -5));
-        assertRefused(prefix + "\"expected integer, got longstr\"", declare("q", "x-expires", "soon"));
-        ch.ok(declare("q", "x-expires", 1_000));
-        Reply redeclared = ch.call(declare("q", "x-expires", 2_000));
+        assertRefused(prefix + "{value_zero,0}", declareWith("q", "x-expires", 0));
+        assertRefused(prefix + "{value_negative,-5}", declareWith("q", "x-expires", -5));
+        assertRefused(prefix + "\"expected integer, got longstr\"", declareWith("q", "x-expires", "soon"));
+        ch.ok(declareWith("q", "x-expires", 1_000));
+        Reply redeclared = ch.call(declareWith("q", "x-expires", 2_000));
         assertEquals(ReplyCodes.PRECONDITION_FAILED, redeclared.getRefusal().getCode());
         assertTrue(redeclared.getRefusal().getText().startsWith("inequivalent arg 'x-expires'"),
                 redeclared.getRefusal().getText());

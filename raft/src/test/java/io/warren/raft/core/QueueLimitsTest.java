@@ -4,8 +4,6 @@ import static io.warren.raft.core.Commands.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.warren.proto.DeclareQueue;
-import io.warren.proto.Command;
 import io.warren.proto.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +17,6 @@ import org.junit.jupiter.api.Test;
 class QueueLimitsTest {
     private final CoreDriver driver = new CoreDriver();
     private final CoreDriver.Channel ch = driver.connect().channel();
-
-    private static Command.Builder declare(String name, Object... arguments) {
-        return Command.newBuilder().setDeclareQueue(DeclareQueue.newBuilder().setName(name).setDurable(true)
-                .setArguments(table(arguments)));
-    }
 
     private List<String> drain(String queue) {
         List<String> bodies = new ArrayList<>();
@@ -50,7 +43,7 @@ class QueueLimitsTest {
 
     @Test
     void dropHeadKeepsTheNewestWithinTheLengthAndDiscardsTheRest() {
-        ch.ok(declare("q", "x-max-length", 2));
+        ch.ok(declareWith("q", "x-max-length", 2));
         for (String body : List.of("a", "b", "c", "d")) {
             assertTrue(publishConfirmed("q", body), "drop-head confirms every message");
         }
@@ -60,7 +53,7 @@ class QueueLimitsTest {
 
     @Test
     void dropHeadByBytesCountsBodiesOnly() {
-        ch.ok(declare("q", "x-max-length-bytes", 5L));
+        ch.ok(declareWith("q", "x-max-length-bytes", 5L));
         ch.publish("", "q", "aaa");
         ch.publish("", "q", "bb");
         assertEquals(2, ready("q"), "5 body bytes: at the limit, not over it");
@@ -71,7 +64,7 @@ class QueueLimitsTest {
 
     @Test
     void aMessageAWaitingConsumerTakesIsNotDroppedForTheLimit() {
-        ch.ok(declare("q", "x-max-length", 0));
+        ch.ok(declareWith("q", "x-max-length", 0));
         var consumer = driver.connect().channel();
         consumer.ok(consume("q", "c", true));
         ch.publish("", "q", "m");
@@ -84,7 +77,7 @@ class QueueLimitsTest {
 
     @Test
     void unackedMessagesDoNotCountTowardsTheLimit() {
-        ch.ok(declare("q", "x-max-length", 1, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("q", "x-max-length", 1, "x-overflow", "reject-publish"));
         var consumer = driver.connect().channel();
         consumer.ok(qos(1, false));
         consumer.ok(consume("q", "c", false));
@@ -96,7 +89,7 @@ class QueueLimitsTest {
 
     @Test
     void classicRejectPublishNacksTheMessageThatWouldExceedTheLimit() {
-        ch.ok(declare("q", "x-max-length", 2, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("q", "x-max-length", 2, "x-overflow", "reject-publish"));
         assertTrue(publishConfirmed("q", "a"));
         assertTrue(publishConfirmed("q", "b"));
         assertTrue(!publishConfirmed("q", "c"));
@@ -108,7 +101,7 @@ class QueueLimitsTest {
 
     @Test
     void classicRejectPublishByBytesRefusesAMessageThatWouldNotFit() {
-        ch.ok(declare("q", "x-max-length-bytes", 4, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("q", "x-max-length-bytes", 4, "x-overflow", "reject-publish"));
         assertTrue(publishConfirmed("q", "aaa"));
         assertTrue(!publishConfirmed("q", "bb"));
         assertTrue(publishConfirmed("q", "c"));
@@ -117,7 +110,7 @@ class QueueLimitsTest {
 
     @Test
     void quorumRejectPublishTakesTheMessageThatCrossesTheLimitThenRefusesUntilBackAtEightyPercent() {
-        ch.ok(declare("q", "x-queue-type", "quorum", "x-max-length", 5, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("q", "x-queue-type", "quorum", "x-max-length", 5, "x-overflow", "reject-publish"));
         for (int i = 0; i < 6; i++) {
             assertTrue(publishConfirmed("q", "m" + i), "message " + i + " is taken: the sixth takes it over");
         }
@@ -132,8 +125,8 @@ class QueueLimitsTest {
 
     @Test
     void aRefusedQueueAmongSeveralNacksTheMessageAndTheOthersKeepIt() {
-        ch.ok(declare("full", "x-max-length", 0, "x-overflow", "reject-publish"));
-        ch.ok(declare("open"));
+        ch.ok(declareWith("full", "x-max-length", 0, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("open"));
         ch.ok(bind("full", "amq.fanout", ""));
         ch.ok(bind("open", "amq.fanout", ""));
         long sequence = ch.publishConfirmed("amq.fanout", "", "m");
@@ -146,8 +139,8 @@ class QueueLimitsTest {
 
     @Test
     void rejectPublishDlxRefusesOnAClassicQueueAndDropsTheHeadOnAQuorumQueue() {
-        ch.ok(declare("classic", "x-max-length", 1, "x-overflow", "reject-publish-dlx"));
-        ch.ok(declare("quorum", "x-queue-type", "quorum", "x-max-length", 1, "x-overflow", "reject-publish-dlx"));
+        ch.ok(declareWith("classic", "x-max-length", 1, "x-overflow", "reject-publish-dlx"));
+        ch.ok(declareWith("quorum", "x-queue-type", "quorum", "x-max-length", 1, "x-overflow", "reject-publish-dlx"));
         assertTrue(publishConfirmed("classic", "a"));
         assertTrue(!publishConfirmed("classic", "b"));
         assertTrue(publishConfirmed("quorum", "a"));
@@ -159,7 +152,7 @@ class QueueLimitsTest {
 
     @Test
     void aSnapshotKeepsAQuorumQueueRefusing() {
-        ch.ok(declare("q", "x-queue-type", "quorum", "x-max-length", 1, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("q", "x-queue-type", "quorum", "x-max-length", 1, "x-overflow", "reject-publish"));
         assertTrue(publishConfirmed("q", "a"));
         assertTrue(publishConfirmed("q", "b"));
         driver.core = DeterminismTest.load(DeterminismTest.snapshot(driver.core));
@@ -177,7 +170,7 @@ class QueueLimitsTest {
 
     private void assertRefused(String key, Object value, String error) {
         var channel = driver.connect().channel();
-        Reply reply = channel.call(declare("q", key, value));
+        Reply reply = channel.call(declareWith("q", key, value));
         assertEquals(406, reply.getRefusal().getCode(), reply::toString);
         assertEquals("invalid arg '" + key + "' for queue 'q' in vhost '/': " + error,
                 reply.getRefusal().getText());
@@ -185,16 +178,16 @@ class QueueLimitsTest {
 
     @Test
     void aRedeclareMustCarryTheSameLimitsButMayWriteThemInAnotherIntegerType() {
-        ch.ok(declare("q", "x-max-length", 2));
-        ch.ok(declare("q", "x-max-length", 2L));
-        ch.refused(406, declare("q", "x-max-length", 3));
+        ch.ok(declareWith("q", "x-max-length", 2));
+        ch.ok(declareWith("q", "x-max-length", 2L));
+        ch.refused(406, declareWith("q", "x-max-length", 3));
         var other = driver.connect().channel();
-        other.refused(406, declare("q"));
+        other.refused(406, declareWith("q"));
     }
 
     @Test
     void aPurgeLetsAQuorumQueueTakePublishesAgain() {
-        ch.ok(declare("q", "x-queue-type", "quorum", "x-max-length", 1, "x-overflow", "reject-publish"));
+        ch.ok(declareWith("q", "x-queue-type", "quorum", "x-max-length", 1, "x-overflow", "reject-publish"));
         publishConfirmed("q", "a");
         publishConfirmed("q", "b");
         assertTrue(!publishConfirmed("q", "c"));
