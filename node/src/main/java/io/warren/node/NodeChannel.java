@@ -360,9 +360,9 @@ final class NodeChannel implements BrokerChannel {
         }
     }
 
-    /** A quorum queue's redelivery carries how often the message came back, as RabbitMQ's x-delivery-count. */
+    /** A quorum queue's delivery carries how often the message came back, as RabbitMQ's x-delivery-count. */
     private static BasicProperties withDeliveryCount(BasicProperties properties, int deliveryCount) {
-        if (deliveryCount <= 0) {
+        if (deliveryCount < 0) {
             return properties;
         }
         FieldTable.Builder headers = FieldTable.builder();

@@ -92,8 +92,11 @@ final class Arguments {
             boolean same = mine == null ? theirs == null : theirs != null
                     && Tables.typeClass(mine) == Tables.typeClass(theirs) && Tables.sameValue(mine, theirs);
             if (!same) {
+                // RabbitMQ names the values alone when both are there, and value and type beside "none"
+                String receivedText = mine != null && theirs != null ? "'" + Tables.display(mine) + "'" : describe(mine);
+                String currentText = mine != null && theirs != null ? "'" + Tables.display(theirs) + "'" : describe(theirs);
                 throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "inequivalent arg '" + key + "' for " + what
-                        + ": received " + describe(mine) + " but current is " + describe(theirs));
+                        + ": received " + receivedText + " but current is " + currentText);
             }
         }
     }

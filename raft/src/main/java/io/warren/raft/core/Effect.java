@@ -42,8 +42,8 @@ public sealed interface Effect {
 
     /**
      * basic.deliver to a consumer; the node reads the message from its store under {@code messageKey}. A
-     * {@code deliveryCount} above 0 (a quorum queue's message that came back that often) goes into the
-     * delivered message's {@code x-delivery-count} header, as RabbitMQ's quorum queues add it.
+     * {@code deliveryCount} of 0 or more (how often a quorum queue's message came back) goes into the
+     * delivered message's {@code x-delivery-count} header, as RabbitMQ's quorum queues add it; -1 adds none.
      */
     record Deliver(ChannelRef channel, String consumerTag, long deliveryTag, boolean redelivered,
             long messageKey, int deliveryCount) implements ToChannel {}

@@ -7,6 +7,7 @@ import io.warren.proto.MessageCount;
 import io.warren.proto.PurgeQueue;
 import io.warren.proto.QueueDeclared;
 import io.warren.proto.Reply;
+import io.warren.proto.Table;
 import io.warren.proto.UnbindQueue;
 import io.warren.raft.core.AccessControl.Access;
 
@@ -26,6 +27,10 @@ final class QueueCommands {
         if (cmd.getPassive()) {
             QueueState queue = session.queue(cmd.getName(), method);
             session.checkExclusive(queue, method);
+            if (!queue.quorum) {
+                queue.lastUsedMs = state.clockMs; // a classic queue takes a passive declare as a use, a quorum one does not
+                dispatcher.noteExpiries(queue);
+            }
             ctx.answer(declared(queue));
             return;
         }
@@ -36,16 +41,11 @@ final class QueueCommands {
         }
         Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
         Arguments.checkQueueType(cmd.getArguments(), method);
-        // RabbitMQ's order of checks: x-expires (a positive number of ms), x-message-ttl, the length limits,
-        // x-delivery-limit
         String what = QueueState.describe(vhost.name, name);
-        Arguments.checkInteger(cmd.getArguments(), "x-expires", what, method, false, MessageExpiry.TTL_MAX);
-        Arguments.checkInteger(cmd.getArguments(), "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
-        QueueLimits.check(cmd.getArguments(), what, method);
-        Arguments.checkInteger(cmd.getArguments(), "x-delivery-limit", what, method, true, Long.MAX_VALUE);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
         QueueState existing = vhost.queues.get(name);
         if (existing != null) {
+            // RabbitMQ compares a redeclaration with the queue as it is before it checks the arguments
             session.checkExclusive(existing, method);
             Arguments.requireSame("durable", cmd.getDurable(), existing.durable, what, method);
             Arguments.requireSame("auto_delete", cmd.getAutoDelete(), existing.autoDelete, what, method);
@@ -56,6 +56,7 @@ final class QueueCommands {
             ctx.answer(declared(existing));
             return;
         }
+        checkNewQueueArguments(cmd.getArguments(), what, method);
         QueueState queue = new QueueState(vhost.name, name, state.nextQueueIncarnation++, cmd.getDurable(),
                 cmd.getExclusive() ? session.connection().key : null, cmd.getAutoDelete(), cmd.getArguments(),
                 ctx.node);
@@ -63,6 +64,21 @@ final class QueueCommands {
         vhost.queues.put(name, queue);
         dispatcher.noteExpiries(queue);
         ctx.answer(declared(queue));
+    }
+
+    /**
+     * RabbitMQ 3.10's checks of a new queue's arguments, in its order: x-expires (a positive number of ms),
+     * x-message-ttl, the length limits; then the queue type's own: x-delivery-limit is a quorum queue's
+     * (any value is taken: a negative one acts as 0, one that is not an integer is ignored, as probed).
+     */
+    private static void checkNewQueueArguments(Table arguments, String what, AmqpMethod method) {
+        Arguments.checkInteger(arguments, "x-expires", what, method, false, MessageExpiry.TTL_MAX);
+        Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
+        QueueLimits.check(arguments, what, method);
+        if (!QueueLimits.isQuorum(arguments) && Tables.get(arguments, "x-delivery-limit") != null) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-delivery-limit' for " + what
+                    + " of queue type rabbit_classic_queue");
+        }
     }
 
     private static String freshQueueName(VhostState vhost, ApplyContext ctx) {

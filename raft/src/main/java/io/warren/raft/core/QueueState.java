@@ -31,8 +31,12 @@ final class QueueState {
     final long messageTtl;
     /** Declared with x-queue-type quorum: where RabbitMQ's two types differ, it behaves as a quorum queue. */
     final boolean quorum;
-    /** Its x-delivery-limit, or -1: a message that came back more often than this is dropped. Quorum only. */
+    /**
+     * Its x-delivery-limit, or {@link #NO_DELIVERY_LIMIT}: a message that came back more often than this is
+     * dropped. A quorum queue's only; RabbitMQ 3.10 has no default, and ignores a value that is not an integer.
+     */
     final long deliveryLimit;
+    static final long NO_DELIVERY_LIMIT = Long.MAX_VALUE;
     /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
     final long expiresAfterMs;
     /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
@@ -60,18 +64,22 @@ final class QueueState {
         this.messageTtl = Arguments.integerOr(arguments, "x-message-ttl", -1);
         this.expiresAfterMs = Arguments.integerOr(arguments, "x-expires", -1);
         this.quorum = QueueLimits.isQuorum(arguments);
-        // RabbitMQ 3.10 has no default delivery limit; a classic queue accepts the argument and ignores it
-        this.deliveryLimit = quorum ? Arguments.integerOr(arguments, "x-delivery-limit", -1) : -1;
+        io.warren.proto.Value limit = Tables.get(arguments, "x-delivery-limit");
+        this.deliveryLimit = quorum && limit != null && Tables.typeClass(limit) == Tables.TypeClass.INTEGER
+                ? Tables.integer(limit) : NO_DELIVERY_LIMIT;
     }
 
-    /** The x-delivery-count header for a delivery of {@code entry}: how often it came back, on a quorum queue. */
+    /**
+     * The x-delivery-count header for a delivery of {@code entry}: on a quorum queue how often it came back (0
+     * the first time, as RabbitMQ's), on a classic queue -1, no header.
+     */
     int deliveryCountHeader(QueueEntry entry) {
-        return quorum ? entry.deliveryCount() : 0;
+        return quorum ? entry.deliveryCount() : -1;
     }
 
     /** Whether a delivery coming back (its count includes this delivery) is past the delivery limit. */
     boolean pastDeliveryLimit(QueueEntry delivered) {
-        return deliveryLimit >= 0 && delivered.deliveryCount() > deliveryLimit;
+        return deliveryLimit != NO_DELIVERY_LIMIT && delivered.deliveryCount() > deliveryLimit;
     }
 
     /** When this queue expires unless used again: {@link MessageExpiry#NEVER} without x-expires or while consumed. */

@@ -58,15 +58,20 @@ class DeliveryLimitTest {
     }
 
     @Test
-    void aClassicQueueIgnoresTheLimitAndReportsNoCount() {
-        ch.ok(declareWith("q", "x-delivery-limit", 0));
-        ch.publish("", "q", "m");
+    void aClassicQueueRefusesALimitAndReportsNoCount() {
+        Reply refused = ch.call(declareWith("limited", "x-delivery-limit", 0));
+        assertEquals(ReplyCodes.PRECONDITION_FAILED, refused.getRefusal().getCode());
+        assertEquals("invalid arg 'x-delivery-limit' for queue 'limited' in vhost '/' of queue type rabbit_classic_queue",
+                refused.getRefusal().getText());
+        var other = driver.connect().channel();
+        other.ok(declareWith("q"));
+        other.publish("", "q", "m");
         for (int i = 0; i < 3; i++) {
-            Reply got = ch.ok(get("q", false));
-            assertEquals(0, got.getGotMessage().getDeliveryCount());
-            ch.send(nack(got.getGotMessage().getDeliveryTag(), false, true));
+            Reply got = other.ok(get("q", false));
+            assertEquals(-1, got.getGotMessage().getDeliveryCount(), "no x-delivery-count header");
+            other.send(nack(got.getGotMessage().getDeliveryTag(), false, true));
         }
-        assertEquals(1, ch.ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
+        assertEquals(1, other.ok(declareQueuePassive("q")).getQueueDeclared().getMessageCount());
     }
 
     @Test
@@ -80,10 +85,17 @@ class DeliveryLimitTest {
     }
 
     @Test
-    void aBadLimitIsRefusedWithRabbitMqsText() {
-        Reply reply = ch.call(declareWith("q", "x-queue-type", "quorum", "x-delivery-limit", -1));
-        assertEquals(ReplyCodes.PRECONDITION_FAILED, reply.getRefusal().getCode());
-        assertEquals("invalid arg 'x-delivery-limit' for queue 'q' in vhost '/': {value_negative,-1}",
-                reply.getRefusal().getText());
+    void aNegativeLimitActsAsZeroAndOneThatIsNotAnIntegerIsIgnored() {
+        ch.ok(declareWith("negative", "x-queue-type", "quorum", "x-delivery-limit", -1));
+        ch.publish("", "negative", "m");
+        assertEquals(List.of(0), getAndReturnUntilGone("negative"));
+        ch.ok(declareWith("text", "x-queue-type", "quorum", "x-delivery-limit", "x"));
+        ch.publish("", "text", "m");
+        for (int i = 0; i < 5; i++) {
+            Reply got = ch.ok(get("text", false));
+            assertEquals(i, got.getGotMessage().getDeliveryCount());
+            ch.send(nack(got.getGotMessage().getDeliveryTag(), false, true));
+        }
+        assertEquals(1, ch.ok(declareQueuePassive("text")).getQueueDeclared().getMessageCount(), "no limit");
     }
 }

@@ -169,8 +169,11 @@ class MessageTtlTest {
         ch.ok(declareWith("q", "x-message-ttl", 315_360_000_000L));
         Reply redeclared = ch.call(declareWith("q", "x-message-ttl", 5));
         assertEquals(ReplyCodes.PRECONDITION_FAILED, redeclared.getRefusal().getCode());
-        assertEquals("inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received the value '5' of type"
-                + " 'signedint' but current is the value '315360000000' of type 'long'", redeclared.getRefusal().getText());
+        assertEquals("inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received '5' but current is"
+                + " '315360000000'", redeclared.getRefusal().getText());
+        Reply without = driver.connect().channel().call(declareWith("q"));
+        assertEquals("inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received none but current is the"
+                + " value '315360000000' of type 'long'", without.getRefusal().getText());
     }
 
     private void assertRefused(String text, Command.Builder command) {

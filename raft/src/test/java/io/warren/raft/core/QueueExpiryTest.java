@@ -17,9 +17,9 @@ class QueueExpiryTest {
     private final CoreDriver driver = new CoreDriver();
     private final CoreDriver.Channel ch = driver.connect().channel();
 
+    /** Looked up in the state: a passive declare would count as a use of a classic queue. */
     private boolean exists(String queue) {
-        Reply reply = driver.connect().channel().call(declareQueuePassive(queue));
-        return !reply.hasRefusal();
+        return driver.core.state().vhosts.get("/").queues.containsKey(queue);
     }
 
     @Test
@@ -68,6 +68,22 @@ class QueueExpiryTest {
         driver.clockMs = 281;
         driver.tick();
         assertTrue(!exists("q"));
+    }
+
+    @Test
+    void aPassiveDeclareUsesAClassicQueueButNotAQuorumOne() {
+        ch.ok(declareWith("classic", "x-expires", 100));
+        ch.ok(declareWith("quorum", "x-queue-type", "quorum", "x-expires", 100));
+        driver.clockMs = 90;
+        ch.ok(declareQueuePassive("classic"));
+        ch.ok(declareQueuePassive("quorum"));
+        driver.clockMs = 101;
+        driver.tick();
+        assertTrue(exists("classic"));
+        assertTrue(!exists("quorum"), "RabbitMQ's quorum queues expire while polled with passive declares");
+        driver.clockMs = 191;
+        driver.tick();
+        assertTrue(!exists("classic"));
     }
 
     @Test
