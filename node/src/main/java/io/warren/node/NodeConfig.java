@@ -42,13 +42,15 @@ import java.util.Set;
  *        (RabbitMQ's disk_free_limit)
  * @param storeSegmentBytesMax message-store segment size: disk is reclaimed by whole segments
  * @param storeCacheBytesMax the newest messages kept in memory, so consumers that keep up read no disk
+ * @param consumerTimeoutMs how long a delivery to a channel of this node may stay unacknowledged before the
+ *        channel is closed with 406 (RabbitMQ's consumer_timeout, 30 minutes by default)
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
         long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
-        double memoryHighWatermark, long diskFreeLimit) {
+        double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -70,13 +72,15 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("resend.window.ms", "20000"),
             Map.entry("test.fault.lose.every", "0"),
             Map.entry("store.segment.bytes.max", Long.toString(64L << 20)),
-            Map.entry("store.cache.bytes.max", Long.toString(64L << 20)));
+            Map.entry("store.cache.bytes.max", Long.toString(64L << 20)),
+            Map.entry("consumer.timeout.ms", "1800000"));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
             "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max",
-            "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit");
+            "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
+            "consumer.timeout.ms");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -146,7 +150,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 number(v, "store.segment.bytes.max", 1 << 20, 1L << 30),
                 number(v, "store.cache.bytes.max", 0, 1L << 40),
                 number(v, "snapshot.log.bytes", 1 << 20, 1L << 40), number(v, "snapshot.interval.ms", 1000, 86_400_000),
-                fraction(v, "memory.high.watermark"), number(v, "disk.free.limit", 0, Long.MAX_VALUE));
+                fraction(v, "memory.high.watermark"), number(v, "disk.free.limit", 0, Long.MAX_VALUE),
+                number(v, "consumer.timeout.ms", 1, 315_360_000_000L));
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {

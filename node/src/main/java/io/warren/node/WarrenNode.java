@@ -89,6 +89,7 @@ public final class WarrenNode implements AutoCloseable {
         CommandSubmitter submitter = new CommandSubmitter(raft.entryLog(), config.nodeId(),
                 new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax(),
                         config.resendWindowMs()), dispatcher, stateMachine.counters());
+        submitter.useConsumerTimeout(config.consumerTimeoutMs());
         submitter.start();
         HotPathSampler hotPath = new HotPathSampler(stateMachine, submitter);
         hotPath.start();

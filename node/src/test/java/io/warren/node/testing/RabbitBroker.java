@@ -27,7 +27,7 @@ final class RabbitBroker implements TestBroker {
         this.home = home;
     }
 
-    static RabbitBroker start(String name, int size) throws IOException, InterruptedException {
+    static RabbitBroker start(String name, int size, List<String> conf) throws IOException, InterruptedException {
         if (!new File(BIN + "rabbitmq-server").canExecute()) {
             throw new AssertionError("reference mode needs Debian's rabbitmq-server (deploy/test.sh --reference"
                     + " installs it: apt-get install rabbitmq-server)");
@@ -37,6 +37,9 @@ final class RabbitBroker implements TestBroker {
         }
         Path home = Files.createTempDirectory("warren-reference-" + name);
         RabbitBroker broker = new RabbitBroker(home);
+        // Only this test's settings: RabbitMQ reads every .conf file of the folder, and none from /etc.
+        Files.createDirectories(home.resolve("conf.d"));
+        Files.write(home.resolve("conf.d").resolve("10-test.conf"), conf);
         try {
             broker.launch(size);
             return broker;
@@ -60,7 +63,7 @@ final class RabbitBroker implements TestBroker {
                     + " RABBITMQ_DIST_PORT=" + distPort + " RABBITMQ_MNESIA_BASE=" + dir.resolve("mnesia")
                     + " RABBITMQ_LOG_BASE=" + dir.resolve("log") + " RABBITMQ_PID_FILE=" + dir.resolve("pid")
                     + " RABBITMQ_ENABLED_PLUGINS_FILE=" + home.resolve("enabled_plugins")
-                    + " RABBITMQ_CONFIG_FILES=" + home.resolve("no-config");
+                    + " RABBITMQ_CONFIG_FILES=" + home.resolve("conf.d");
             processes.add(new ProcessBuilder("su", "rabbitmq", "-s", "/bin/sh", "-c",
                     "cd " + dir + " && exec env " + environment + " " + BIN + "rabbitmq-server")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start());

@@ -17,7 +17,16 @@ public interface TestBroker extends AutoCloseable {
 
     /** {@code size} nodes of the broker under test; {@code warrenArgs} are node flags, Warren's only. */
     static TestBroker start(String name, int size, String... warrenArgs) throws IOException, InterruptedException {
-        return referenceMode() ? RabbitBroker.start(name, size) : WarrenBroker.start(name, size, warrenArgs);
+        return start(name, size, java.util.List.of(), warrenArgs);
+    }
+
+    /**
+     * The same, with node settings on both sides: {@code rabbitConf} as lines of RabbitMQ's rabbitmq.conf
+     * (e.g. {@code consumer_timeout = 1000}), {@code warrenArgs} as Warren's node flags for the same.
+     */
+    static TestBroker start(String name, int size, java.util.List<String> rabbitConf, String... warrenArgs)
+            throws IOException, InterruptedException {
+        return referenceMode() ? RabbitBroker.start(name, size, rabbitConf) : WarrenBroker.start(name, size, warrenArgs);
     }
 
     /** "Warren" or "RabbitMQ 3.10.x": for messages. */

@@ -109,7 +109,8 @@ final class BasicCommands {
         dispatcher.noteExpiries(queue);
         long tag = channel.nextDeliveryTag++;
         if (!cmd.getNoAck()) {
-            channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null));
+            channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null, state.clockMs));
+            dispatcher.noteConsumerTimeout(channel, queue);
             queue.unackedCount++;
         }
         ctx.answer(Reply.newBuilder().setGotMessage(GotMessage.newBuilder().setDeliveryTag(tag)

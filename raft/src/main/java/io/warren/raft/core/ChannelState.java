@@ -32,6 +32,9 @@ final class ChannelState {
         this.connection = connection;
     }
 
-    /** An unacknowledged delivery. {@code consumer} is null for basic.get. */
-    record Unacked(long deliveryTag, QueueState queue, QueueEntry entry, ConsumerState consumer) {}
+    /**
+     * An unacknowledged delivery. {@code consumer} is null for basic.get; {@code deliveredAtMs} is the core's
+     * clock when it went out, which the consumer timeout counts from.
+     */
+    record Unacked(long deliveryTag, QueueState queue, QueueEntry entry, ConsumerState consumer, long deliveredAtMs) {}
 }

@@ -70,6 +70,46 @@ final class Dispatcher {
                 }
             }
         }
+        for (ChannelState channel : state.channels.values()) {
+            if (!channel.failed) {
+                closeIfTimedOut(channel, ctx);
+            }
+        }
+    }
+
+    /**
+     * The consumer timeout, as RabbitMQ's: a delivery (to a consumer or by basic.get) unacknowledged for longer
+     * than its queue's x-consumer-timeout or else its channel's node's consumer_timeout closes the channel with
+     * 406, and the channel's unacked messages go back when it closes. Otherwise notes the earliest deadline.
+     */
+    private void closeIfTimedOut(ChannelState channel, ApplyContext ctx) {
+        for (ChannelState.Unacked delivery : channel.unacked.values()) {
+            long timeout = consumerTimeoutMs(channel, delivery.queue());
+            long deadline = delivery.deliveredAtMs() + timeout;
+            if (MessageExpiry.expired(deadline, state.clockMs)) {
+                channel.failed = true;
+                ctx.emit(new Effect.CloseChannel(channel.ref, io.warren.proto.Refusal.newBuilder()
+                        .setCode(ReplyCodes.PRECONDITION_FAILED).setText("delivery acknowledgement on channel "
+                                + channel.ref.getNumber() + " timed out. Timeout value used: " + timeout
+                                + " ms. This timeout value can be configured, see consumers doc guide to learn more")
+                        .build()));
+                return;
+            }
+            state.earliestExpiryMs = Math.min(state.earliestExpiryMs, deadline);
+        }
+    }
+
+    private long consumerTimeoutMs(ChannelState channel, QueueState queue) {
+        if (queue.consumerTimeoutMs > 0) {
+            return queue.consumerTimeoutMs;
+        }
+        NodeRecord node = state.nodes.get(channel.connection.key.node());
+        return node == null ? NodeRecord.DEFAULT_CONSUMER_TIMEOUT_MS : node.consumerTimeoutMs;
+    }
+
+    /** Keeps {@link BrokerState#earliestExpiryMs} at or before a delivery's consumer timeout. */
+    void noteConsumerTimeout(ChannelState channel, QueueState queue) {
+        state.earliestExpiryMs = Math.min(state.earliestExpiryMs, state.clockMs + consumerTimeoutMs(channel, queue));
     }
 
     /**
@@ -122,7 +162,9 @@ final class Dispatcher {
         }
         boolean redelivered = entry.deliveryCount() > 0;
         if (!consumer.noAck) {
-            channel.unacked.put(tag, new ChannelState.Unacked(tag, consumer.queue, entry.delivered(), consumer));
+            channel.unacked.put(tag, new ChannelState.Unacked(tag, consumer.queue, entry.delivered(), consumer,
+                    state.clockMs));
+            noteConsumerTimeout(channel, consumer.queue);
             consumer.unacked++;
             channel.consumerUnacked++;
             consumer.queue.unackedCount++;

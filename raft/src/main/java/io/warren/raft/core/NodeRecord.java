@@ -22,6 +22,10 @@ final class NodeRecord {
     /** The node's resource alarms (SetAlarms); a new epoch starts without, and a down node has none. */
     boolean memoryAlarm;
     boolean diskAlarm;
+    /** The node's consumer_timeout as its registration gave it: how long its channels may hold a delivery unacked. */
+    long consumerTimeoutMs = DEFAULT_CONSUMER_TIMEOUT_MS;
+    /** RabbitMQ's default consumer_timeout, 30 minutes. */
+    static final long DEFAULT_CONSUMER_TIMEOUT_MS = 1_800_000;
 
     NodeRecord(String node, long epoch, long lastSequence, boolean down) {
         this.node = node;

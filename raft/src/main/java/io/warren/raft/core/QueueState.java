@@ -37,6 +37,12 @@ final class QueueState {
      */
     final long deliveryLimit;
     static final long NO_DELIVERY_LIMIT = Long.MAX_VALUE;
+    /**
+     * Its x-consumer-timeout in ms (RabbitMQ 3.12's; 3.10 ignores it), or -1 for the node's consumer_timeout: a
+     * delivery from it unacknowledged for longer closes its channel. A value that is not a positive integer is
+     * ignored, as 3.10 ignores the argument.
+     */
+    final long consumerTimeoutMs;
     /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
     final long expiresAfterMs;
     /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
@@ -64,6 +70,9 @@ final class QueueState {
         this.messageTtl = Arguments.integerOr(arguments, "x-message-ttl", -1);
         this.expiresAfterMs = Arguments.integerOr(arguments, "x-expires", -1);
         this.quorum = QueueLimits.isQuorum(arguments);
+        io.warren.proto.Value timeout = Tables.get(arguments, "x-consumer-timeout");
+        this.consumerTimeoutMs = timeout != null && Tables.typeClass(timeout) == Tables.TypeClass.INTEGER
+                && Tables.integer(timeout) > 0 ? Tables.integer(timeout) : -1;
         io.warren.proto.Value limit = Tables.get(arguments, "x-delivery-limit");
         this.deliveryLimit = quorum && limit != null && Tables.typeClass(limit) == Tables.TypeClass.INTEGER
                 ? Tables.integer(limit) : NO_DELIVERY_LIMIT;

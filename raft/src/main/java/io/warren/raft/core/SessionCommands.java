@@ -34,6 +34,9 @@ final class SessionCommands {
         }
         NodeRecord record = new NodeRecord(node, epoch, 0, false);
         record.incarnation = cmd.getIncarnation();
+        if (cmd.getConsumerTimeoutMs() > 0) {
+            record.consumerTimeoutMs = cmd.getConsumerTimeoutMs();
+        }
         state.nodes.put(node, record);
         ctx.answer(Reply.newBuilder().setNodeRegistered(NodeRegistered.newBuilder().setNode(node).setEpoch(epoch)
                 .setIncarnation(cmd.getIncarnation())).build());

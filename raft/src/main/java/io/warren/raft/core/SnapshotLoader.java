@@ -93,6 +93,9 @@ public final class SnapshotLoader {
                 nodeRecord.appliedAbove.addAll(node.getAppliedAboveList());
                 nodeRecord.incarnation = node.getIncarnation();
                 nodeRecord.memoryAlarm = node.getMemoryAlarm();
+                if (node.getConsumerTimeoutMs() > 0) {
+                    nodeRecord.consumerTimeoutMs = node.getConsumerTimeoutMs();
+                }
                 nodeRecord.diskAlarm = node.getDiskAlarm();
                 state.nodes.put(node.getNode(), nodeRecord);
             }
@@ -226,7 +229,7 @@ public final class SnapshotLoader {
             channel.consumerUnacked++;
         }
         channel.unacked.put(u.getDeliveryTag(), new ChannelState.Unacked(u.getDeliveryTag(), queue,
-                entry(u.getMessage()), consumer));
+                entry(u.getMessage()), consumer, u.getDeliveredAtMs()));
         held(u.getMessage().getKey());
     }
 

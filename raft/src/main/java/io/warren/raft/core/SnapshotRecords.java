@@ -63,7 +63,8 @@ public final class SnapshotRecords {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
                     .setEpoch(node.epoch).setLastSequence(node.lastSequence).setDown(node.down)
                     .addAllAppliedAbove(node.appliedAbove).setIncarnation(node.incarnation)
-                    .setMemoryAlarm(node.memoryAlarm).setDiskAlarm(node.diskAlarm)).build());
+                    .setMemoryAlarm(node.memoryAlarm).setDiskAlarm(node.diskAlarm)
+                    .setConsumerTimeoutMs(node.consumerTimeoutMs)).build());
         }
         for (var user : state.access.users.values()) {
             out.accept(SnapshotRecord.newBuilder().setUser(UserRecord.newBuilder().setName(user.name())
@@ -135,7 +136,8 @@ public final class SnapshotRecords {
             for (ChannelState.Unacked u : channel.unacked.values()) {
                 UnackedRecord.Builder record = UnackedRecord.newBuilder().setChannel(channel.ref)
                         .setDeliveryTag(u.deliveryTag()).setVhost(u.queue().vhost).setQueue(u.queue().name)
-                        .setQueueIncarnation(u.queue().incarnation).setMessage(message(u.entry()));
+                        .setQueueIncarnation(u.queue().incarnation).setMessage(message(u.entry()))
+                        .setDeliveredAtMs(u.deliveredAtMs());
                 if (u.consumer() != null) {
                     record.setConsumerTag(u.consumer().tag).setConsumerId(u.consumer().id);
                 }

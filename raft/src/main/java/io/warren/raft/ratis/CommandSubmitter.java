@@ -54,6 +54,7 @@ public final class CommandSubmitter implements AutoCloseable {
 
     private final EntryLog entryLog;
     private final String node;
+    private volatile long consumerTimeoutMs;
     private final Limits limits;
     private final Listener listener;
     private static final long RESEND_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -100,9 +101,15 @@ public final class CommandSubmitter implements AutoCloseable {
     public CompletableFuture<Void> register(byte[] incarnation) {
         // A request id, so the core answers; the node tells its answer from others' by the incarnation.
         Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
-                .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))).build();
+                .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))
+                .setConsumerTimeoutMs(consumerTimeoutMs)).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
         return entryLog.append(EntryFrame.encode(batch, List.of()));
+    }
+
+    /** The consumer timeout every registration of this node carries (0: the core's default, 30 minutes). */
+    public void useConsumerTimeout(long ms) {
+        this.consumerTimeoutMs = ms;
     }
 
     public void useEpoch(long epoch) {

@@ -36,8 +36,14 @@ final class CoreDriver {
     private long nextId;
 
     long register(String node) {
+        return register(node, 0);
+    }
+
+    /** A registration with the node's consumer timeout (0: the default). */
+    long register(String node, long consumerTimeoutMs) {
         Batch batch = Batch.newBuilder().setNode(node).addCommands(Command.newBuilder().setRequest(++request)
-                .setRegisterNode(RegisterNode.newBuilder().setNode(node))).build();
+                .setRegisterNode(RegisterNode.newBuilder().setNode(node).setConsumerTimeoutMs(consumerTimeoutMs)))
+                .build();
         Reply reply = answerTo(apply(batch), request);
         long epoch = reply.getNodeRegistered().getEpoch();
         epochs.put(node, epoch);
