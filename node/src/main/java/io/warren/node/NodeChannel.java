@@ -218,6 +218,8 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public void publish(BasicMethod.Publish r, BasicProperties properties, ByteBuf body, long publishSequence) {
+        io.warren.proto.Table headers = ProtoTables.toProto(properties.headers()); // BCC included: it routes
+        properties = withoutBcc(properties);
         ByteBuf encoded = Unpooled.buffer(64);
         ByteString message;
         int bodySize = body.readableBytes();
@@ -238,10 +240,13 @@ final class NodeChannel implements BrokerChannel {
         connection.published(dispatcher.gate());
         Publish.Builder publish = Publish.newBuilder()
                 .setExchange(r.exchange()).setRoutingKey(r.routingKey()).setMandatory(r.mandatory())
-                .setConfirmSequence(publishSequence).setHeaders(ProtoTables.toProto(properties.headers()))
+                .setConfirmSequence(publishSequence).setHeaders(headers)
                 .setPersistent(properties.isPersistent()).setSize(message.size()).setBodySize(bodySize);
         if (properties.expiration() != null) {
             publish.setExpiration(properties.expiration()); // checked by the core, in the channel's order
+        }
+        if (properties.userId() != null) {
+            publish.setUserId(properties.userId());
         }
         submitter.submit(Command.newBuilder().setChannel(ref).setPublish(publish).build(), message);
     }
@@ -358,6 +363,20 @@ final class NodeChannel implements BrokerChannel {
         if (unconfirmed.remove(sequence)) {
             client.confirm(sequence, false, false);
         }
+    }
+
+    /** The message as stored and delivered: RabbitMQ strips the BCC header (its keys routed it, unseen). */
+    private static BasicProperties withoutBcc(BasicProperties properties) {
+        if (properties.headers() == null || properties.headers().get("BCC") == null) {
+            return properties;
+        }
+        FieldTable.Builder headers = FieldTable.builder();
+        properties.headers().entries().forEach((name, value) -> {
+            if (!name.equals("BCC")) {
+                headers.put(name, value);
+            }
+        });
+        return properties.withHeaders(headers.build());
     }
 
     /** A quorum queue's delivery carries how often the message came back, as RabbitMQ's x-delivery-count. */

@@ -44,6 +44,10 @@ public final class ClientPair implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    public TestBroker broker() {
+        return broker;
+    }
+
     public Connection publishing() {
         return publishing;
     }

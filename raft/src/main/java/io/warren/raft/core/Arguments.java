@@ -18,7 +18,9 @@ final class Arguments {
             "x-queue-master-locator", "x-queue-leader-locator", "x-max-in-memory-length",
             "x-max-in-memory-bytes", "x-dead-letter-strategy", "x-initial-cluster-size", "x-max-age",
             "x-stream-max-segment-size-bytes");
-    static final Set<String> EXCHANGE_UNSUPPORTED = Set.of("alternate-exchange");
+    static final Set<String> EXCHANGE_UNSUPPORTED = Set.of();
+    /** Exchange arguments RabbitMQ compares on redeclaration among those Warren accepts. */
+    static final List<String> EXCHANGE_COMPARED = List.of("alternate-exchange");
     /** Queue arguments RabbitMQ compares on redeclaration among those Warren accepts; a list, so the order of checks is fixed. */
     static final List<String> QUEUE_COMPARED = List.of("x-expires", "x-message-ttl", "x-max-length", "x-max-length-bytes", "x-overflow",
             "x-queue-type", "x-delivery-limit");
@@ -85,7 +87,12 @@ final class Arguments {
     }
 
     static void requireSameArguments(Table received, Table current, String what, AmqpMethod method) {
-        for (String key : QUEUE_COMPARED) {
+        requireSameArguments(QUEUE_COMPARED, received, current, what, method);
+    }
+
+    static void requireSameArguments(List<String> compared, Table received, Table current, String what,
+            AmqpMethod method) {
+        for (String key : compared) {
             Value mine = Tables.get(received, key);
             Value theirs = Tables.get(current, key);
             // RabbitMQ compares by type class and value: a length of 5 as a short equals 5 as a long.

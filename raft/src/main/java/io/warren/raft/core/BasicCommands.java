@@ -128,7 +128,9 @@ final class BasicCommands {
      * message's content is already in every node's store under this command's key. A reject-publish queue
      * past its limit does not take it, and then the confirm is a nack (RabbitMQ's rule for a message routed
      * to several queues: one refusal nacks it); the queues that took it keep it. A bad expiration property
-     * closes the channel before routing, as in RabbitMQ.
+     * closes the channel before routing, as does a user_id other than the login user's, as in RabbitMQ. The
+     * keys of the CC and BCC headers route it too (sender-selected distribution); the node stored it
+     * without BCC.
      */
     void publish(Session session, Publish cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
@@ -139,9 +141,14 @@ final class BasicCommands {
                     + exchange.name + "' in " + vhost.describe());
         }
         state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
+        if (cmd.hasUserId() && !cmd.getUserId().equals(session.user()) && !impersonates(session.user())) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "user_id property set to '" + cmd.getUserId()
+                    + "' but authenticated user was '" + session.user() + "'");
+        }
         long messageTtl = cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), method) : -1;
+        Router.checkSenderSelected(cmd.getHeaders(), method);
         long key = ctx.messageKey();
-        LinkedHashSet<QueueState> queues = Router.route(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
+        LinkedHashSet<QueueState> queues = Router.routeAll(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
         int holders = 0;
         for (QueueState queue : queues) {
             if (queue.accepts(cmd.getBodySize())) {
@@ -157,5 +164,11 @@ final class BasicCommands {
             ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), holders == queues.size()));
         }
         dispatcher.dispatchAll(queues, ctx);
+    }
+
+    /** RabbitMQ's impersonator tag lets a user publish with any user_id. */
+    private boolean impersonates(String user) {
+        UserRecord record = state.access.users.get(user);
+        return record != null && record.tags().contains("impersonator");
     }
 }

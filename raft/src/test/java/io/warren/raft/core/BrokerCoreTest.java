@@ -49,6 +49,25 @@ class BrokerCoreTest {
         ch.refused(403, deleteExchange("amq.direct", false));
         ch = driver.connect().channel();
         ch.refused(404, declareQueuePassive("missing"));
+        ch = driver.connect().channel();
+        ch.refused(503, declareExchange("amq.new", "bogus"));
+    }
+
+    @Test
+    void shouldAnswerARedeclareOfAPredeclaredExchangeThatMatchesAsRabbitMqDoes() {
+        var ch = driver.connect().channel();
+        for (String[] exchange : new String[][] {{"amq.direct", "direct"}, {"amq.fanout", "fanout"},
+                {"amq.topic", "topic"}, {"amq.headers", "headers"}, {"amq.match", "headers"}}) {
+            ch.ok(declareExchange(exchange[0], exchange[1], true, false));
+        }
+        Reply otherType = ch.call(declareExchange("amq.direct", "fanout", true, false));
+        assertEquals(406, otherType.getRefusal().getCode());
+        assertEquals("inequivalent arg 'type' for exchange 'amq.direct' in vhost '/': received 'fanout' but current"
+                + " is 'direct'", otherType.getRefusal().getText());
+        ch = driver.connect().channel();
+        Reply notDurable = ch.call(declareExchange("amq.direct", "direct", false, false));
+        assertEquals("inequivalent arg 'durable' for exchange 'amq.direct' in vhost '/': received 'false' but current"
+                + " is 'true'", notDurable.getRefusal().getText());
     }
 
     @Test

@@ -169,6 +169,11 @@ final class Commands {
         if (v instanceof Boolean b) {
             return Value.newBuilder().setBoolean(b).build();
         }
+        if (v instanceof java.util.List<?> list) {
+            io.warren.proto.ValueList.Builder values = io.warren.proto.ValueList.newBuilder();
+            list.forEach(item -> values.addValues(value(item)));
+            return Value.newBuilder().setArray(values).build();
+        }
         if (v instanceof Double d) {
             return Value.newBuilder().setFloat64(Double.doubleToRawLongBits(d)).build();
         }
