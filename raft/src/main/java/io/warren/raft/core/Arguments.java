@@ -36,6 +36,15 @@ final class Arguments {
         }
     }
 
+    /** A consumer's x-priority: any integer (RabbitMQ takes 2^40 too), else 406 with RabbitMQ's text. */
+    static void checkConsumerPriority(Table arguments, String what, AmqpMethod method) {
+        Value priority = Tables.get(arguments, "x-priority");
+        if (priority != null && Tables.typeClass(priority) != Tables.TypeClass.INTEGER) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-priority' for " + what
+                    + ": \"expected integer, got " + Tables.rabbitTypeName(priority) + "\"");
+        }
+    }
+
     /** An integer argument already checked by {@link #checkInteger}, or {@code absent} when not given. */
     static long integerOr(Table arguments, String key, long absent) {
         Value value = Tables.get(arguments, key);

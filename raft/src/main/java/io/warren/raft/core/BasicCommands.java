@@ -46,6 +46,7 @@ final class BasicCommands {
         if (channel.consumers.containsKey(tag)) {
             throw method.refuse(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
         }
+        Arguments.checkConsumerPriority(cmd.getArguments(), queue.describe(), method);
         if (queue.hasExclusiveConsumer() || cmd.getExclusive() && !queue.consumers.isEmpty()) {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, queue.describe() + " in exclusive use");
         }
@@ -53,6 +54,7 @@ final class BasicCommands {
                 cmd.getExclusive(), channel.consumerPrefetch, cmd.getArguments(), cmd.getCredit() > 0, cmd.getCredit());
         channel.consumers.put(tag, consumer);
         queue.consumers.add(consumer);
+        queue.refreshTopConsumerPriority();
         queue.hadConsumers = true;
         queue.lastUsedMs = state.clockMs;
         ctx.answer(Reply.newBuilder().setConsumerStarted(ConsumerStarted.newBuilder().setConsumerTag(tag)).build());

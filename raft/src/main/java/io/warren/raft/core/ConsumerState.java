@@ -14,6 +14,8 @@ final class ConsumerState {
     /** basic.qos prefetch (global=false) in force when the consumer started; 0 is unlimited. */
     final int prefetch;
     final Table arguments;
+    /** Its x-priority (0 without): the queue serves its highest-priority consumers with credit first. */
+    final long priority;
     int unacked;
     /** Whether the consumer's node grants deliveries in windows (Consume.credit > 0). */
     final boolean creditLimited;
@@ -32,6 +34,7 @@ final class ConsumerState {
         this.exclusive = exclusive;
         this.prefetch = prefetch;
         this.arguments = arguments;
+        this.priority = Arguments.integerOr(arguments, "x-priority", 0);
     }
 
     /** Whether this consumer may take one more message now (its own and its channel's prefetch). */

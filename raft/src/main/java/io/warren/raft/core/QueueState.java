@@ -52,6 +52,8 @@ final class QueueState {
     long nextMessageId = 1;
     int unackedCount;
     int nextConsumerIndex;
+    /** The highest x-priority among its consumers: one with credit at it needs no further search. */
+    long topConsumerPriority;
     /** An auto-delete queue is deleted when its last consumer goes, but only once it has had one. */
     boolean hadConsumers;
     boolean deleted;
@@ -122,6 +124,11 @@ final class QueueState {
         }
         ready.requeue(entry);
         return true;
+    }
+
+    /** After consumers came or went. */
+    void refreshTopConsumerPriority() {
+        topConsumerPriority = consumers.stream().mapToLong(consumer -> consumer.priority).max().orElse(0);
     }
 
     boolean hasExclusiveConsumer() {

@@ -204,6 +204,7 @@ public final class SnapshotLoader {
         for (ConsumerRecord c : consumerRecords) {
             ConsumerState consumer = consumersById.get(c.getConsumerId());
             consumer.queue.consumers.add(consumer);
+            consumer.queue.refreshTopConsumerPriority();
         }
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {

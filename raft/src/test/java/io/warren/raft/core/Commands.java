@@ -93,6 +93,11 @@ final class Commands {
         return Command.newBuilder().setConsume(Consume.newBuilder().setQueue(queue).setConsumerTag(tag).setNoAck(noAck));
     }
 
+    static Command.Builder consume(String queue, String tag, boolean noAck, Table arguments) {
+        return Command.newBuilder().setConsume(Consume.newBuilder().setQueue(queue).setConsumerTag(tag).setNoAck(noAck)
+                .setArguments(arguments));
+    }
+
     static Command.Builder consumeExclusive(String queue, String tag) {
         return Command.newBuilder().setConsume(Consume.newBuilder().setQueue(queue).setConsumerTag(tag)
                 .setExclusive(true));

@@ -252,7 +252,10 @@ final class RandomWorkload {
     private void consume() {
         String tag = "c" + (consumersStarted++);
         boolean noAck = random.nextInt(4) == 0;
-        channel.ok(Commands.consume(pick(QUEUES), tag, noAck));
+        // Some consumers have an x-priority: the queue serves the highest with credit first.
+        int priority = random.nextInt(3);
+        channel.ok(priority == 0 ? Commands.consume(pick(QUEUES), tag, noAck)
+                : Commands.consume(pick(QUEUES), tag, noAck, table("x-priority", priority * 5)));
         consumerTags.add(tag);
     }
 
