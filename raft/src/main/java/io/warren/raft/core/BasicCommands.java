@@ -47,7 +47,9 @@ final class BasicCommands {
             throw method.refuse(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
         }
         Arguments.checkConsumerPriority(cmd.getArguments(), queue.describe(), method);
-        if (queue.hasExclusiveConsumer() || cmd.getExclusive() && !queue.consumers.isEmpty()) {
+        if (queue.hasExclusiveConsumer() || cmd.getExclusive() && !queue.consumers.isEmpty()
+                || cmd.getExclusive() && queue.singleActiveConsumer && !queue.quorum) {
+            // (a classic single-active-consumer queue takes no exclusive consumer at all, as RabbitMQ's)
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, queue.describe() + " in exclusive use");
         }
         ConsumerState consumer = new ConsumerState(state.nextConsumerId++, channel, tag, queue, cmd.getNoAck(),
@@ -88,6 +90,9 @@ final class BasicCommands {
         ctx.answer(Dispatcher.done());
         if (consumer != null) {
             dispatcher.removeConsumer(consumer, ctx);
+            if (consumer.queue.singleActiveConsumer && !consumer.queue.deleted) {
+                dispatcher.dispatch(consumer.queue, ctx); // the next consumer is active now
+            }
         }
     }
 

@@ -147,6 +147,10 @@ final class Dispatcher {
      * 3.10 for both queue types: a higher one without credit lets the next lower one have the message).
      */
     private ConsumerState nextConsumerWithCredit(QueueState queue) {
+        if (queue.singleActiveConsumer) {
+            ConsumerState active = queue.consumers.get(0); // the first to subscribe; the next when it goes
+            return active.hasCredit() ? active : null;
+        }
         int count = queue.consumers.size();
         ConsumerState best = null;
         int bestIndex = -1;

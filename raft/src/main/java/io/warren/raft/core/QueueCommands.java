@@ -75,6 +75,11 @@ final class QueueCommands {
         Arguments.checkInteger(arguments, "x-expires", what, method, false, MessageExpiry.TTL_MAX);
         Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
         QueueLimits.check(arguments, what, method);
+        io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
+        if (singleActive != null && Tables.typeClass(singleActive) != Tables.TypeClass.BOOLEAN) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-single-active-consumer' for " + what
+                    + ": {unacceptable_type," + Tables.rabbitTypeName(singleActive) + "}");
+        }
         if (!QueueLimits.isQuorum(arguments) && Tables.get(arguments, "x-delivery-limit") != null) {
             throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-delivery-limit' for " + what
                     + " of queue type rabbit_classic_queue");

@@ -43,6 +43,11 @@ final class QueueState {
      * ignored, as 3.10 ignores the argument.
      */
     final long consumerTimeoutMs;
+    /**
+     * Its x-single-active-consumer: only its first consumer (in the order they subscribed) gets messages, and
+     * the next takes over when it goes.
+     */
+    final boolean singleActiveConsumer;
     /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
     final long expiresAfterMs;
     /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
@@ -72,6 +77,8 @@ final class QueueState {
         this.messageTtl = Arguments.integerOr(arguments, "x-message-ttl", -1);
         this.expiresAfterMs = Arguments.integerOr(arguments, "x-expires", -1);
         this.quorum = QueueLimits.isQuorum(arguments);
+        io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
+        this.singleActiveConsumer = singleActive != null && singleActive.getBoolean();
         io.warren.proto.Value timeout = Tables.get(arguments, "x-consumer-timeout");
         this.consumerTimeoutMs = timeout != null && Tables.typeClass(timeout) == Tables.TypeClass.INTEGER
                 && Tables.integer(timeout) > 0 ? Tables.integer(timeout) : -1;

@@ -16,7 +16,8 @@ import java.util.Random;
  * channel close, purge, and a node restart (new epoch). The model is checked after every operation.
  * Two queues have length limits: q1 is a quorum reject-publish queue, q2 drops its oldest (drop-head);
  * q1 also has a delivery limit, so a message that comes back to it more than once is dropped.
- * Time passes too: the clock moves and the leader ticks; q3 has a message TTL, and messages published
+ * Time passes too: the clock moves and the leader ticks; q3 has a message TTL (and a single active
+ * consumer), and messages published
  * straight to q0 or q3 may carry an expiration. The model cannot say at which command the core looks at a
  * head, so it checks bounds: a message the core no longer holds must have expired or been settled, none
  * is delivered expired, and after a tick no head is expired.
@@ -63,7 +64,7 @@ final class RandomWorkload {
         channel.ok(declareQueue("q2", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q2").setDurable(true).setArguments(table("x-max-length", Q2_LIMIT))));
         channel.ok(declareQueue("q3", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
-                .setName("q3").setDurable(true).setArguments(table("x-message-ttl", Q3_TTL))));
+                .setName("q3").setDurable(true).setArguments(table("x-message-ttl", Q3_TTL, "x-single-active-consumer", true))));
         channel.ok(declareExchange("x", "direct", true, false));
         channel.ok(declareExchange("f", "fanout", true, false));
         channel.ok(bind("q0", "x", "a"));
