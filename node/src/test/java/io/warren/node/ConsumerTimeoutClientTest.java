@@ -71,6 +71,16 @@ class ConsumerTimeoutClientTest {
         return (AMQP.Channel.Close) signal.getReason();
     }
 
+    private static void awaitReady(String queue, int count) throws InterruptedException {
+        Cluster.await(queue + " has " + count + " ready", Cluster.WAIT_SECONDS, () -> {
+            try (Channel channel = connection.createChannel()) {
+                return channel.queueDeclarePassive(queue).getMessageCount() == count;
+            } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     private static void assertTimedOut(AMQP.Channel.Close close, int channelNumber) {
         assertEquals(406, close.getReplyCode());
         assertEquals("PRECONDITION_FAILED - delivery acknowledgement on channel " + channelNumber + " timed out. Timeout"
@@ -87,6 +97,7 @@ class ConsumerTimeoutClientTest {
                 message.getEnvelope().getDeliveryTag()), tag -> { });
         delivered.get(Cluster.WAIT_SECONDS, TimeUnit.SECONDS);
         assertTimedOut(awaitClosed(consuming), consuming.getChannelNumber());
+        awaitReady("timeout-consumer", 1); // RabbitMQ returns it a moment after the close
         try (Channel channel = connection.createChannel()) {
             GetResponse back = channel.basicGet("timeout-consumer", true);
             assertTrue(back != null && back.getEnvelope().isRedeliver(), "the message came back, redelivered");
@@ -99,8 +110,6 @@ class ConsumerTimeoutClientTest {
         Channel getting = connection.createChannel();
         assertTrue(getting.basicGet("timeout-get", false) != null);
         assertTimedOut(awaitClosed(getting), getting.getChannelNumber());
-        try (Channel channel = connection.createChannel()) {
-            assertEquals(1, channel.queueDeclarePassive("timeout-get").getMessageCount());
-        }
+        awaitReady("timeout-get", 1);
     }
 }
