@@ -10,6 +10,7 @@ import io.warren.proto.Reply;
 import io.warren.proto.Table;
 import io.warren.proto.UnbindQueue;
 import io.warren.raft.core.AccessControl.Access;
+import java.util.List;
 
 /** queue.declare, queue.bind, queue.unbind, queue.purge and queue.delete, with RabbitMQ's refusals. */
 final class QueueCommands {
@@ -39,7 +40,6 @@ final class QueueCommands {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED,
                     "queue name '" + name + "' contains reserved prefix 'amq.*'");
         }
-        Arguments.refuseUnsupported(cmd.getArguments(), Arguments.QUEUE_UNSUPPORTED, "queue", method);
         Arguments.checkQueueType(cmd.getArguments(), method);
         String what = QueueState.describe(vhost.name, name);
         state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
@@ -67,11 +67,30 @@ final class QueueCommands {
     }
 
     /**
-     * RabbitMQ 3.10's checks of a new queue's arguments, in its order: x-expires (a positive number of ms),
-     * x-message-ttl, the length limits; then the queue type's own: x-delivery-limit is a quorum queue's
-     * (any value is taken: a negative one acts as 0, one that is not an integer is ignored, as probed).
+     * RabbitMQ 3.10's checks of a new queue's arguments: those its type does not take (x-delivery-limit is a
+     * quorum queue's, and takes any value: a negative one acts as 0, one that is not an integer is ignored;
+     * x-max-priority and x-queue-mode are a classic queue's), then those Warren does not offer yet, then in
+     * RabbitMQ's order x-queue-mode ("lazy" or "default": every Warren queue keeps its bodies on disk, which
+     * is what lazy asks), x-expires (a positive number of ms), x-message-ttl, the length limits.
      */
     private static void checkNewQueueArguments(Table arguments, String what, AmqpMethod method) {
+        boolean quorum = QueueLimits.isQuorum(arguments);
+        for (String key : quorum ? QUORUM_ONLY_NOT : CLASSIC_ONLY_NOT) {
+            if (Tables.get(arguments, key) != null) {
+                throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what
+                        + " of queue type " + (quorum ? "rabbit_quorum_queue" : "rabbit_classic_queue"));
+            }
+        }
+        Arguments.refuseUnsupported(arguments, Arguments.QUEUE_UNSUPPORTED, "queue", method);
+        io.warren.proto.Value mode = Tables.get(arguments, "x-queue-mode");
+        if (mode != null && Tables.typeClass(mode) != Tables.TypeClass.TEXT) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-queue-mode' for " + what
+                    + ": {unacceptable_type," + Tables.rabbitTypeName(mode) + "}");
+        }
+        if (mode != null && !List.of("default", "lazy").contains(Tables.text(mode))) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-queue-mode' for " + what
+                    + ": \"unsupported queue mode '" + Tables.text(mode) + "'\"");
+        }
         Arguments.checkInteger(arguments, "x-expires", what, method, false, MessageExpiry.TTL_MAX);
         Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
         QueueLimits.check(arguments, what, method);
@@ -80,11 +99,11 @@ final class QueueCommands {
             throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-single-active-consumer' for " + what
                     + ": {unacceptable_type," + Tables.rabbitTypeName(singleActive) + "}");
         }
-        if (!QueueLimits.isQuorum(arguments) && Tables.get(arguments, "x-delivery-limit") != null) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-delivery-limit' for " + what
-                    + " of queue type rabbit_classic_queue");
-        }
     }
+
+    /** Arguments a queue type refuses (RabbitMQ 3.10, probed), checked first: the type's own check comes first there. */
+    private static final List<String> QUORUM_ONLY_NOT = List.of("x-max-priority", "x-queue-mode");
+    private static final List<String> CLASSIC_ONLY_NOT = List.of("x-delivery-limit");
 
     private static String freshQueueName(VhostState vhost, ApplyContext ctx) {
         for (int attempt = 0; ; attempt++) {
