@@ -58,26 +58,29 @@ final class ReadyMessages {
 
     /** When the oldest ready message expires: {@link MessageExpiry#NEVER} without a TTL or with none ready. */
     long headExpiresAt() {
-        Block first = blocks.peekFirst();
-        if (first != null && first.head == first.tail) {
-            first = null;
-        }
-        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
-        if (first != null && (back == null || first.ids[first.head] < back.getKey())) {
+        Block first = headBlock();
+        if (first != null) {
             return first.expires == null ? MessageExpiry.NEVER : first.expires[first.head];
         }
+        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
         return back == null ? MessageExpiry.NEVER : back.getValue().expiresAt();
+    }
+
+    /** The first block when the oldest ready message is in it; null when it is a returned one, or none is ready. */
+    private Block headBlock() {
+        Block first = blocks.peekFirst();
+        if (first == null || first.head == first.tail) {
+            return null; // none, or the one block, drained and kept for reuse
+        }
+        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
+        return back == null || first.ids[first.head] < back.getKey() ? first : null;
     }
 
     /** Takes the oldest ready message, or null. */
     QueueEntry pollFirst() {
-        Block first = blocks.peekFirst();
-        if (first != null && first.head == first.tail) {
-            first = null; // the one block, drained and kept for reuse
-        }
-        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
+        Block first = headBlock();
         QueueEntry taken;
-        if (first != null && (back == null || first.ids[first.head] < back.getKey())) {
+        if (first != null) {
             taken = first.poll();
             if (first.head == first.tail) {
                 if (blocks.size() == 1 && !first.frozen) {
@@ -89,7 +92,7 @@ final class ReadyMessages {
                     blocks.removeFirst();
                 }
             }
-        } else if (back != null) {
+        } else if (!returned.isEmpty()) {
             taken = returned.pollFirstEntry().getValue();
         } else {
             return null;
