@@ -71,10 +71,7 @@ record DeadLetterCopy(BasicProperties properties, String routingKey, List<String
         if (deadLetterRoutingKey != null) {
             headers.remove("CC");
         }
-        BasicProperties copy = new BasicProperties(original.contentType(), original.contentEncoding(),
-                FieldTable.of(headers), original.deliveryMode(), original.priority(), original.correlationId(),
-                original.replyTo(), null, original.messageId(), original.timestamp(), original.type(),
-                original.userId(), original.appId(), original.clusterId());
+        BasicProperties copy = original.withHeaders(FieldTable.of(headers)).withExpiration(null);
         List<String> cycles = reason.equals(REJECTED) ? List.of() : cycleQueues(deaths);
         return new DeadLetterCopy(copy, deadLetterRoutingKey != null ? deadLetterRoutingKey : routingKey, cycles);
     }

@@ -17,9 +17,8 @@ class DeadLetterCopyTest {
     void shouldWriteTheFirstDeathAsRabbitMqDoesKeepingCcAndMovingTheExpiration() {
         FieldTable headers = FieldTable.builder().put("h", new FieldValue.Int32(1))
                 .put("CC", new FieldValue.Array(List.of(FieldValue.Text.of("other")))).build();
-        BasicProperties original = BasicProperties.EMPTY.withHeaders(headers).withDeliveryMode(2);
-        original = new BasicProperties(null, null, original.headers(), 2, null, null, null, "60000", null, null, null,
-                null, null, null);
+        BasicProperties original = BasicProperties.EMPTY.withHeaders(headers).withDeliveryMode(2)
+                .withExpiration("60000");
 
         DeadLetterCopy copy = DeadLetterCopy.of(original, "src", "k", "rejected", "s", null, NOW);
 

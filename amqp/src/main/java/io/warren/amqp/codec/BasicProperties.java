@@ -59,6 +59,12 @@ public record BasicProperties(
                 replyTo, expiration, messageId, timestamp, type, userId, appId, clusterId);
     }
 
+    /** A copy with expiration replaced (null: none). */
+    public BasicProperties withExpiration(String newExpiration) {
+        return new BasicProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId,
+                replyTo, newExpiration, messageId, timestamp, type, userId, appId, clusterId);
+    }
+
     /** A copy with delivery_mode replaced. */
     public BasicProperties withDeliveryMode(Integer newDeliveryMode) {
         return new BasicProperties(contentType, contentEncoding, headers, newDeliveryMode, priority, correlationId,
