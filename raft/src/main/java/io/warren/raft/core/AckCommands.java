@@ -27,7 +27,7 @@ final class AckCommands {
         dispatchCredit(channel, touched, ctx);
     }
 
-    /** basic.nack and basic.reject: requeue (redelivered) or drop. Dead-lettering is not implemented yet. */
+    /** basic.nack and basic.reject: requeue (redelivered), or reject (to the dead-letter exchange, or dropped). */
     void nack(Session session, Nack cmd, ApplyContext ctx) {
         ChannelState channel = session.channel();
         AmqpMethod method = cmd.getReject() ? AmqpMethod.BASIC_REJECT : AmqpMethod.BASIC_NACK;
@@ -39,7 +39,7 @@ final class AckCommands {
         } else {
             touched = new LinkedHashSet<>();
             for (ChannelState.Unacked delivery : deliveries) {
-                touched.add(dispatcher.settleAndRelease(channel, delivery, ctx));
+                touched.add(dispatcher.reject(channel, delivery, ctx));
             }
         }
         dispatchCredit(channel, touched, ctx);

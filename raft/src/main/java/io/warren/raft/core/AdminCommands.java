@@ -56,6 +56,10 @@ final class AdminCommands {
         for (QueueState queue : new ArrayList<>(vhost.queues.values())) {
             dispatcher.deleteQueue(vhost, queue, ctx);
         }
+        for (DeadLetters.Pending lost : state.deadLetters.removeIf(pending -> pending.vhost.equals(vhost.name),
+                state.clockMs, ctx)) {
+            state.references.release(lost.key, ctx); // its dead-letter exchange went with the vhost
+        }
         state.vhosts.remove(vhost.name);
         state.access.permissions.values().removeIf(p -> p.vhost().equals(vhost.name));
         ctx.answer(Dispatcher.done());

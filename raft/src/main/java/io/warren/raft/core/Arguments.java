@@ -13,17 +13,17 @@ import java.util.Set;
  */
 final class Arguments {
     static final Set<String> QUEUE_UNSUPPORTED = Set.of(
-            "x-dead-letter-exchange", "x-dead-letter-routing-key",
             "x-max-priority",
             "x-queue-master-locator", "x-queue-leader-locator", "x-max-in-memory-length",
-            "x-max-in-memory-bytes", "x-dead-letter-strategy", "x-initial-cluster-size", "x-max-age",
+            "x-max-in-memory-bytes", "x-initial-cluster-size", "x-max-age",
             "x-stream-max-segment-size-bytes");
     static final Set<String> EXCHANGE_UNSUPPORTED = Set.of();
     /** Exchange arguments RabbitMQ compares on redeclaration among those Warren accepts. */
     static final List<String> EXCHANGE_COMPARED = List.of("alternate-exchange");
     /** Queue arguments RabbitMQ compares on redeclaration among those Warren accepts; a list, so the order of checks is fixed. */
-    static final List<String> QUEUE_COMPARED = List.of("x-expires", "x-message-ttl", "x-max-length", "x-max-length-bytes", "x-overflow",
-            "x-queue-mode", "x-single-active-consumer", "x-queue-type", "x-delivery-limit");
+    static final List<String> QUEUE_COMPARED = List.of("x-expires", "x-message-ttl", "x-dead-letter-exchange",
+            "x-dead-letter-routing-key", "x-max-length", "x-max-length-bytes", "x-overflow", "x-queue-mode",
+            "x-single-active-consumer", "x-queue-type", "x-delivery-limit", "x-dead-letter-strategy");
 
     private Arguments() {}
 

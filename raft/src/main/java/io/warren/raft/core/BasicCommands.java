@@ -134,10 +134,10 @@ final class BasicCommands {
      * queue it was routed to: applying this entry is what makes it safe (DESIGN invariant 2). The
      * message's content is already in every node's store under this command's key. A reject-publish queue
      * past its limit does not take it, and then the confirm is a nack (RabbitMQ's rule for a message routed
-     * to several queues: one refusal nacks it); the queues that took it keep it. A bad expiration property
-     * closes the channel before routing, as does a user_id other than the login user's, as in RabbitMQ. The
-     * keys of the CC and BCC headers route it too (sender-selected distribution); the node stored it
-     * without BCC.
+     * to several queues: one refusal nacks it); the queues that took it keep it, and a classic
+     * reject-publish-dlx queue with a dead-letter exchange dead-letters it. A bad expiration property closes
+     * the channel before routing, as does a user_id other than the login user's, as in RabbitMQ. The keys of
+     * the CC and BCC headers route it too (sender-selected distribution); the node stored it without BCC.
      */
     void publish(Session session, Publish cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
@@ -157,9 +157,17 @@ final class BasicCommands {
         long key = ctx.messageKey();
         LinkedHashSet<QueueState> queues = Router.routeAll(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
         int holders = 0;
+        int accepted = 0;
         for (QueueState queue : queues) {
             if (queue.accepts(cmd.getBodySize())) {
                 queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent(), state.clockMs, messageTtl);
+                holders++;
+                accepted++;
+            } else if (queue.limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH_DLX
+                    && queue.deadLetterExchange != null) {
+                // RabbitMQ 3.10 (probed) nacks the publisher and dead-letters the refused message as well
+                state.deadLetters.add(queue, new QueueEntry(0, key, cmd.getBodySize(), cmd.getPersistent(), 0),
+                        DeadLetters.Reason.MAXLEN, state.clockMs, ctx);
                 holders++;
             }
         }
@@ -168,7 +176,7 @@ final class BasicCommands {
         }
         ctx.published(holders);
         if (cmd.getConfirmSequence() != 0) {
-            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), holders == queues.size()));
+            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), accepted == queues.size()));
         }
         dispatcher.dispatchAll(queues, ctx);
     }

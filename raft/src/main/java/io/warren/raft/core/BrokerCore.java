@@ -25,6 +25,7 @@ public final class BrokerCore {
     private final BasicCommands basic;
     private final AckCommands acks;
     private final AdminCommands admin;
+    private final DeadLetterCommands deadLetters;
 
     private BrokerCore(BrokerState state) {
         this.state = state;
@@ -35,6 +36,7 @@ public final class BrokerCore {
         this.basic = new BasicCommands(state, dispatcher);
         this.acks = new AckCommands(dispatcher);
         this.admin = new AdminCommands(state, dispatcher);
+        this.deadLetters = new DeadLetterCommands(state, dispatcher);
     }
 
     /** A broker that has applied nothing: vhost "/", the standard exchanges, user guest. */
@@ -62,7 +64,7 @@ public final class BrokerCore {
         return state.earliestExpiryMs;
     }
 
-    /** The keys of every message a queue holds, ready or out unacknowledged, ascending, each once. */
+    /** The keys of every message held (ready, out unacknowledged, or a pending dead letter), ascending, each once. */
     public long[] liveMessageKeys() {
         long[] keys = new long[Math.toIntExact(SnapshotRecords.heldMessages(state))];
         int[] filled = {0};
@@ -75,6 +77,9 @@ public final class BrokerCore {
             for (ChannelState.Unacked u : channel.unacked.values()) {
                 keys[filled[0]++] = u.entry().key();
             }
+        }
+        for (DeadLetters.Pending pending : state.deadLetters.all()) {
+            keys[filled[0]++] = pending.key;
         }
         java.util.Arrays.sort(keys);
         int distinct = 0;
@@ -104,7 +109,7 @@ public final class BrokerCore {
         if (!accept(batch, effects)) {
             // Refused whole: the messages its publishes stored go again.
             for (int position = 0; position < batch.getCommandsCount(); position++) {
-                if (batch.getCommands(position).hasPublish()) {
+                if (carriesMessage(batch.getCommands(position))) {
                     effects.add(new Effect.Discard(MessageKeys.key(logIndex, position)));
                 }
             }
@@ -115,12 +120,17 @@ public final class BrokerCore {
             ApplyContext ctx = new ApplyContext(logIndex, position, batch.getNode(), batch.getEpoch(), command,
                     effects, state.references);
             applyCommand(ctx);
-            if (command.hasPublish() && !ctx.publishedMessage()) {
+            if (carriesMessage(command) && !ctx.publishedMessage()) {
                 // Refused, or ignored on a closing channel: nothing holds the stored message.
                 effects.add(new Effect.Discard(ctx.messageKey()));
             }
         }
         return effects;
+    }
+
+    /** A publish or a dead-lettered copy: its message is stored beside the entry under the command's key. */
+    public static boolean carriesMessage(Command command) {
+        return command.hasPublish() || command.hasDeadLetter();
     }
 
     /**
@@ -162,6 +172,7 @@ public final class BrokerCore {
             case DECLARE_NODE_DOWN -> sessions.declareNodeDown(command.getDeclareNodeDown(), ctx);
             case SET_ALARMS -> sessions.setAlarms(command.getSetAlarms(), ctx);
             case TICK -> dispatcher.tick(ctx);
+            case DEAD_LETTER -> deadLetters.deadLetter(command.getDeadLetter(), ctx);
             case OPEN_CONNECTION -> sessions.openConnection(command.getOpenConnection(), ctx);
             case CLOSE_CONNECTION -> sessions.closeConnection(command.getCloseConnection(), ctx);
             case CLOSE_CHANNEL -> {
@@ -198,7 +209,8 @@ public final class BrokerCore {
 
     private static boolean isChannelCommand(Command command) {
         return switch (command.getKindCase()) {
-            case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, TICK, OPEN_CONNECTION, CLOSE_CONNECTION, PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
+            case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, TICK, DEAD_LETTER, OPEN_CONNECTION, CLOSE_CONNECTION,
+                    PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
                     SET_PERMISSIONS, CLEAR_PERMISSIONS, KIND_NOT_SET -> false;
             default -> true;
         };

@@ -44,7 +44,20 @@ final class Dispatcher {
      */
     void expireHead(QueueState queue, ApplyContext ctx) {
         while (MessageExpiry.expired(queue.ready.headExpiresAt(), state.clockMs)) {
-            state.references.release(queue.ready.pollFirst().key(), ctx);
+            died(queue, queue.ready.pollFirst(), DeadLetters.Reason.EXPIRED, ctx);
+        }
+    }
+
+    /**
+     * A message left {@code queue} for good other than by an ack, purge or delete: it goes to the queue's
+     * dead-letter exchange when it has one (through {@link DeadLetters}, which takes over its reference),
+     * else it is released.
+     */
+    void died(QueueState queue, QueueEntry entry, DeadLetters.Reason reason, ApplyContext ctx) {
+        if (queue.deadLetterExchange != null && !queue.deleted) {
+            state.deadLetters.add(queue, entry, reason, state.clockMs, ctx);
+        } else {
+            state.references.release(entry.key(), ctx);
         }
     }
 
@@ -75,6 +88,7 @@ final class Dispatcher {
                 closeIfTimedOut(channel, ctx);
             }
         }
+        state.deadLetters.retryDue(state.clockMs, ctx);
     }
 
     /**
@@ -124,7 +138,7 @@ final class Dispatcher {
         }
         if (!limits.rejectsPublishes()) {
             while (limits.exceeded(queue.ready)) {
-                state.references.release(queue.ready.pollFirst().key(), ctx);
+                died(queue, queue.ready.pollFirst(), DeadLetters.Reason.MAXLEN, ctx);
             }
         } else if (limits.quorum()) {
             if (limits.exceeded(queue.ready)) {
@@ -214,17 +228,32 @@ final class Dispatcher {
         return queue;
     }
 
-    /** Settles deliveries and puts them back in their queues (marked redelivered), in tag order. */
+    /**
+     * Settles deliveries and puts them back in their queues (marked redelivered), in tag order: one whose
+     * queue was deleted meanwhile is released, one that came back more often than its queue's delivery limit
+     * dies.
+     */
     LinkedHashSet<QueueState> requeue(ChannelState channel, List<ChannelState.Unacked> deliveries, ApplyContext ctx) {
         LinkedHashSet<QueueState> touched = new LinkedHashSet<>();
         for (ChannelState.Unacked delivery : deliveries) {
             QueueState queue = settle(channel, delivery);
-            if (!queue.requeue(delivery.entry())) {
+            if (queue.deleted) {
                 state.references.release(delivery.entry().key(), ctx);
+            } else if (queue.pastDeliveryLimit(delivery.entry())) {
+                died(queue, delivery.entry(), DeadLetters.Reason.DELIVERY_LIMIT, ctx);
+            } else {
+                queue.ready.requeue(delivery.entry());
             }
             touched.add(queue);
         }
         return touched;
+    }
+
+    /** basic.nack or basic.reject without requeue: the delivery is settled and dies, as "rejected". */
+    QueueState reject(ChannelState channel, ChannelState.Unacked delivery, ApplyContext ctx) {
+        QueueState queue = settle(channel, delivery);
+        died(queue, delivery.entry(), DeadLetters.Reason.REJECTED, ctx);
+        return queue;
     }
 
     /** Ends a channel: its unacked deliveries go back to their queues and its consumers end. */
@@ -292,6 +321,12 @@ final class Dispatcher {
         queue.consumers.clear();
         dropReady(queue, ctx);
         removeBindingsTo(vhost, queue.name, true, ctx);
+        // At-least-once dead letters still waiting for a queue go with their source, as in RabbitMQ, where
+        // the source's worker keeps them; at-most-once ones count as sent already.
+        for (DeadLetters.Pending lost : state.deadLetters.removeIf(pending -> pending.atLeastOnce
+                && pending.incarnation == queue.incarnation, state.clockMs, ctx)) {
+            state.references.release(lost.key, ctx);
+        }
         return dropped;
     }
 

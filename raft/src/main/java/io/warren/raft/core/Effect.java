@@ -16,6 +16,19 @@ public sealed interface Effect {
 
     long epoch();
 
+    /** An effect addressed to every node ({@value Discard#EVERY_NODE}, epoch 0); each decides whether it acts. */
+    sealed interface ToEveryNode extends Effect {
+        @Override
+        default String node() {
+            return Discard.EVERY_NODE;
+        }
+
+        @Override
+        default long epoch() {
+            return 0;
+        }
+    }
+
     /** An effect on one channel, performed by the node and epoch that hold the channel. */
     sealed interface ToChannel extends Effect {
         ChannelRef channel();
@@ -58,36 +71,27 @@ public sealed interface Effect {
      * No queue holds this stored message any more: every node may reclaim its copy, once the effects of
      * the same entry (a delivery of it, say) are performed.
      */
-    record Discard(long key) implements Effect {
-        /** Addressed to no node in particular: the state machine of each hands it to its own store. */
+    record Discard(long key) implements ToEveryNode {
+        /** The address of an effect for every node: the state machine of each performs it for itself. */
         public static final String EVERY_NODE = "*";
-
-        @Override
-        public String node() {
-            return EVERY_NODE;
-        }
-
-        @Override
-        public long epoch() {
-            return 0;
-        }
     }
 
     /**
      * The cluster's resource alarms changed (or a node registered and must learn them): while the list
      * is not empty every node blocks its publishing connections. Performed by every node.
      */
-    record Alarms(java.util.List<String> active) implements Effect {
-        @Override
-        public String node() {
-            return Discard.EVERY_NODE;
-        }
+    record Alarms(java.util.List<String> active) implements ToEveryNode {}
 
-        @Override
-        public long epoch() {
-            return 0;
-        }
-    }
+    /**
+     * A message died in {@code queue} (of {@code vhost}) for {@code reason} (rejected, expired, maxlen,
+     * delivery_limit), and its queue has the dead-letter exchange {@code exchange} (and the dead-letter routing
+     * key {@code deadLetterRoutingKey}, or null). Addressed to every node, performed by the one that leads: it
+     * reads the message under {@code messageKey}, writes the dead-lettered copy (x-death, as RabbitMQ does, with
+     * the time {@code diedAtMs}) and submits it in a DeadLetter command for pending dead letter {@code id}. Lost
+     * with a leader change, it is made again once its deadline passes.
+     */
+    record DeadLetter(long id, String vhost, String queue, long messageKey, String reason, String exchange,
+            String deadLetterRoutingKey, long diedAtMs) implements ToEveryNode {}
 
     /** A server-sent basic.cancel: the consumer's queue was deleted. */
     record CancelConsumer(ChannelRef channel, String consumerTag) implements ToChannel {}

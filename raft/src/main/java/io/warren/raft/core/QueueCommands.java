@@ -56,6 +56,7 @@ final class QueueCommands {
             ctx.answer(declared(existing));
             return;
         }
+        checkDeadLetterExchange(session, cmd.getArguments(), name, what, method);
         checkNewQueueArguments(cmd.getArguments(), what, method);
         QueueState queue = new QueueState(vhost.name, name, state.nextQueueIncarnation++, cmd.getDurable(),
                 cmd.getExclusive() ? session.connection().key : null, cmd.getAutoDelete(), cmd.getArguments(),
@@ -93,17 +94,56 @@ final class QueueCommands {
         }
         Arguments.checkInteger(arguments, "x-expires", what, method, false, MessageExpiry.TTL_MAX);
         Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
+        io.warren.proto.Value routingKey = Tables.get(arguments, "x-dead-letter-routing-key");
+        if (routingKey != null && Tables.typeClass(routingKey) != Tables.TypeClass.TEXT) {
+            throw invalidArgument("x-dead-letter-routing-key", what, "{unacceptable_type,"
+                    + Tables.rabbitTypeName(routingKey) + "}", method);
+        }
+        if (routingKey != null && Tables.get(arguments, "x-dead-letter-exchange") == null) {
+            throw invalidArgument("x-dead-letter-routing-key", what, "routing_key_but_no_dlx_defined", method);
+        }
         QueueLimits.check(arguments, what, method);
         io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
         if (singleActive != null && Tables.typeClass(singleActive) != Tables.TypeClass.BOOLEAN) {
             throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-single-active-consumer' for " + what
                     + ": {unacceptable_type," + Tables.rabbitTypeName(singleActive) + "}");
         }
+        io.warren.proto.Value strategy = Tables.get(arguments, "x-dead-letter-strategy");
+        if (strategy != null && Tables.typeClass(strategy) != Tables.TypeClass.TEXT) {
+            throw invalidArgument("x-dead-letter-strategy", what, "{unacceptable_type,"
+                    + Tables.rabbitTypeName(strategy) + "}", method);
+        }
+        if (strategy != null && !List.of("at-most-once", "at-least-once").contains(Tables.text(strategy))) {
+            throw invalidArgument("x-dead-letter-strategy", what, "invalid_dlx_strategy", method);
+        }
+    }
+
+    private static Refused invalidArgument(String key, String what, String error, AmqpMethod method) {
+        return method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
+    }
+
+    /**
+     * RabbitMQ's channel checks a new queue's x-dead-letter-exchange before the queue's own argument checks: a
+     * name (of any exchange, declared or not), and the declaring user may read the queue and write to it.
+     */
+    private void checkDeadLetterExchange(Session session, Table arguments, String name, String what,
+            AmqpMethod method) {
+        io.warren.proto.Value exchange = Tables.get(arguments, "x-dead-letter-exchange");
+        if (exchange == null) {
+            return;
+        }
+        if (Tables.typeClass(exchange) != Tables.TypeClass.TEXT) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid type '" + Tables.rabbitTypeName(exchange)
+                    + "' for arg 'x-dead-letter-exchange' in " + what);
+        }
+        String vhost = session.vhost().name;
+        state.access.check(session.user(), vhost, Access.READ, "queue", name, method);
+        state.access.check(session.user(), vhost, Access.WRITE, "exchange", Tables.text(exchange), method);
     }
 
     /** Arguments a queue type refuses (RabbitMQ 3.10, probed), checked first: the type's own check comes first there. */
     private static final List<String> QUORUM_ONLY_NOT = List.of("x-max-priority", "x-queue-mode");
-    private static final List<String> CLASSIC_ONLY_NOT = List.of("x-delivery-limit");
+    private static final List<String> CLASSIC_ONLY_NOT = List.of("x-delivery-limit", "x-dead-letter-strategy");
 
     private static String freshQueueName(VhostState vhost, ApplyContext ctx) {
         for (int attempt = 0; ; attempt++) {

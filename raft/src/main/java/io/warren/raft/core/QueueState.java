@@ -48,6 +48,15 @@ final class QueueState {
      * the next takes over when it goes.
      */
     final boolean singleActiveConsumer;
+    /** Its x-dead-letter-exchange, or null: where its messages go when they die (rejected, expired...). */
+    final String deadLetterExchange;
+    /** Its x-dead-letter-routing-key, or null: the dead-lettered copy's key instead of the message's own. */
+    final String deadLetterRoutingKey;
+    /**
+     * x-dead-letter-strategy at-least-once on a quorum queue with x-overflow reject-publish (without that
+     * RabbitMQ 3.10 falls back to at-most-once): a dead letter that finds no queue is kept and tried again.
+     */
+    final boolean deadLetterAtLeastOnce;
     /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
     final long expiresAfterMs;
     /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
@@ -83,8 +92,19 @@ final class QueueState {
         this.consumerTimeoutMs = timeout != null && Tables.typeClass(timeout) == Tables.TypeClass.INTEGER
                 && Tables.integer(timeout) > 0 ? Tables.integer(timeout) : -1;
         io.warren.proto.Value limit = Tables.get(arguments, "x-delivery-limit");
+        this.deadLetterExchange = textOrNull(arguments, "x-dead-letter-exchange");
+        this.deadLetterRoutingKey = deadLetterExchange == null ? null
+                : textOrNull(arguments, "x-dead-letter-routing-key");
+        this.deadLetterAtLeastOnce = quorum && deadLetterExchange != null
+                && "at-least-once".equals(textOrNull(arguments, "x-dead-letter-strategy"))
+                && "reject-publish".equals(textOrNull(arguments, "x-overflow"));
         this.deliveryLimit = quorum && limit != null && Tables.typeClass(limit) == Tables.TypeClass.INTEGER
                 ? Tables.integer(limit) : NO_DELIVERY_LIMIT;
+    }
+
+    private static String textOrNull(Table arguments, String key) {
+        io.warren.proto.Value value = Tables.get(arguments, key);
+        return value == null ? null : Tables.text(value);
     }
 
     /**
@@ -118,19 +138,6 @@ final class QueueState {
         long id = nextMessageId++;
         ready.append(new QueueEntry(id, key, bodyBytes, persistent, 0,
                 MessageExpiry.expiresAt(clockMs, this.messageTtl, messageTtl)));
-    }
-
-    /**
-     * Puts a message that was delivered back in its place; returns false (the caller releases it) when
-     * this queue was deleted meanwhile or the message
-     * came back more often than the queue's delivery limit allows.
-     */
-    boolean requeue(QueueEntry entry) {
-        if (deleted || pastDeliveryLimit(entry)) {
-            return false;
-        }
-        ready.requeue(entry);
-        return true;
     }
 
     /** After consumers came or went. */

@@ -22,7 +22,7 @@ public final class SnapshotLoader {
     private final Map<Long, ConsumerState> consumersById = new LinkedHashMap<>();
     private final Map<String, QueueState> deletedQueues = new LinkedHashMap<>();
     private final List<ConsumerRecord> consumerRecords = new ArrayList<>();
-    /** Every message's key as it is read (ready and unacked), to count the ones several queues hold. */
+    /** Every message's key as it is read (ready, unacked, dead letters), to count the ones several queues hold. */
     private long[] heldKeys = new long[1024];
     private int heldCount;
     private QueueState lastQueue;
@@ -77,6 +77,7 @@ public final class SnapshotLoader {
         state.nextQueueIncarnation = header.getNextQueueIncarnation();
         state.nextConsumerId = header.getNextConsumerId();
         state.clockMs = header.getClockMs();
+        state.deadLetters.nextId = Math.max(1, header.getNextDeadLetterId());
         state.earliestExpiryMs = 0; // unknown until the first tick looks at every queue's head
         // Sized once from the header (an older snapshot says 0 and the array grows): at ten million
         // messages a doubling array would hold old and new copies, 200 MB, on a start-up heap.
@@ -151,6 +152,7 @@ public final class SnapshotLoader {
             }
             case CONSUMER -> consumer(record.getConsumer());
             case UNACKED -> unacked(record.getUnacked());
+            case DEAD_LETTER -> deadLetter(record.getDeadLetter());
             case HEADER, FOOTER, KIND_NOT_SET -> check(false, "unexpected record " + record.getKindCase());
         }
     }
@@ -232,6 +234,18 @@ public final class SnapshotLoader {
         channel.unacked.put(u.getDeliveryTag(), new ChannelState.Unacked(u.getDeliveryTag(), queue,
                 entry(u.getMessage()), consumer, u.getDeliveredAtMs()));
         held(u.getMessage().getKey());
+    }
+
+    private void deadLetter(io.warren.proto.DeadLetterRecord d) {
+        DeadLetters.Reason reason = DeadLetters.Reason.fromWireName(d.getReason());
+        check(reason != null, "dead letter reason '" + d.getReason() + "'");
+        check(d.getId() < state.deadLetters.nextId, "dead letter " + d.getId() + " at or past the next id");
+        DeadLetters.Pending pending = new DeadLetters.Pending(d.getId(), d.getVhost(), d.getQueue(),
+                d.getQueueIncarnation(), d.getKey(), d.getBodySize(), d.getPersistent(), reason, d.getExchange(),
+                d.hasRoutingKey() ? d.getRoutingKey() : null, d.getAtLeastOnce(), d.getDiedAtMs());
+        pending.retryAtMs = d.getRetryAtMs();
+        state.deadLetters.restore(pending);
+        held(d.getKey());
     }
 
     /** A stand-in for a queue deleted while some of its messages were out: settling them changes nothing. */

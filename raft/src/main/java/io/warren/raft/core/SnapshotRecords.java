@@ -36,7 +36,7 @@ public final class SnapshotRecords {
         freeze(core).write(sink);
     }
 
-    /** Ready and unacked message references: what a loader reads keys of, counted so it sizes one array. */
+    /** Ready, unacked and dead-letter message references: the keys a loader reads, counted to size one array. */
     static long heldMessages(BrokerState state) {
         long held = 0;
         for (VhostState vhost : state.vhosts.values()) {
@@ -47,7 +47,7 @@ public final class SnapshotRecords {
         for (ChannelState channel : state.channels.values()) {
             held += channel.unacked.size();
         }
-        return held;
+        return held + state.deadLetters.size();
     }
 
     /** The state as it is now, to be written later, from any thread, once. */
@@ -57,7 +57,7 @@ public final class SnapshotRecords {
         out.accept(SnapshotRecord.newBuilder().setHeader(SnapshotHeader.newBuilder().setFormat(FORMAT)
                 .setAppliedIndex(state.appliedIndex).setAppliedTerm(state.appliedTerm)
                 .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)
-                .setClockMs(state.clockMs)
+                .setClockMs(state.clockMs).setNextDeadLetterId(state.deadLetters.nextId)
                 .setHeldMessages(heldMessages(state))).build());
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
@@ -88,6 +88,16 @@ public final class SnapshotRecords {
         }
         writeVhosts(state, out);
         writeConsumersAndUnacked(state, out);
+        for (DeadLetters.Pending p : state.deadLetters.all()) {
+            var record = io.warren.proto.DeadLetterRecord.newBuilder().setId(p.id).setVhost(p.vhost)
+                    .setQueue(p.queue).setQueueIncarnation(p.incarnation).setKey(p.key).setBodySize(p.bodySize)
+                    .setPersistent(p.persistent).setReason(p.reason.wireName).setExchange(p.exchange)
+                    .setAtLeastOnce(p.atLeastOnce).setDiedAtMs(p.diedAtMs).setRetryAtMs(p.retryAtMs);
+            if (p.routingKey != null) {
+                record.setRoutingKey(p.routingKey);
+            }
+            out.accept(SnapshotRecord.newBuilder().setDeadLetter(record).build());
+        }
         return out;
     }
 

@@ -587,6 +587,8 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         for (var command : batch.getCommandsList()) {
             if (command.hasPublish()) {
                 bytes += command.getPublish().getSize();
+            } else if (command.hasDeadLetter()) {
+                bytes += command.getDeadLetter().getSize();
             }
         }
         return bytes;

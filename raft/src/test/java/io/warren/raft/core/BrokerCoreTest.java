@@ -383,7 +383,7 @@ class BrokerCoreTest {
     void shouldRefuseUnsupportedQueueArgumentsRatherThanIgnoreThem() {
         var ch = driver.connect().channel();
         ch.refused(406, Commands.declareQueue("q").setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
-                .setName("q").setArguments(table("x-dead-letter-exchange", "dlx"))));
+                .setName("q").setArguments(table("x-max-age", "1D"))));
     }
 
     @Test

@@ -57,8 +57,19 @@ final class CoreDriver {
         ++index;
         for (int position = 0; position < batch.getCommandsCount(); position++) {
             Command command = batch.getCommands(position);
+            long key = MessageKeys.key(index, position);
             if (command.hasPublish()) {
-                stored.put(MessageKeys.key(index, position), bodyOf(command));
+                stored.put(key, bodyOf(command));
+                routingKeys.put(key, command.getPublish().getRoutingKey());
+                headers.put(key, command.getPublish().getHeaders());
+                deaths.put(key, List.of());
+            } else if (command.hasDeadLetter()) {
+                var field = command.getDeadLetter().getUnknownFields().getField(DEAD_LETTER_SOURCE_FIELD);
+                long source = field.getVarintList().get(0);
+                stored.put(key, stored.get(source));
+                routingKeys.put(key, command.getDeadLetter().getRoutingKey());
+                headers.put(key, command.getDeadLetter().getHeaders());
+                deaths.put(key, pendingDeaths.remove(command.getDeadLetter().getId()));
             }
         }
         List<Effect> produced = core.apply(index, 1, batch);
@@ -97,6 +108,7 @@ final class CoreDriver {
                 case Effect.Deliver d -> named.add(d.messageKey());
                 case Effect.Return r -> named.add(r.messageKey());
                 case Effect.Answer a when a.reply().hasGotMessage() -> named.add(a.reply().getGotMessage().getMessageKey());
+                case Effect.DeadLetter d -> named.add(d.messageKey());
                 default -> { }
             }
         }
@@ -124,6 +136,74 @@ final class CoreDriver {
             assertTrue(isLive != isDiscarded, () -> "stored message " + key + " (" + stored.get(key) + ") is "
                     + (isLive ? "live and discarded" : "neither live nor discarded: it leaks"));
         }
+    }
+
+    /** Each stored message's routing key, headers and deaths (queue and reason, newest first), for dead letters. */
+    final Map<Long, String> routingKeys = new HashMap<>();
+    private final Map<Long, io.warren.proto.Table> headers = new HashMap<>();
+    private final Map<Long, List<String[]>> deaths = new HashMap<>();
+    private final Map<Long, List<String[]>> pendingDeaths = new HashMap<>();
+    /** Tests name a DeadLetter copy's source in an unknown field, as the store would hold its content. */
+    private static final int DEAD_LETTER_SOURCE_FIELD = 100;
+    private int forwarded;
+
+    /**
+     * Does what the leader's node does with every {@link Effect.DeadLetter} not yet answered (and with those
+     * its DeadLetter commands lead to): submits the copy from n1 with the dead-letter routing key, or the
+     * message's own, and with the queues that close a cycle of deaths none of which was a rejection (the rule
+     * node/DeadLetterCopy holds against RabbitMQ). Returns how many it answered.
+     */
+    int forwardDeadLetters() {
+        int answered = 0;
+        while (forwarded < effects.size()) {
+            if (effects.get(forwarded++) instanceof Effect.DeadLetter dead) {
+                submit("n1", deadLetterCommand(dead).build());
+                answered++;
+            }
+        }
+        return answered;
+    }
+
+    /** The DeadLetter command the leader's node would send for {@code dead}. */
+    Command.Builder deadLetterCommand(Effect.DeadLetter dead) {
+        List<String[]> history = new ArrayList<>();
+        history.add(new String[] {dead.queue(), dead.reason()});
+        for (String[] death : deaths.get(dead.messageKey())) {
+            if (!(death[0].equals(dead.queue()) && death[1].equals(dead.reason()))) {
+                history.add(death);
+            }
+        }
+        pendingDeaths.put(dead.id(), history);
+        List<String> cycle = new ArrayList<>();
+        if (!dead.reason().equals("rejected")) {
+            for (String[] candidate : history) {
+                boolean automatic = true;
+                for (String[] death : history) {
+                    if (death[1].equals("rejected")) {
+                        automatic = false;
+                        break;
+                    }
+                    if (death[0].equals(candidate[0])) {
+                        break;
+                    }
+                }
+                if (automatic && !cycle.contains(candidate[0])) {
+                    cycle.add(candidate[0]);
+                }
+            }
+        }
+        String body = stored.get(dead.messageKey());
+        return Command.newBuilder().setDeadLetter(io.warren.proto.DeadLetter.newBuilder().setId(dead.id())
+                .setRoutingKey(dead.deadLetterRoutingKey() != null ? dead.deadLetterRoutingKey()
+                        : routingKeys.get(dead.messageKey()))
+                .setHeaders(headers.get(dead.messageKey())).setSize(body.length()).addAllCycleQueues(cycle)
+                .setUnknownFields(UnknownFieldSet.newBuilder().addField(DEAD_LETTER_SOURCE_FIELD,
+                        UnknownFieldSet.Field.newBuilder().addVarint(dead.messageKey()).build()).build()));
+    }
+
+    /** The deaths (queue and reason, newest first) of a stored message. */
+    List<String> deathsOf(long key) {
+        return deaths.get(key).stream().map(d -> d[0] + ":" + d[1]).toList();
     }
 
     /** Applies commands from {@code node} as one batch; returns that batch's effects. */

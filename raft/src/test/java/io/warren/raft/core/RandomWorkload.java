@@ -20,10 +20,18 @@ import java.util.Random;
  * consumer), and messages published
  * straight to q0 or q3 may carry an expiration. The model cannot say at which command the core looks at a
  * head, so it checks bounds: a message the core no longer holds must have expired or been settled, none
- * is delivered expired, and after a tick no head is expired.
+ * is delivered expired, and after a tick no head is expired. q0's rejected and expired messages and q2's dropped
+ * ones are dead-lettered into dlq; now and then the driver answers the dead-letter effects as the leader would,
+ * and each must then be in dlq, once.
  */
 final class RandomWorkload {
     static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3");
+    /**
+     * Where q0's rejected and expired messages and q2's dropped ones go (dead-lettering): the model holds them as
+     * pending until the driver answers the dead-letter effects as the leader would, then in DLQ.
+     */
+    static final String DLQ = "dlq";
+    private final List<String> deadLettered = new ArrayList<>();
     /** The queues whose messages may expire (no limits: what a limit drops would blur what expired). */
     private static final List<String> EXPIRING = List.of("q0", "q3");
     private static final int Q3_TTL = 40;
@@ -56,17 +64,24 @@ final class RandomWorkload {
         for (String q : QUEUES) {
             model.put(q, new ArrayList<>());
         }
+        model.put(DLQ, new ArrayList<>());
         channel = driver.connect().channel();
-        channel.ok(declareQueue("q0", true, false, false));
+        channel.ok(declareQueue(DLQ, true, false, false));
+        channel.ok(declareQueue("q0", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
+                .setName("q0").setDurable(true).setArguments(table("x-dead-letter-exchange", "",
+                        "x-dead-letter-routing-key", DLQ))));
         channel.ok(declareQueue("q1", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q1").setDurable(true).setArguments(table("x-queue-type", "quorum", "x-max-length", Q1_LIMIT,
                         "x-overflow", "reject-publish", "x-delivery-limit", Q1_DELIVERY_LIMIT))));
         channel.ok(declareQueue("q2", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
-                .setName("q2").setDurable(true).setArguments(table("x-max-length", Q2_LIMIT))));
+                .setName("q2").setDurable(true).setArguments(table("x-max-length", Q2_LIMIT,
+                        "x-dead-letter-exchange", "dlx"))));
         channel.ok(declareQueue("q3", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q3").setDurable(true).setArguments(table("x-message-ttl", Q3_TTL, "x-single-active-consumer", true))));
         channel.ok(declareExchange("x", "direct", true, false));
         channel.ok(declareExchange("f", "fanout", true, false));
+        channel.ok(declareExchange("dlx", "fanout", true, false));
+        channel.ok(bind(DLQ, "dlx", ""));
         channel.ok(bind("q0", "x", "a"));
         channel.ok(bind("q1", "x", "b"));
         for (String q : QUEUES) {
@@ -101,8 +116,10 @@ final class RandomWorkload {
             restartNode();
         } else if (roll < 93) {
             channel.ok(qos(random.nextInt(3), random.nextBoolean()));
-        } else if (roll < 97) {
+        } else if (roll < 95) {
             driver.clockMs += 1 + random.nextInt(40);
+        } else if (roll < 97) {
+            forwardDeadLetters();
         } else {
             driver.tick();
             absorbDeliveries();
@@ -131,6 +148,7 @@ final class RandomWorkload {
                 if (!held.contains(body)) {
                     check(expired(q, body), q + " dropped " + body + ", which had not expired");
                     model.get(q).remove(body);
+                    died(q, body);
                 }
             }
         }
@@ -201,6 +219,7 @@ final class RandomWorkload {
         List<String> q2 = ready("q2");
         for (int i = 0; i < q2.size() - Q2_LIMIT; i++) {
             model.get("q2").remove(q2.get(i));
+            died("q2", q2.get(i));
         }
         int q1 = ready("q1").size();
         if (q1 > Q1_LIMIT) {
@@ -246,7 +265,29 @@ final class RandomWorkload {
             default -> {
                 channel.send(reject(tag, false));
                 model.get(delivery[0]).remove(delivery[1]);
+                died(delivery[0], delivery[1]);
             }
+        }
+    }
+
+    /** A message left q0 or q2 other than by ack, purge or delete: it is a dead letter now. */
+    private void died(String q, String body) {
+        if (q.equals("q0") || q.equals("q2")) {
+            deadLettered.add(body);
+        }
+    }
+
+    /** The leader answers the dead-letter effects: every pending one is in the DLQ after, none before. */
+    private void forwardDeadLetters() {
+        check(driver.core.state().deadLetters.size() == deadLettered.size(), "the core has "
+                + driver.core.state().deadLetters.size() + " dead letters pending, the model " + deadLettered);
+        driver.forwardDeadLetters();
+        model.get(DLQ).addAll(deadLettered);
+        deadLettered.clear();
+        Reply got = channel.ok(Commands.get(DLQ, true));
+        if (got.hasGotMessage()) {
+            String body = driver.body(got.getGotMessage().getMessageKey());
+            check(model.get(DLQ).remove(body), "got " + body + " from the DLQ, which the model did not send there");
         }
     }
 
