@@ -43,6 +43,8 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     private final PublishGate gate = new PublishGate();
     private final Map<ByteStringKey, CompletableFuture<Long>> registrations = new ConcurrentHashMap<>();
     private volatile LongConsumer epochEnded = epoch -> { };
+    /** Null until the node has an epoch to submit in: dead letters asked for before are asked for again. */
+    private volatile DeadLetterForwarder deadLetters;
 
     /** The chaos checker's own test fault; 0 (off) everywhere else. See NodeConfig.testFaultLoseEvery. */
     private final long testFaultLoseEvery;
@@ -81,6 +83,11 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     /** Who hears that the log ended this node's current epoch (called on Ratis' updater thread). */
     void onEpochEnded(LongConsumer listener) {
         this.epochEnded = listener;
+    }
+
+    /** From now on, the leader's dead-letter requests are answered (see DeadLetterForwarder). */
+    void forwardDeadLettersWith(DeadLetterForwarder forwarder) {
+        this.deadLetters = forwarder;
     }
 
     long nextLocalId() {
@@ -133,6 +140,13 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
         for (Effect effect : effects) {
             if (effect instanceof Effect.Alarms alarms) {
                 alarms(alarms.active());
+                continue;
+            }
+            if (effect instanceof Effect.DeadLetter dead) {
+                DeadLetterForwarder forwarder = deadLetters;
+                if (forwarder != null) {
+                    forwarder.forward(dead, messages);
+                }
                 continue;
             }
             if (!effect.node().equals(node)) {

@@ -5,7 +5,6 @@ import io.warren.proto.Tick;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.WarrenStateMachine;
-import java.io.IOException;
 
 /**
  * Time for message TTLs reaches the core only in commands (DESIGN invariant 1): on the leader, once its clock
@@ -56,11 +55,7 @@ final class ExpiryTicks implements AutoCloseable {
 
             @Override
             public boolean isLeader() {
-                try {
-                    return raft.view().leaderReady();
-                } catch (IOException e) {
-                    return false;
-                }
+                return raft.leaderReady();
             }
 
             @Override

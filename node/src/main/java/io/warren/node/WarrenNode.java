@@ -102,6 +102,7 @@ public final class WarrenNode implements AutoCloseable {
         long epoch = liveness.registerFirstEpoch(REGISTRATION_TIMEOUT_SECONDS * 1000);
         dispatcher.useEpoch(epoch);
         submitter.useEpoch(epoch);
+        dispatcher.forwardDeadLettersWith(new DeadLetterForwarder(raft::leaderReady, submitter::submit));
         AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
         AmqpServer amqp = startAmqp(config, amqpConfig, new CoreAuthenticator(stateMachine, config.loopbackUsers()),
                 new NodeBroker(dispatcher, submitter));

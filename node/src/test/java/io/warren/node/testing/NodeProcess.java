@@ -220,7 +220,9 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             ready.completeExceptionally(e);
         }
-        ready.completeExceptionally(new IllegalStateException("node exited with " + source.exitValue()));
+        // its output can end a moment before the process does (it is being stopped): no exit code yet then
+        ready.completeExceptionally(new IllegalStateException(source.isAlive() ? "node closed its output"
+                : "node exited with " + source.exitValue()));
     }
 
     /** kill -9: no shutdown hook runs, nothing is flushed beyond what Raft already fsynced. */

@@ -102,6 +102,13 @@ final class QueueCommands {
         if (routingKey != null && Tables.get(arguments, "x-dead-letter-exchange") == null) {
             throw invalidArgument("x-dead-letter-routing-key", what, "routing_key_but_no_dlx_defined", method);
         }
+        for (String key : List.of("x-dead-letter-exchange", "x-dead-letter-routing-key")) {
+            io.warren.proto.Value name = Tables.get(arguments, key);
+            if (name != null && name.getLongString().size() > SHORT_STRING_MAX) {
+                // Warren's own: an exchange name or routing key is an AMQP short string, so none is longer
+                throw invalidArgument(key, what, "longer than " + SHORT_STRING_MAX + " bytes", method);
+            }
+        }
         QueueLimits.check(arguments, what, method);
         io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
         if (singleActive != null && Tables.typeClass(singleActive) != Tables.TypeClass.BOOLEAN) {
@@ -117,6 +124,8 @@ final class QueueCommands {
             throw invalidArgument("x-dead-letter-strategy", what, "invalid_dlx_strategy", method);
         }
     }
+
+    private static final int SHORT_STRING_MAX = 255;
 
     private static Refused invalidArgument(String key, String what, String error, AmqpMethod method) {
         return method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);

@@ -171,6 +171,19 @@ public final class RaftNode implements AutoCloseable {
         return new LeaderLocalEntryLog(server, GROUP_ID, client);
     }
 
+    /**
+     * Whether this server leads and has applied its own first entry of the term: what the node's leader-only
+     * duties (ticks, dead letters) wait for. Cheap: no role report is built.
+     */
+    public boolean leaderReady() {
+        try {
+            var info = server.getDivision(GROUP_ID).getInfo();
+            return info.isLeader() && info.isLeaderReady();
+        } catch (IOException e) {
+            return false; // the group is not (or no longer) on this server
+        }
+    }
+
     /** The group as this server sees it now; cheap enough to call a few times a second. */
     public GroupView view() throws IOException {
         var division = server.getDivision(GROUP_ID);

@@ -381,6 +381,8 @@ class DeadLetterTest {
         assertRefused("invalid arg 'x-dead-letter-strategy' for queue 'v7' in vhost '/': "
                 + "{unacceptable_type,signedint}", declareWith("v7", "x-queue-type", "quorum",
                         "x-dead-letter-strategy", 3));
+        assertRefused("invalid arg 'x-dead-letter-routing-key' for queue 'v8' in vhost '/': longer than 255 bytes",
+                declareWith("v8", "x-dead-letter-exchange", "x", "x-dead-letter-routing-key", "k".repeat(256)));
         ch.ok(declareWith("v14", "x-dead-letter-exchange", "a"));
         assertRefused("inequivalent arg 'x-dead-letter-exchange' for queue 'v14' in vhost '/': received 'b' but "
                 + "current is 'a'", declareWith("v14", "x-dead-letter-exchange", "b"));
