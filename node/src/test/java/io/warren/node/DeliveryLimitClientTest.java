@@ -1,6 +1,7 @@
 package io.warren.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -107,6 +108,22 @@ class DeliveryLimitClientTest {
         }
         declareAndPublish("dl-classic-plain");
         assertEquals(java.util.Arrays.asList(null, null, null), getAndReturn("dl-classic-plain", 3));
+    }
+
+    @Test
+    void aConsumersFirstDeliveryHasNoCountAndARedeliveryHasOne() throws Exception {
+        declareAndPublish("dl-consumed", "x-queue-type", "quorum");
+        java.util.concurrent.BlockingQueue<com.rabbitmq.client.Delivery> arrived =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        try (Channel channel = CLIENTS.reading().createChannel()) {
+            channel.basicConsume("dl-consumed", false, (tag, delivery) -> arrived.add(delivery), tag -> { });
+            var first = arrived.poll(io.warren.node.testing.Cluster.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            assertNull(first.getProperties().getHeaders(), "no x-delivery-count on a consumer's first delivery");
+            channel.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
+            var again = arrived.poll(io.warren.node.testing.Cluster.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1L, again.getProperties().getHeaders().get("x-delivery-count"));
+            channel.basicAck(again.getEnvelope().getDeliveryTag(), false);
+        }
     }
 
     @Test

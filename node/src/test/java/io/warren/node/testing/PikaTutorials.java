@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs src/test/resources/pika/tutorials.py, the pika tutorial scenarios, with Debian's python3-pika.
- * Under CI=true a missing pika fails instead of skipping.
+ * Runs a pika script of src/test/resources/pika (tutorials.py, the tutorial scenarios, by default) with
+ * Debian's python3-pika, one scenario at a time. Under CI=true a missing pika fails instead of skipping.
  */
 public final class PikaTutorials {
     private final Path script;
@@ -23,13 +23,18 @@ public final class PikaTutorials {
 
     /** Skips the calling test class when pika is missing (fails under CI=true). */
     public static PikaTutorials prepare() throws IOException, InterruptedException {
+        return prepare("tutorials.py");
+    }
+
+    /** The same for another script of src/test/resources/pika. */
+    public static PikaTutorials prepare(String resource) throws IOException, InterruptedException {
         boolean pika = new ProcessBuilder("/usr/bin/python3", "-c", "import pika").start().waitFor() == 0;
         if (!pika && "true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("python3-pika is missing; deploy/test.sh installs it");
         }
         assumeTrue(pika, "python3-pika is not installed: skipping the pika tutorials (deploy/test.sh installs it)");
-        Path script = Files.createTempFile("tutorials", ".py");
-        try (var in = PikaTutorials.class.getResourceAsStream("/pika/tutorials.py")) {
+        Path script = Files.createTempFile("pika-", ".py");
+        try (var in = PikaTutorials.class.getResourceAsStream("/pika/" + resource)) {
             Files.write(script, in.readAllBytes());
         }
         return new PikaTutorials(script);

@@ -201,7 +201,7 @@ final class Dispatcher {
             consumer.queue.unackedCount++;
         }
         ctx.emit(new Effect.Deliver(channel.ref, consumer.tag, tag, redelivered, entry.key(),
-                consumer.queue.deliveryCountHeader(entry)));
+                consumer.queue.consumerDeliveryCountHeader(entry)));
         if (consumer.noAck) {
             state.references.release(entry.key(), ctx);
         }

@@ -108,11 +108,19 @@ final class QueueState {
     }
 
     /**
-     * The x-delivery-count header for a delivery of {@code entry}: on a quorum queue how often it came back (0
+     * The x-delivery-count header for a basic.get of {@code entry}: on a quorum queue how often it came back (0
      * the first time, as RabbitMQ's), on a classic queue -1, no header.
      */
     int deliveryCountHeader(QueueEntry entry) {
         return quorum ? entry.deliveryCount() : -1;
+    }
+
+    /**
+     * The same for a delivery to a consumer: RabbitMQ 3.10 adds none to a consumer's first delivery of a
+     * message, only once it came back (probed with pika: consume gives no header, get gives 0).
+     */
+    int consumerDeliveryCountHeader(QueueEntry entry) {
+        return quorum && entry.deliveryCount() > 0 ? entry.deliveryCount() : -1;
     }
 
     /** Whether a delivery coming back (its count includes this delivery) is past the delivery limit. */

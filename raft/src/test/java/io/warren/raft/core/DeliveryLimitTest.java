@@ -81,7 +81,8 @@ class DeliveryLimitTest {
         var consumer = driver.connect().channel();
         consumer.ok(consume("q", "c", false));
         consumer.send(nack(consumer.deliveries().get(0).deliveryTag(), false, true));
-        assertEquals(List.of(0, 1), consumer.deliveries().stream().map(Effect.Deliver::deliveryCount).toList());
+        assertEquals(List.of(-1, 1), consumer.deliveries().stream().map(Effect.Deliver::deliveryCount).toList(),
+                "a consumer's first delivery has no header, as RabbitMQ 3.10's; basic.get's has 0");
     }
 
     @Test
