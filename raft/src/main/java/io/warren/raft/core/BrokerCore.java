@@ -26,6 +26,7 @@ public final class BrokerCore {
     private final AckCommands acks;
     private final AdminCommands admin;
     private final DeadLetterCommands deadLetters;
+    private final PolicyCommands policies;
 
     private BrokerCore(BrokerState state) {
         this.state = state;
@@ -37,6 +38,7 @@ public final class BrokerCore {
         this.acks = new AckCommands(dispatcher);
         this.admin = new AdminCommands(state, dispatcher);
         this.deadLetters = new DeadLetterCommands(state, dispatcher);
+        this.policies = new PolicyCommands(state, dispatcher);
     }
 
     /** A broker that has applied nothing: vhost "/", the standard exchanges, user guest. */
@@ -203,6 +205,8 @@ public final class BrokerCore {
             case DELETE_VHOST -> admin.deleteVhost(command.getDeleteVhost(), ctx);
             case SET_PERMISSIONS -> admin.setPermissions(command.getSetPermissions(), ctx);
             case CLEAR_PERMISSIONS -> admin.clearPermissions(command.getClearPermissions(), ctx);
+            case SET_POLICY -> policies.setPolicy(command.getSetPolicy(), ctx);
+            case CLEAR_POLICY -> policies.clearPolicy(command.getClearPolicy(), ctx);
             case KIND_NOT_SET -> throw AmqpMethod.NONE.refuse(ReplyCodes.NOT_IMPLEMENTED, "unknown command");
         }
     }
@@ -211,7 +215,7 @@ public final class BrokerCore {
         return switch (command.getKindCase()) {
             case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, TICK, DEAD_LETTER, OPEN_CONNECTION, CLOSE_CONNECTION,
                     PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
-                    SET_PERMISSIONS, CLEAR_PERMISSIONS, KIND_NOT_SET -> false;
+                    SET_PERMISSIONS, CLEAR_PERMISSIONS, SET_POLICY, CLEAR_POLICY, KIND_NOT_SET -> false;
             default -> true;
         };
     }

@@ -19,7 +19,8 @@ public final class BrokerQueries {
 
     /** One row of list_queues. */
     public record QueueView(String vhost, String name, boolean durable, boolean autoDelete, boolean exclusive,
-            int messagesReady, int messagesUnacknowledged, int consumers, Table arguments) {}
+            int messagesReady, int messagesUnacknowledged, int consumers, Table arguments, String policy,
+            String operatorPolicy, Table effectivePolicyDefinition) {}
 
     /** One row of list_bindings; source "" is the default exchange. */
     public record BindingView(String vhost, String source, String destination, String destinationKind,
@@ -90,13 +91,24 @@ public final class BrokerQueries {
         return record == null ? 0 : record.epoch;
     }
 
+    /** A vhost's policies (or operator policies) by name, as set; empty for an unknown vhost. */
+    public List<io.warren.proto.SetPolicy> policies(String vhost, boolean operator) {
+        VhostState state = this.state.vhosts.get(vhost);
+        if (state == null) {
+            return List.of();
+        }
+        return (operator ? state.operatorPolicies : state.policies).values().stream().map(Policy::toProto).toList();
+    }
+
     public List<QueueView> queues(String vhost) {
         List<QueueView> views = new ArrayList<>();
         VhostState state = this.state.vhosts.get(vhost);
         if (state != null) {
             for (QueueState q : state.queues.values()) {
                 views.add(new QueueView(vhost, q.name, q.durable, q.autoDelete, q.exclusiveOwner != null,
-                        q.ready.size(), q.unackedCount, q.consumers.size(), q.arguments));
+                        q.ready.size(), q.unackedCount, q.consumers.size(), q.arguments, q.policy, q.operatorPolicy,
+                        Policies.effectiveDefinition(q.policy == null ? null : state.policies.get(q.policy),
+                                q.operatorPolicy == null ? null : state.operatorPolicies.get(q.operatorPolicy))));
             }
         }
         return views;

@@ -55,8 +55,10 @@ final class ExchangeCommands {
             Arguments.requireSameArguments(Arguments.EXCHANGE_COMPARED, cmd.getArguments(), existing.arguments, what,
                     method);
         } else {
-            session.vhost().exchanges.put(name, new ExchangeState(session.vhost().name, name, type,
-                    cmd.getDurable(), cmd.getAutoDelete(), cmd.getInternal(), cmd.getArguments(), ctx.node));
+            ExchangeState exchange = new ExchangeState(session.vhost().name, name, type, cmd.getDurable(),
+                    cmd.getAutoDelete(), cmd.getInternal(), cmd.getArguments(), ctx.node);
+            Policies.apply(session.vhost(), exchange);
+            session.vhost().exchanges.put(name, exchange);
         }
         ctx.answer(Dispatcher.done());
     }

@@ -16,6 +16,9 @@ final class ExchangeState {
     /** The node whose restart deletes this exchange when it is not durable. */
     final String homeNode;
     final List<Binding> bindings = new ArrayList<>();
+    /** The policy applied, or null, and the alternate exchange it names (null: none); see Policies. */
+    String policy;
+    String policyAlternateExchange;
 
     ExchangeState(String vhost, String name, ExchangeType type, boolean durable, boolean autoDelete,
             boolean internal, Table arguments, String homeNode) {

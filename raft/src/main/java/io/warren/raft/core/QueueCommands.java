@@ -62,6 +62,7 @@ final class QueueCommands {
                 cmd.getExclusive() ? session.connection().key : null, cmd.getAutoDelete(), cmd.getArguments(),
                 ctx.node);
         queue.lastUsedMs = state.clockMs;
+        Policies.apply(vhost, queue);
         vhost.queues.put(name, queue);
         dispatcher.noteExpiries(queue);
         ctx.answer(declared(queue));

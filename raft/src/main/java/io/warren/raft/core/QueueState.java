@@ -25,17 +25,21 @@ final class QueueState {
     /** Ready messages by id: a requeued message goes back to its original place, as in RabbitMQ. */
     final ReadyMessages ready = new ReadyMessages();
     final List<ConsumerState> consumers = new ArrayList<>();
+    /*
+     * The settings below are its arguments with its policy's and operator policy's (see Policies): set by
+     * configure, again whenever a policy of its vhost changes.
+     */
     /** Its x-max-length, x-max-length-bytes and x-overflow. */
-    final QueueLimits limits;
+    QueueLimits limits;
     /** Its x-message-ttl in ms, or -1. */
-    final long messageTtl;
+    long messageTtl;
     /** Declared with x-queue-type quorum: where RabbitMQ's two types differ, it behaves as a quorum queue. */
     final boolean quorum;
     /**
      * Its x-delivery-limit, or {@link #NO_DELIVERY_LIMIT}: a message that came back more often than this is
      * dropped. A quorum queue's only; RabbitMQ 3.10 has no default, and ignores a value that is not an integer.
      */
-    final long deliveryLimit;
+    long deliveryLimit;
     static final long NO_DELIVERY_LIMIT = Long.MAX_VALUE;
     /**
      * Its x-consumer-timeout in ms (RabbitMQ 3.12's; 3.10 ignores it), or -1 for the node's consumer_timeout: a
@@ -49,16 +53,16 @@ final class QueueState {
      */
     final boolean singleActiveConsumer;
     /** Its x-dead-letter-exchange, or null: where its messages go when they die (rejected, expired...). */
-    final String deadLetterExchange;
+    String deadLetterExchange;
     /** Its x-dead-letter-routing-key, or null: the dead-lettered copy's key instead of the message's own. */
-    final String deadLetterRoutingKey;
+    String deadLetterRoutingKey;
     /**
      * x-dead-letter-strategy at-least-once on a quorum queue with x-overflow reject-publish (without that
      * RabbitMQ 3.10 falls back to at-most-once): a dead letter that finds no queue is kept and tried again.
      */
-    final boolean deadLetterAtLeastOnce;
+    boolean deadLetterAtLeastOnce;
     /** Its x-expires in ms, or -1: unused for longer than this, it is deleted. */
-    final long expiresAfterMs;
+    long expiresAfterMs;
     /** The core's clock when it was last used: declared, redeclared, read by basic.get, or left by its last consumer. */
     long lastUsedMs;
     /** A quorum reject-publish queue past its limit refuses publishes until back at its soft limit. */
@@ -82,22 +86,39 @@ final class QueueState {
         this.autoDelete = autoDelete;
         this.arguments = arguments;
         this.homeNode = homeNode;
-        this.limits = QueueLimits.of(arguments);
-        this.messageTtl = Arguments.integerOr(arguments, "x-message-ttl", -1);
-        this.expiresAfterMs = Arguments.integerOr(arguments, "x-expires", -1);
         this.quorum = QueueLimits.isQuorum(arguments);
         io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
         this.singleActiveConsumer = singleActive != null && singleActive.getBoolean();
         io.warren.proto.Value timeout = Tables.get(arguments, "x-consumer-timeout");
         this.consumerTimeoutMs = timeout != null && Tables.typeClass(timeout) == Tables.TypeClass.INTEGER
                 && Tables.integer(timeout) > 0 ? Tables.integer(timeout) : -1;
-        io.warren.proto.Value limit = Tables.get(arguments, "x-delivery-limit");
-        this.deadLetterExchange = textOrNull(arguments, "x-dead-letter-exchange");
+        configure(arguments, null, null);
+    }
+
+    /** The policy applied (its name, or null) and the operator policy applied. */
+    String policy;
+    String operatorPolicy;
+    /** Its arguments as its policies amend them: what its settings were read from. */
+    Table effectiveArguments;
+
+    /**
+     * Takes its settings from {@code effective}: its arguments amended by the policy and operator policy named
+     * (null: none), see {@link Policies#effectiveArguments}.
+     */
+    void configure(Table effective, String policy, String operatorPolicy) {
+        this.effectiveArguments = effective;
+        this.policy = policy;
+        this.operatorPolicy = operatorPolicy;
+        this.limits = QueueLimits.of(effective);
+        this.messageTtl = Arguments.integerOr(effective, "x-message-ttl", -1);
+        this.expiresAfterMs = Arguments.integerOr(effective, "x-expires", -1);
+        io.warren.proto.Value limit = Tables.get(effective, "x-delivery-limit");
+        this.deadLetterExchange = textOrNull(effective, "x-dead-letter-exchange");
         this.deadLetterRoutingKey = deadLetterExchange == null ? null
-                : textOrNull(arguments, "x-dead-letter-routing-key");
+                : textOrNull(effective, "x-dead-letter-routing-key");
         this.deadLetterAtLeastOnce = quorum && deadLetterExchange != null
-                && "at-least-once".equals(textOrNull(arguments, "x-dead-letter-strategy"))
-                && "reject-publish".equals(textOrNull(arguments, "x-overflow"));
+                && "at-least-once".equals(textOrNull(effective, "x-dead-letter-strategy"))
+                && "reject-publish".equals(textOrNull(effective, "x-overflow"));
         this.deliveryLimit = quorum && limit != null && Tables.typeClass(limit) == Tables.TypeClass.INTEGER
                 ? Tables.integer(limit) : NO_DELIVERY_LIMIT;
     }

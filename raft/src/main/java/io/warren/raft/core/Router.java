@@ -30,7 +30,8 @@ final class Router {
         ExchangeState current = exchange;
         while (queues.isEmpty()) {
             Value argument = Tables.get(current.arguments, "alternate-exchange");
-            String alternate = argument == null ? null : Tables.text(argument);
+            // the argument wins over a policy's, as in RabbitMQ
+            String alternate = argument == null ? current.policyAlternateExchange : Tables.text(argument);
             current = alternate == null || !tried.add(alternate) ? null : vhost.exchanges.get(alternate);
             if (current == null) {
                 break;

@@ -55,6 +55,7 @@ public final class SnapshotLoader {
                         + record.getFooter().getRecordCount() + " records, found " + count);
                 check(!records.hasNext(), "records after the footer");
                 finishConsumers();
+                applyPolicies();
                 state.references.restore(sharedKeys());
                 long[] live = heldKeys.length == heldCount ? heldKeys : java.util.Arrays.copyOf(heldKeys, heldCount);
                 heldKeys = null;
@@ -153,6 +154,11 @@ public final class SnapshotLoader {
             case CONSUMER -> consumer(record.getConsumer());
             case UNACKED -> unacked(record.getUnacked());
             case DEAD_LETTER -> deadLetter(record.getDeadLetter());
+            case POLICY -> {
+                Policy policy = Policies.validate(record.getPolicy().getPolicy()); // compiles its pattern again
+                VhostState vhost = vhost(policy.vhost());
+                (policy.operator() ? vhost.operatorPolicies : vhost.policies).put(policy.name(), policy);
+            }
             case HEADER, FOOTER, KIND_NOT_SET -> check(false, "unexpected record " + record.getKindCase());
         }
     }
@@ -198,6 +204,14 @@ public final class SnapshotLoader {
         channel.consumers.put(consumer.tag, consumer);
         consumersById.put(consumer.id, consumer);
         consumerRecords.add(c);
+    }
+
+    /** Which policy applies to each queue and exchange is not written: it follows from the policies. */
+    private void applyPolicies() {
+        for (VhostState vhost : state.vhosts.values()) {
+            vhost.exchanges.values().forEach(exchange -> Policies.apply(vhost, exchange));
+            vhost.queues.values().forEach(queue -> Policies.apply(vhost, queue));
+        }
     }
 
     /** Queues list their consumers in round-robin order, which the records carry as positions. */

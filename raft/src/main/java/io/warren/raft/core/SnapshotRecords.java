@@ -77,6 +77,14 @@ public final class SnapshotRecords {
             out.accept(SnapshotRecord.newBuilder().setPermission(PermissionRecord.newBuilder().setUser(p.user())
                     .setVhost(p.vhost()).setConfigure(p.configure()).setWrite(p.write()).setRead(p.read())).build());
         }
+        for (VhostState vhost : state.vhosts.values()) {
+            for (var policies : java.util.List.of(vhost.policies, vhost.operatorPolicies)) {
+                for (Policy policy : policies.values()) {
+                    out.accept(SnapshotRecord.newBuilder().setPolicy(io.warren.proto.PolicyRecord.newBuilder()
+                            .setPolicy(policy.toProto())).build());
+                }
+            }
+        }
         for (var connection : state.connections.values()) {
             out.accept(SnapshotRecord.newBuilder().setConnection(ConnectionRecord.newBuilder()
                     .setConnection(connection.opened).setFailed(connection.failed)).build());

@@ -3,11 +3,14 @@ package io.warren.raft.core;
 import io.warren.proto.Table;
 import java.util.TreeMap;
 
-/** One virtual host: its exchanges and queues by name. */
+/** One virtual host: its exchanges, queues and policies by name. */
 final class VhostState {
     final String name;
     final TreeMap<String, ExchangeState> exchanges = new TreeMap<>();
     final TreeMap<String, QueueState> queues = new TreeMap<>();
+    /** Its policies and operator policies by name. */
+    final TreeMap<String, Policy> policies = new TreeMap<>();
+    final TreeMap<String, Policy> operatorPolicies = new TreeMap<>();
 
     VhostState(String name) {
         this.name = name;
