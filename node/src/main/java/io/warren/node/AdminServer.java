@@ -176,6 +176,17 @@ final class AdminServer implements AutoCloseable {
                         .setWrite(p.getOrDefault("write", "")).setRead(p.getOrDefault("read", ""))));
                 case "clear_permissions" -> write(Command.newBuilder().setClearPermissions(ClearPermissions.newBuilder()
                         .setUser(required(p, "user")).setVhost(vhost)));
+                case "set_policy", "set_operator_policy" -> write(Command.newBuilder().setSetPolicy(
+                        io.warren.proto.SetPolicy.newBuilder().setVhost(vhost).setName(required(p, "name"))
+                                .setPattern(required(p, "pattern")).setApplyTo(p.getOrDefault("apply_to", "all"))
+                                .setPriority(priority(p.getOrDefault("priority", "0")))
+                                .setDefinition(definition(required(p, "definition")))
+                                .setOperator(command.equals("set_operator_policy"))));
+                case "clear_policy", "clear_operator_policy" -> write(Command.newBuilder().setClearPolicy(
+                        io.warren.proto.ClearPolicy.newBuilder().setVhost(vhost).setName(required(p, "name"))
+                                .setOperator(command.equals("clear_operator_policy"))));
+                case "list_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, false)));
+                case "list_operator_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, true)));
                 case "status" -> status();
                 case "set_vm_memory_high_watermark" -> {
                     resources.setMemoryHighWatermark(fraction(required(p, "fraction")));
@@ -191,6 +202,22 @@ final class AdminServer implements AutoCloseable {
                 case "transfer_leadership" -> membership(p, ms -> raft.transferLeadership(required(p, "name"), ms));
                 default -> throw new AdminError(404, "unknown command '" + command + "'");
             };
+        }
+
+        private static int priority(String text) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new AdminError(400, "priority '" + text + "' must be an integer");
+            }
+        }
+
+        private static io.warren.proto.Table definition(String json) {
+            try {
+                return PolicyDefinitionJson.parse(json);
+            } catch (IllegalArgumentException e) {
+                throw new AdminError(400, e.getMessage());
+            }
         }
 
         /** A fraction of the heap, as rabbitmqctl set_vm_memory_high_watermark takes one. */

@@ -29,6 +29,10 @@ final class AdminTables {
         all.put("auto_delete", BrokerQueries.QueueView::autoDelete);
         all.put("exclusive", BrokerQueries.QueueView::exclusive);
         all.put("arguments", q -> arguments(q.arguments()));
+        all.put("policy", q -> q.policy() == null ? "" : q.policy());
+        // two columns of RabbitMQ's HTTP API that its rabbitmqctl 3.10 does not list
+        all.put("operator_policy", q -> q.operatorPolicy() == null ? "" : q.operatorPolicy());
+        all.put("effective_policy_definition", q -> PolicyDefinitionJson.print(q.effectivePolicyDefinition()));
         return render(queues, all, columns, QUEUE_DEFAULT);
     }
 
@@ -89,6 +93,18 @@ final class AdminTables {
         StringBuilder out = new StringBuilder("name\n");
         vhosts.forEach(v -> out.append(v).append('\n'));
         return out.toString();
+    }
+
+    /** As rabbitmqctl list_policies prints them. */
+    static String policies(List<io.warren.proto.SetPolicy> policies) {
+        Map<String, Function<io.warren.proto.SetPolicy, Object>> all = new LinkedHashMap<>();
+        all.put("vhost", io.warren.proto.SetPolicy::getVhost);
+        all.put("name", io.warren.proto.SetPolicy::getName);
+        all.put("pattern", io.warren.proto.SetPolicy::getPattern);
+        all.put("apply-to", io.warren.proto.SetPolicy::getApplyTo);
+        all.put("definition", policy -> PolicyDefinitionJson.print(policy.getDefinition()));
+        all.put("priority", io.warren.proto.SetPolicy::getPriority);
+        return render(policies, all, null, List.copyOf(all.keySet()));
     }
 
     static String permissions(List<Permission> permissions, String vhost) {

@@ -31,6 +31,10 @@ public final class WarrenCtl {
               set_user_tags <name> [tag ...]
               add_vhost <name> | delete_vhost <name>
               set_permissions <user> <configure> <write> <read> | clear_permissions <user>
+              set_policy [--priority N] [--apply-to queues|exchanges|all] <name> <pattern> <definition JSON>
+              clear_policy <name> | list_policies
+              set_operator_policy [--priority N] [--apply-to ...] <name> <pattern> <definition JSON>
+              clear_operator_policy <name> | list_operator_policies
               cluster_status                  every node: member, leader, epoch, running or down
               add_cluster_node <node> <host:port>   add a node started with --join true as a voting member
               forget_cluster_node <node>      remove a member (stop it first, or it stops serving)
@@ -49,6 +53,7 @@ public final class WarrenCtl {
         String vhost = "/";
         boolean quiet = false;
         String timeout = null;
+        Map<String, String> options = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -56,6 +61,8 @@ public final class WarrenCtl {
                 case "-p", "--vhost" -> vhost = i + 1 < args.length ? args[++i] : vhost;
                 case "-q", "--quiet" -> quiet = true;
                 case "-t", "--timeout" -> timeout = i + 1 < args.length ? args[++i] : "";
+                case "--priority" -> options.put("priority", i + 1 < args.length ? args[++i] : "");
+                case "--apply-to" -> options.put("apply_to", i + 1 < args.length ? args[++i] : "");
                 default -> rest.add(args[i]);
             }
         }
@@ -68,6 +75,7 @@ public final class WarrenCtl {
         Map<String, String> params;
         try {
             params = params(command, operands, vhost);
+            params.putAll(options);
         } catch (IllegalArgumentException e) {
             System.err.println("warrenctl: " + e.getMessage());
             System.err.println(USAGE);
@@ -135,12 +143,23 @@ public final class WarrenCtl {
                 p.put("write", ops.get(2));
                 p.put("read", ops.get(3));
             }
+            case "set_policy", "set_operator_policy" -> {
+                need(ops, 3, command + " [--priority N] [--apply-to queues|exchanges|all] <name> <pattern>"
+                        + " <definition>");
+                p.put("name", ops.get(0));
+                p.put("pattern", ops.get(1));
+                p.put("definition", ops.get(2));
+            }
+            case "clear_policy", "clear_operator_policy" -> {
+                need(ops, 1, command + " <name>");
+                p.put("name", ops.get(0));
+            }
             case "clear_permissions" -> {
                 need(ops, 1, command + " <user>");
                 p.put("user", ops.get(0));
             }
             case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status",
-                    "cluster_status" -> {
+                    "cluster_status", "list_policies", "list_operator_policies" -> {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
