@@ -146,6 +146,25 @@ def queue_expiry_deletes_an_unused_queue():
         ch.connection.process_data_events(time_limit=0.1)  # a bounded wait between looks
 
 
+def consumer_timeout_closes_the_channel():
+    """Needs a broker with a consumer timeout of 1 s (ConsumerTimeoutClientTest starts one)."""
+    ch = publisher()
+    ch.queue_declare('lc-slow', durable=True, arguments={'x-queue-type': 'quorum'})
+    ch.basic_publish('', 'lc-slow', b'never acked')
+    conn = connect(consumer=True)
+    worker = conn.channel()
+    worker.basic_consume('lc-slow', lambda c, method, properties, body: None, auto_ack=False)
+    conn.call_later(2 * WAIT_SECONDS, worker.stop_consuming)  # RabbitMQ 3.10 checks about once a minute
+    try:
+        worker.start_consuming()
+        raise AssertionError('the channel was not closed for its unacknowledged delivery')
+    except pika.exceptions.ChannelClosedByBroker as closed:
+        assert closed.reply_code == 406, closed
+        assert 'delivery acknowledgement on channel' in closed.reply_text and 'timed out' in closed.reply_text, \
+            closed
+    assert count('lc-slow') == 1, 'the message went back to its queue'
+
+
 SCENARIOS = {name: fn for name, fn in globals().items() if callable(fn) and fn.__module__ == '__main__'
              and name not in ('connect', 'publisher', 'next_message', 'count')}
 

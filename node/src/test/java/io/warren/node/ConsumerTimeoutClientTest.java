@@ -112,4 +112,10 @@ class ConsumerTimeoutClientTest {
         assertTimedOut(awaitClosed(getting), getting.getChannelNumber());
         awaitReady("timeout-get", 1);
     }
+
+    @Test
+    void aPikaConsumerThatNeverAcksHasItsChannelClosed() throws Exception {
+        io.warren.node.testing.PikaTutorials.prepare("lifecycle.py").run("consumer_timeout_closes_the_channel",
+                broker.factory(1).getPort(), broker.factory(2).getPort());
+    }
 }
