@@ -22,10 +22,13 @@ import java.util.Random;
  * head, so it checks bounds: a message the core no longer holds must have expired or been settled, none
  * is delivered expired, and after a tick no head is expired. q0's rejected and expired messages and q2's dropped
  * ones are dead-lettered into dlq; now and then the driver answers the dead-letter effects as the leader would,
- * and each must then be in dlq, once.
+ * and each must then be in dlq, once. A policy set and cleared now and then caps q4 (drop-head).
  */
 final class RandomWorkload {
-    static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3");
+    static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3", "q4");
+    /** q4 has no arguments; a policy now and then caps it at this many ready messages (drop-head). */
+    private static final int Q4_POLICY_LIMIT = 2;
+    private boolean q4Capped;
     /**
      * Where q0's rejected and expired messages and q2's dropped ones go (dead-lettering): the model holds them as
      * pending until the driver answers the dead-letter effects as the leader would, then in DLQ.
@@ -78,6 +81,7 @@ final class RandomWorkload {
                         "x-dead-letter-exchange", "dlx"))));
         channel.ok(declareQueue("q3", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q3").setDurable(true).setArguments(table("x-message-ttl", Q3_TTL, "x-single-active-consumer", true))));
+        channel.ok(declareQueue("q4", true, false, false));
         channel.ok(declareExchange("x", "direct", true, false));
         channel.ok(declareExchange("f", "fanout", true, false));
         channel.ok(declareExchange("dlx", "fanout", true, false));
@@ -114,8 +118,10 @@ final class RandomWorkload {
             dropReady(q, ready);
         } else if (roll < 88) {
             restartNode();
-        } else if (roll < 93) {
+        } else if (roll < 91) {
             channel.ok(qos(random.nextInt(3), random.nextBoolean()));
+        } else if (roll < 93) {
+            togglePolicy();
         } else if (roll < 95) {
             driver.clockMs += 1 + random.nextInt(40);
         } else if (roll < 97) {
@@ -221,6 +227,12 @@ final class RandomWorkload {
             model.get("q2").remove(q2.get(i));
             died("q2", q2.get(i));
         }
+        if (q4Capped) {
+            List<String> q4 = ready("q4");
+            for (int i = 0; i < q4.size() - Q4_POLICY_LIMIT; i++) {
+                model.get("q4").remove(q4.get(i));
+            }
+        }
         int q1 = ready("q1").size();
         if (q1 > Q1_LIMIT) {
             q1Refusing = true;
@@ -268,6 +280,19 @@ final class RandomWorkload {
                 died(delivery[0], delivery[1]);
             }
         }
+    }
+
+    /** Sets or clears the policy that caps q4: applied at once, to what q4 holds already. */
+    private void togglePolicy() {
+        if (q4Capped) {
+            check(driver.call("n1", io.warren.proto.Command.newBuilder().setClearPolicy(io.warren.proto.ClearPolicy
+                    .newBuilder().setVhost("/").setName("cap"))).hasDone(), "clear_policy refused");
+        } else {
+            check(driver.call("n1", io.warren.proto.Command.newBuilder().setSetPolicy(io.warren.proto.SetPolicy
+                    .newBuilder().setVhost("/").setName("cap").setPattern("^q4$").setApplyTo("queues")
+                    .setDefinition(table("max-length", Q4_POLICY_LIMIT)))).hasDone(), "set_policy refused");
+        }
+        q4Capped = !q4Capped;
     }
 
     /** A message left q0 or q2 other than by ack, purge or delete: it is a dead letter now. */
