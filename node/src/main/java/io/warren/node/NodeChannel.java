@@ -62,6 +62,12 @@ final class NodeChannel implements BrokerChannel {
     private final ConsumerCredit credit = new ConsumerCredit();
     /** Publish sequence numbers not yet confirmed, for basic.ack multiple=true. */
     private final ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
+    /**
+     * This channel's direct reply-to address and its consumer's tag once the core started it (set on the Ratis
+     * thread as consume-ok comes, read on the event loop by publishes after it), else null.
+     */
+    private volatile String replyAddress;
+    private volatile String replyConsumerTag;
 
     NodeChannel(NodeConnection connection, EffectDispatcher dispatcher, CommandSubmitter submitter, int number,
             ClientChannel client) {
@@ -184,6 +190,9 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<BasicMethod.ConsumeOk> basicConsume(BasicMethod.Consume r) {
+        if (r.queue().equals(io.warren.raft.core.DirectReplyTo.QUEUE)) {
+            return consumeReplies(r);
+        }
         return call(Command.newBuilder().setConsume(Consume.newBuilder().setQueue(r.queue())
                 .setConsumerTag(r.consumerTag()).setNoAck(r.noAck()).setExclusive(r.exclusive())
                 .setArguments(ProtoTables.toProto(r.arguments())).setCredit(ConsumerCredit.WINDOW)), 60, 20,
@@ -193,10 +202,34 @@ final class NodeChannel implements BrokerChannel {
                 });
     }
 
+    /**
+     * Direct reply-to: the key is this node's secret for the channel's reply address, which publishes with
+     * reply_to amq.rabbitmq.reply-to carry from consume-ok on.
+     */
+    private CompletionStage<BasicMethod.ConsumeOk> consumeReplies(BasicMethod.Consume r) {
+        byte[] secret = new byte[16];
+        REPLY_KEYS.nextBytes(secret);
+        String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return call(Command.newBuilder().setConsume(Consume.newBuilder().setQueue(r.queue())
+                .setConsumerTag(r.consumerTag()).setNoAck(r.noAck()).setExclusive(r.exclusive())
+                .setArguments(ProtoTables.toProto(r.arguments())).setReplyKey(key)), 60, 20,
+                reply -> {
+                    replyConsumerTag = reply.getConsumerStarted().getConsumerTag();
+                    replyAddress = io.warren.raft.core.DirectReplyTo.address(ref, key);
+                    return new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag());
+                });
+    }
+
+    private static final java.security.SecureRandom REPLY_KEYS = new java.security.SecureRandom();
+
     @Override
     public CompletionStage<BasicMethod.CancelOk> basicCancel(BasicMethod.Cancel r) {
         return call(Command.newBuilder().setCancel(Cancel.newBuilder().setConsumerTag(r.consumerTag())), 60, 30,
                 reply -> {
+                    if (r.consumerTag().equals(replyConsumerTag)) {
+                        replyAddress = null;
+                        replyConsumerTag = null;
+                    }
                     credit.ended(r.consumerTag());
                     return new BasicMethod.CancelOk(r.consumerTag());
                 });
@@ -218,6 +251,14 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public void publish(BasicMethod.Publish r, BasicProperties properties, ByteBuf body, long publishSequence) {
+        if (io.warren.raft.core.DirectReplyTo.QUEUE.equals(properties.replyTo())) {
+            String address = replyAddress;
+            if (address == null) {
+                body.release();
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "fast reply consumer does not exist", 60, 40);
+            }
+            properties = properties.withReplyTo(address); // where the responder sends its answer
+        }
         io.warren.proto.Table headers = ProtoTables.toProto(properties.headers()); // BCC included: it routes
         properties = withoutBcc(properties);
         ByteBuf encoded = Unpooled.buffer(64);
@@ -308,6 +349,9 @@ final class NodeChannel implements BrokerChannel {
     void deliver(Effect.Deliver d, StoredMessage m) {
         client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
                 m.routingKey()), withDeliveryCount(properties(m.properties()), d.deliveryCount()), body(m.body()));
+        if (d.consumerTag().equals(replyConsumerTag)) {
+            return; // replies are not counted against credit: the core sends them as they come
+        }
         ConsumerCredit.Grant grant = credit.delivered(d.consumerTag(), client.isWritable());
         if (grant != null) {
             grant(grant);

@@ -65,6 +65,12 @@ public record BasicProperties(
                 replyTo, newExpiration, messageId, timestamp, type, userId, appId, clusterId);
     }
 
+    /** A copy with reply_to replaced. */
+    public BasicProperties withReplyTo(String newReplyTo) {
+        return new BasicProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId,
+                newReplyTo, expiration, messageId, timestamp, type, userId, appId, clusterId);
+    }
+
     /** A copy with delivery_mode replaced. */
     public BasicProperties withDeliveryMode(Integer newDeliveryMode) {
         return new BasicProperties(contentType, contentEncoding, headers, newDeliveryMode, priority, correlationId,

@@ -11,6 +11,7 @@ final class ServerProperties {
     static final String CONNECTION_BLOCKED = "connection.blocked";
     static final String AUTHENTICATION_FAILURE_CLOSE = "authentication_failure_close";
     static final String PER_CONSUMER_QOS = "per_consumer_qos";
+    static final String DIRECT_REPLY_TO = "direct_reply_to";
 
     /** Every capability the wire layer supports; a broker announces the subset it implements. */
     static final FieldTable FULL_CAPABILITIES = FieldTable.builder()
@@ -21,6 +22,7 @@ final class ServerProperties {
             .put(CONNECTION_BLOCKED, true)
             .put(AUTHENTICATION_FAILURE_CLOSE, true)
             .put(PER_CONSUMER_QOS, true)
+            .put(DIRECT_REPLY_TO, true)
             .build();
 
     private ServerProperties() {

@@ -39,6 +39,10 @@ final class BasicCommands {
     void consume(Session session, Consume cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_CONSUME;
         ChannelState channel = session.channel();
+        if (cmd.getQueue().equals(DirectReplyTo.QUEUE)) {
+            consumeReplies(channel, cmd, method, ctx);
+            return;
+        }
         state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
@@ -61,6 +65,26 @@ final class BasicCommands {
         queue.lastUsedMs = state.clockMs;
         ctx.answer(Reply.newBuilder().setConsumerStarted(ConsumerStarted.newBuilder().setConsumerTag(tag)).build());
         dispatcher.dispatch(queue, ctx);
+    }
+
+    /** The channel's direct reply-to consumer, with RabbitMQ's refusals (probed on 3.10). */
+    private static void consumeReplies(ChannelState channel, Consume cmd, AmqpMethod method, ApplyContext ctx) {
+        if (!cmd.getNoAck()) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "reply consumer cannot acknowledge");
+        }
+        if (channel.replyConsumerTag != null) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "reply consumer already set");
+        }
+        if (cmd.getReplyKey().isEmpty()) {
+            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "a reply consumer needs its node's reply key");
+        }
+        String tag = cmd.getConsumerTag().isEmpty() ? freshTag(channel, ctx) : cmd.getConsumerTag();
+        if (channel.consumers.containsKey(tag)) {
+            throw method.refuse(ReplyCodes.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
+        }
+        channel.replyConsumerTag = tag;
+        channel.replyKey = cmd.getReplyKey();
+        ctx.answer(Reply.newBuilder().setConsumerStarted(ConsumerStarted.newBuilder().setConsumerTag(tag)).build());
     }
 
     private static String freshTag(ChannelState channel, ApplyContext ctx) {
@@ -88,6 +112,10 @@ final class BasicCommands {
     void cancel(Session session, Cancel cmd, ApplyContext ctx) {
         ConsumerState consumer = session.channel().consumers.get(cmd.getConsumerTag());
         ctx.answer(Dispatcher.done());
+        if (cmd.getConsumerTag().equals(session.channel().replyConsumerTag)) {
+            session.channel().replyConsumerTag = null; // its reply address reaches nobody from now on
+            session.channel().replyKey = null;
+        }
         if (consumer != null) {
             dispatcher.removeConsumer(consumer, ctx);
             if (consumer.queue.singleActiveConsumer && !consumer.queue.deleted) {
@@ -155,6 +183,10 @@ final class BasicCommands {
         long messageTtl = cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), method) : -1;
         Router.checkSenderSelected(cmd.getHeaders(), method);
         long key = ctx.messageKey();
+        if (exchange.name.isEmpty() && DirectReplyTo.isAddress(cmd.getRoutingKey())) {
+            reply(session, cmd, key, ctx);
+            return;
+        }
         LinkedHashSet<QueueState> queues = Router.routeAll(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
         int holders = 0;
         int accepted = 0;
@@ -179,6 +211,24 @@ final class BasicCommands {
             ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), accepted == queues.size()));
         }
         dispatcher.dispatchAll(queues, ctx);
+    }
+
+    /**
+     * A reply to a direct reply-to address: delivered to its channel's reply consumer (no queue, no ack),
+     * wherever that channel is; with the channel gone it goes nowhere, returned when mandatory. Confirmed
+     * either way, as RabbitMQ confirms an unroutable message.
+     */
+    private void reply(Session session, Publish cmd, long key, ApplyContext ctx) {
+        ChannelState target = DirectReplyTo.find(state, cmd.getRoutingKey());
+        if (target != null) {
+            ctx.emit(new Effect.Deliver(target.ref, target.replyConsumerTag, target.nextDeliveryTag++, false, key, -1));
+        } else if (cmd.getMandatory()) {
+            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
+        }
+        ctx.published(0); // read by the delivery or return first, then let go
+        if (cmd.getConfirmSequence() != 0) {
+            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), true));
+        }
     }
 
     /** RabbitMQ's impersonator tag lets a user publish with any user_id. */

@@ -25,6 +25,9 @@ final class ChannelState {
     int consumerUnacked;
     /** The channel refused a command and is closing: later commands on it are ignored, as RabbitMQ does. */
     boolean failed;
+    /** Its direct reply-to consumer's tag and the secret of its reply address (DirectReplyTo); null: none. */
+    String replyConsumerTag;
+    String replyKey;
 
     ChannelState(ChannelRef ref, ConnectionState connection) {
         this.ref = ref;

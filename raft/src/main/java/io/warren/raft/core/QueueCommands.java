@@ -25,6 +25,13 @@ final class QueueCommands {
     void declare(Session session, DeclareQueue cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.QUEUE_DECLARE;
         VhostState vhost = session.vhost();
+        if (cmd.getPassive() && (cmd.getName().equals(DirectReplyTo.QUEUE)
+                || DirectReplyTo.find(state, cmd.getName()) != null)) {
+            // RabbitMQ answers for the pseudo-queue, and for a live reply address, 0 messages and 1 consumer
+            ctx.answer(Reply.newBuilder().setQueueDeclared(QueueDeclared.newBuilder().setQueue(cmd.getName())
+                    .setMessageCount(0).setConsumerCount(1)).build());
+            return;
+        }
         if (cmd.getPassive()) {
             QueueState queue = session.queue(cmd.getName(), method);
             session.checkExclusive(queue, method);

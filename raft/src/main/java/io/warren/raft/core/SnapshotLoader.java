@@ -171,6 +171,10 @@ public final class SnapshotLoader {
         channel.globalPrefetch = record.getGlobalPrefetch();
         channel.nextDeliveryTag = record.getNextDeliveryTag();
         channel.failed = record.getFailed();
+        if (!record.getReplyConsumerTag().isEmpty()) {
+            channel.replyConsumerTag = record.getReplyConsumerTag();
+            channel.replyKey = record.getReplyKey();
+        }
         state.channels.put(channel.key, channel);
     }
 

@@ -92,7 +92,9 @@ public final class SnapshotRecords {
         for (var channel : state.channels.values()) {
             out.accept(SnapshotRecord.newBuilder().setChannel(ChannelRecord.newBuilder().setChannel(channel.ref)
                     .setConsumerPrefetch(channel.consumerPrefetch).setGlobalPrefetch(channel.globalPrefetch)
-                    .setNextDeliveryTag(channel.nextDeliveryTag).setFailed(channel.failed)).build());
+                    .setNextDeliveryTag(channel.nextDeliveryTag).setFailed(channel.failed)
+                    .setReplyConsumerTag(channel.replyConsumerTag == null ? "" : channel.replyConsumerTag)
+                    .setReplyKey(channel.replyKey == null ? "" : channel.replyKey)).build());
         }
         writeVhosts(state, out);
         writeConsumersAndUnacked(state, out);
