@@ -129,7 +129,8 @@ def delivery_limit_dead_letters_a_poison_message():
 
 def queue_expiry_deletes_an_unused_queue():
     ch = publisher()
-    ch.queue_declare('lc-expires', durable=True, arguments={'x-expires': 300})
+    # quorum: a passive declare (the look below) is no use of a quorum queue, while it is of a classic one
+    ch.queue_declare('lc-expires', durable=True, arguments={'x-queue-type': 'quorum', 'x-expires': 300})
     ch.basic_publish('', 'lc-expires', b'gone with its queue')
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
@@ -143,7 +144,7 @@ def queue_expiry_deletes_an_unused_queue():
             if conn.is_open:
                 conn.close()
         assert time.monotonic() < deadline, 'lc-expires was not deleted'
-        ch.connection.process_data_events(time_limit=0.1)  # a bounded wait between looks
+        ch.connection.process_data_events(time_limit=0.5)  # a bounded wait between looks
 
 
 def consumer_timeout_closes_the_channel():
