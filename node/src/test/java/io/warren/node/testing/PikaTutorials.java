@@ -1,14 +1,10 @@
 package io.warren.node.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a pika script of src/test/resources/pika (tutorials.py, the tutorial scenarios, by default) with
@@ -42,15 +38,7 @@ public final class PikaTutorials {
 
     /** Runs one scenario, publishers on {@code port}, consumers on {@code consumerPort}; asserts it printed OK. */
     public void run(String scenario, int port, int consumerPort) throws IOException, InterruptedException {
-        Process python = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(port), scenario,
-                Integer.toString(consumerPort)).redirectErrorStream(true).start();
-        boolean finished = python.waitFor(180, TimeUnit.SECONDS);
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!finished) {
-            python.destroyForcibly();
-        }
-        assertTrue(finished, scenario + " did not finish: " + output);
-        assertEquals(0, python.exitValue(), scenario + " failed:\n" + output);
-        assertTrue(output.strip().endsWith("OK"), output);
+        ScenarioScript.runToOk(new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(port),
+                scenario, Integer.toString(consumerPort)), scenario);
     }
 }
