@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** One run of a client script's scenario (pika, amqplib): it must exit 0 within 180 s and print OK last. */
-final class ScenarioScript {
+public final class ScenarioScript {
     private ScenarioScript() {}
 
-    static void runToOk(ProcessBuilder command, String scenario) throws IOException, InterruptedException {
+    public static void runToOk(ProcessBuilder command, String scenario) throws IOException, InterruptedException {
         Path log = Files.createTempFile("scenario-", ".log"); // a file, so a chatty script never blocks on a pipe
         try {
             Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
