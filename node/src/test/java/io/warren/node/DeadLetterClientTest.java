@@ -11,9 +11,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.ClientPair;
 import io.warren.node.testing.Cluster;
+import io.warren.node.testing.Refusals;
 import io.warren.node.testing.TestBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -345,14 +345,9 @@ class DeadLetterClientTest {
     }
 
     private static void assertRefused(String text, String queue, Map<String, Object> arguments) throws Exception {
-        Channel channel = CLIENTS.publishing().createChannel();
-        try {
-            channel.queueDeclare(queue, true, false, false, arguments);
-            throw new AssertionError(arguments + " was accepted");
-        } catch (IOException e) {
-            AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-            assertEquals(406, close.getReplyCode());
-            assertEquals("PRECONDITION_FAILED - " + text, close.getReplyText());
-        }
+        Refusals refused = Refusals.of(() -> CLIENTS.publishing().createChannel().queueDeclare(queue, true, false,
+                false, arguments));
+        assertEquals(406, refused.code());
+        assertEquals("PRECONDITION_FAILED - " + text, refused.text());
     }
 }

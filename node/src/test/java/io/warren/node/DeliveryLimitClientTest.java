@@ -3,14 +3,12 @@ package io.warren.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.ClientPair;
+import io.warren.node.testing.Refusals;
 import io.warren.node.testing.Cluster;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,15 +95,11 @@ class DeliveryLimitClientTest {
     @Test
     void aClassicQueueRefusesALimitAndAddsNoCount() throws Exception {
         Channel channel = CLIENTS.publishing().createChannel();
-        try {
-            channel.queueDeclare("dl-classic", true, false, false, Map.of("x-delivery-limit", 1));
-            throw new AssertionError("a classic queue took x-delivery-limit");
-        } catch (IOException e) {
-            AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-            assertEquals(406, close.getReplyCode());
-            assertEquals("PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue 'dl-classic' in vhost '/'"
-                    + " of queue type rabbit_classic_queue", close.getReplyText());
-        }
+        Refusals close = Refusals.of(() ->
+                channel.queueDeclare("dl-classic", true, false, false, Map.of("x-delivery-limit", 1)));
+        assertEquals(406, close.code());
+        assertEquals("PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue 'dl-classic' in vhost '/'"
+                + " of queue type rabbit_classic_queue", close.text());
         declareAndPublish("dl-classic-plain");
         assertEquals(java.util.Arrays.asList(null, null, null), getAndReturn("dl-classic-plain", 3));
     }
@@ -117,10 +111,10 @@ class DeliveryLimitClientTest {
                 new java.util.concurrent.LinkedBlockingQueue<>();
         try (Channel channel = CLIENTS.reading().createChannel()) {
             channel.basicConsume("dl-consumed", false, (tag, delivery) -> arrived.add(delivery), tag -> { });
-            var first = arrived.poll(io.warren.node.testing.Cluster.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            var first = arrived.poll(Cluster.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             assertNull(first.getProperties().getHeaders(), "no x-delivery-count on a consumer's first delivery");
             channel.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
-            var again = arrived.poll(io.warren.node.testing.Cluster.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            var again = arrived.poll(Cluster.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(1L, again.getProperties().getHeaders().get("x-delivery-count"));
             channel.basicAck(again.getEnvelope().getDeliveryTag(), false);
         }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.ClientPair;
 import io.warren.node.testing.Cluster;
+import io.warren.node.testing.JavaTutorials;
 import io.warren.node.testing.PikaTutorials;
-import java.io.IOException;
+import io.warren.node.testing.Refusals;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -99,26 +99,11 @@ class DirectReplyToClientTest {
                 CLIENTS.broker().factory(2).getPort());
     }
 
-    private interface ChannelCall {
-        void run() throws Exception;
+    private static String closeText(JavaTutorials.ThrowingRunnable call) throws Exception {
+        return Refusals.of(call).text();
     }
 
-    private static AMQP.Channel.Close close(ChannelCall call) throws Exception {
-        try {
-            call.run();
-            throw new AssertionError("the broker took it");
-        } catch (IOException e) {
-            return (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-        } catch (com.rabbitmq.client.AlreadyClosedException e) {
-            return (AMQP.Channel.Close) e.getReason();
-        }
-    }
-
-    private static String closeText(ChannelCall call) throws Exception {
-        return close(call).getReplyText();
-    }
-
-    private static int closeCode(ChannelCall call) throws Exception {
-        return close(call).getReplyCode();
+    private static int closeCode(JavaTutorials.ThrowingRunnable call) throws Exception {
+        return Refusals.of(call).code();
     }
 }

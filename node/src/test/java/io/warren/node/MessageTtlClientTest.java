@@ -8,9 +8,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.Cluster;
 import io.warren.node.testing.ClientPair;
+import io.warren.node.testing.Refusals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -245,27 +245,19 @@ class MessageTtlClientTest {
         assertTtlRefused(315_360_000_001L, "{value_too_large,315360000001}");
         declared("ttl-redeclare", "quorum", "x-message-ttl", 1_000).close();
         Channel channel = CLIENTS.publishing().createChannel();
-        try {
-            channel.queueDeclare("ttl-redeclare", true, false, false,
-                    Map.of("x-queue-type", "quorum", "x-message-ttl", 2_000));
-            throw new AssertionError("a redeclare with another TTL was accepted");
-        } catch (IOException e) {
-            AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-            assertEquals(406, close.getReplyCode());
-            assertTrue(close.getReplyText().contains("inequivalent arg 'x-message-ttl'"), close.getReplyText());
-        }
+        Refusals close = Refusals.of(() -> channel.queueDeclare("ttl-redeclare", true, false, false,
+                Map.of("x-queue-type", "quorum", "x-message-ttl", 2_000)));
+        assertEquals(406, close.code());
+        assertTrue(close.text().contains("inequivalent arg 'x-message-ttl'"), close.text());
     }
 
     private static void assertTtlRefused(Object value, String error) throws Exception {
         Channel channel = CLIENTS.publishing().createChannel();
-        try {
-            channel.queueDeclare("ttl-bad", true, false, false, Map.of("x-queue-type", "quorum", "x-message-ttl", value));
-            throw new AssertionError("x-message-ttl = " + value + " was accepted");
-        } catch (IOException e) {
-            AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-            assertEquals(406, close.getReplyCode());
-            assertEquals("PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue 'ttl-bad' in vhost '/': " + error,
-                    close.getReplyText());
-        }
+        Refusals close = Refusals.of(() ->
+                channel.queueDeclare("ttl-bad", true, false, false,
+                        Map.of("x-queue-type", "quorum", "x-message-ttl", value)));
+        assertEquals(406, close.code());
+        assertEquals("PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue 'ttl-bad' in vhost '/': " + error,
+                close.text());
     }
 }

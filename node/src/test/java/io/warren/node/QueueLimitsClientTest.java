@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.Cluster;
 import io.warren.node.testing.ClientPair;
+import io.warren.node.testing.Refusals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -184,15 +183,10 @@ class QueueLimitsClientTest {
 
     private static void assertRefused(String key, Object value, String error) throws Exception {
         Channel channel = CLIENTS.publishing().createChannel();
-        try {
-            channel.queueDeclare("limits-bad", true, false, false, Map.of(key, value));
-            throw new AssertionError(key + " = " + value + " was accepted");
-        } catch (IOException e) {
-            AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-            assertEquals(406, close.getReplyCode());
-            assertEquals("PRECONDITION_FAILED - invalid arg '" + key + "' for queue 'limits-bad' in vhost '/': "
-                    + error, close.getReplyText());
-        }
+        Refusals close = Refusals.of(() -> channel.queueDeclare("limits-bad", true, false, false, Map.of(key, value)));
+        assertEquals(406, close.code());
+        assertEquals("PRECONDITION_FAILED - invalid arg '" + key + "' for queue 'limits-bad' in vhost '/': "
+                + error, close.text());
     }
 
     @Test
@@ -200,13 +194,9 @@ class QueueLimitsClientTest {
         declared("limits-redeclare", "x-max-length", 2).close();
         declared("limits-redeclare", "x-max-length", 2L).close();
         Channel channel = CLIENTS.publishing().createChannel();
-        try {
-            channel.queueDeclare("limits-redeclare", true, false, false, Map.of("x-max-length", 3));
-            throw new AssertionError("a redeclare with another limit was accepted");
-        } catch (IOException e) {
-            AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
-            assertEquals(406, close.getReplyCode());
-            assertTrue(close.getReplyText().contains("inequivalent arg 'x-max-length'"), close.getReplyText());
-        }
+        Refusals close = Refusals.of(() ->
+                channel.queueDeclare("limits-redeclare", true, false, false, Map.of("x-max-length", 3)));
+        assertEquals(406, close.code());
+        assertTrue(close.text().contains("inequivalent arg 'x-max-length'"), close.text());
     }
 }

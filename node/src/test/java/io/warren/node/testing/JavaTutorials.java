@@ -12,7 +12,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.MessageProperties;
-import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -314,20 +313,7 @@ public final class JavaTutorials {
 
     /** The reply code a broker-closed channel or connection reported, or fails when nothing was refused. */
     public static int closeCode(ThrowingRunnable action) throws Exception {
-        try {
-            action.run();
-        } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
-            Throwable cause = e instanceof IOException ? e.getCause() : e;
-            if (cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close) {
-                return close.getReplyCode();
-            }
-            if (cause instanceof ShutdownSignalException signal
-                    && signal.getReason() instanceof AMQP.Connection.Close close) {
-                return close.getReplyCode();
-            }
-            throw e;
-        }
-        throw new AssertionError("the broker accepted what it should have refused");
+        return Refusals.of(action).code();
     }
 
     @FunctionalInterface
