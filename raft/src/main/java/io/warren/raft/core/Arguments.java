@@ -25,7 +25,27 @@ final class Arguments {
             "x-dead-letter-routing-key", "x-max-length", "x-max-length-bytes", "x-overflow", "x-queue-mode",
             "x-single-active-consumer", "x-queue-type", "x-delivery-limit", "x-dead-letter-strategy");
 
+    /** An exchange name or routing key is an AMQP short string: at most this many bytes. */
+    static final int SHORT_STRING_MAX = 255;
+
     private Arguments() {}
+
+    /** RabbitMQ's 406 for a bad argument of {@code what} (a queue's describe()). */
+    static Refused invalid(String key, String what, String error, AmqpMethod method) {
+        return method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
+    }
+
+    /**
+     * An argument that must be of {@code type} when given, else RabbitMQ's 406 {@code {unacceptable_type,T}};
+     * returns it, null when absent.
+     */
+    static Value requireType(Table arguments, String key, Tables.TypeClass type, String what, AmqpMethod method) {
+        Value value = Tables.get(arguments, key);
+        if (value != null && Tables.typeClass(value) != type) {
+            throw invalid(key, what, "{unacceptable_type," + Tables.rabbitTypeName(value) + "}", method);
+        }
+        return value;
+    }
 
     static void refuseUnsupported(Table arguments, Set<String> unsupported, String kind, AmqpMethod method) {
         for (TableEntry entry : arguments.getEntriesList()) {
@@ -72,7 +92,7 @@ final class Arguments {
             error = "{value_too_large," + Tables.integer(value) + "}";
         }
         if (error != null) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
+            throw invalid(key, what, error, method);
         }
     }
 

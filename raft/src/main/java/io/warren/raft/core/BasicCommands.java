@@ -195,8 +195,7 @@ final class BasicCommands {
                 queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent(), state.clockMs, messageTtl);
                 holders++;
                 accepted++;
-            } else if (queue.limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH_DLX
-                    && queue.deadLetterExchange != null) {
+            } else if (queue.limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH_DLX && queue.deadLetters()) {
                 // RabbitMQ 3.10 (probed) nacks the publisher and dead-letters the refused message as well
                 state.deadLetters.add(queue, new QueueEntry(0, key, cmd.getBodySize(), cmd.getPersistent(), 0),
                         DeadLetters.Reason.MAXLEN, state.clockMs, ctx);

@@ -54,7 +54,7 @@ final class Dispatcher {
      * else it is released.
      */
     void died(QueueState queue, QueueEntry entry, DeadLetters.Reason reason, ApplyContext ctx) {
-        if (queue.deadLetterExchange != null && !queue.deleted) {
+        if (queue.deadLetters()) {
             state.deadLetters.add(queue, entry, reason, state.clockMs, ctx);
         } else {
             state.references.release(entry.key(), ctx);

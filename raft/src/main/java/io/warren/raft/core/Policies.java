@@ -102,7 +102,7 @@ final class Policies {
             case "dead-letter-strategy" -> isOneOf(value, "at-most-once", "at-least-once");
             case "queue-mode" -> isOneOf(value, "default", "lazy");
             // names and keys are AMQP short strings
-            default -> Tables.text(value) != null && value.getLongString().size() <= 255;
+            default -> Tables.text(value) != null && value.getLongString().size() <= Arguments.SHORT_STRING_MAX;
         };
         if (!valid) {
             throw invalid(erlang(value) + " is not a valid " + (EXCHANGE_SETTINGS.contains(key)

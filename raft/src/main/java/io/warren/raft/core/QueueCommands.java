@@ -91,52 +91,33 @@ final class QueueCommands {
             }
         }
         Arguments.refuseUnsupported(arguments, Arguments.QUEUE_UNSUPPORTED, "queue", method);
-        io.warren.proto.Value mode = Tables.get(arguments, "x-queue-mode");
-        if (mode != null && Tables.typeClass(mode) != Tables.TypeClass.TEXT) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-queue-mode' for " + what
-                    + ": {unacceptable_type," + Tables.rabbitTypeName(mode) + "}");
-        }
+        io.warren.proto.Value mode = Arguments.requireType(arguments, "x-queue-mode", Tables.TypeClass.TEXT, what,
+                method);
         if (mode != null && !List.of("default", "lazy").contains(Tables.text(mode))) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-queue-mode' for " + what
-                    + ": \"unsupported queue mode '" + Tables.text(mode) + "'\"");
+            throw Arguments.invalid("x-queue-mode", what, "\"unsupported queue mode '" + Tables.text(mode) + "'\"",
+                    method);
         }
         Arguments.checkInteger(arguments, "x-expires", what, method, false, MessageExpiry.TTL_MAX);
         Arguments.checkInteger(arguments, "x-message-ttl", what, method, true, MessageExpiry.TTL_MAX);
-        io.warren.proto.Value routingKey = Tables.get(arguments, "x-dead-letter-routing-key");
-        if (routingKey != null && Tables.typeClass(routingKey) != Tables.TypeClass.TEXT) {
-            throw invalidArgument("x-dead-letter-routing-key", what, "{unacceptable_type,"
-                    + Tables.rabbitTypeName(routingKey) + "}", method);
-        }
+        io.warren.proto.Value routingKey = Arguments.requireType(arguments, "x-dead-letter-routing-key",
+                Tables.TypeClass.TEXT, what, method);
         if (routingKey != null && Tables.get(arguments, "x-dead-letter-exchange") == null) {
-            throw invalidArgument("x-dead-letter-routing-key", what, "routing_key_but_no_dlx_defined", method);
+            throw Arguments.invalid("x-dead-letter-routing-key", what, "routing_key_but_no_dlx_defined", method);
         }
         for (String key : List.of("x-dead-letter-exchange", "x-dead-letter-routing-key")) {
             io.warren.proto.Value name = Tables.get(arguments, key);
-            if (name != null && name.getLongString().size() > SHORT_STRING_MAX) {
+            if (name != null && name.getLongString().size() > Arguments.SHORT_STRING_MAX) {
                 // Warren's own: an exchange name or routing key is an AMQP short string, so none is longer
-                throw invalidArgument(key, what, "longer than " + SHORT_STRING_MAX + " bytes", method);
+                throw Arguments.invalid(key, what, "longer than " + Arguments.SHORT_STRING_MAX + " bytes", method);
             }
         }
         QueueLimits.check(arguments, what, method);
-        io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
-        if (singleActive != null && Tables.typeClass(singleActive) != Tables.TypeClass.BOOLEAN) {
-            throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg 'x-single-active-consumer' for " + what
-                    + ": {unacceptable_type," + Tables.rabbitTypeName(singleActive) + "}");
-        }
-        io.warren.proto.Value strategy = Tables.get(arguments, "x-dead-letter-strategy");
-        if (strategy != null && Tables.typeClass(strategy) != Tables.TypeClass.TEXT) {
-            throw invalidArgument("x-dead-letter-strategy", what, "{unacceptable_type,"
-                    + Tables.rabbitTypeName(strategy) + "}", method);
-        }
+        Arguments.requireType(arguments, "x-single-active-consumer", Tables.TypeClass.BOOLEAN, what, method);
+        io.warren.proto.Value strategy = Arguments.requireType(arguments, "x-dead-letter-strategy",
+                Tables.TypeClass.TEXT, what, method);
         if (strategy != null && !List.of("at-most-once", "at-least-once").contains(Tables.text(strategy))) {
-            throw invalidArgument("x-dead-letter-strategy", what, "invalid_dlx_strategy", method);
+            throw Arguments.invalid("x-dead-letter-strategy", what, "invalid_dlx_strategy", method);
         }
-    }
-
-    private static final int SHORT_STRING_MAX = 255;
-
-    private static Refused invalidArgument(String key, String what, String error, AmqpMethod method) {
-        return method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
     }
 
     /**

@@ -65,20 +65,10 @@ record QueueLimits(long maxLength, long maxBytes, Overflow overflow, boolean quo
     static void check(Table arguments, String what, AmqpMethod method) {
         Arguments.checkInteger(arguments, "x-max-length", what, method, true, Long.MAX_VALUE);
         Arguments.checkInteger(arguments, "x-max-length-bytes", what, method, true, Long.MAX_VALUE);
-        Value overflow = Tables.get(arguments, "x-overflow");
-        if (overflow == null) {
-            return;
+        Value overflow = Arguments.requireType(arguments, "x-overflow", Tables.TypeClass.TEXT, what, method);
+        if (overflow != null && Overflow.fromWireName(Tables.text(overflow)) == null) {
+            throw Arguments.invalid("x-overflow", what, "invalid_overflow", method);
         }
-        if (Tables.typeClass(overflow) != Tables.TypeClass.TEXT) {
-            throw invalid("x-overflow", what, "{unacceptable_type," + Tables.rabbitTypeName(overflow) + "}", method);
-        }
-        if (Overflow.fromWireName(Tables.text(overflow)) == null) {
-            throw invalid("x-overflow", what, "invalid_overflow", method);
-        }
-    }
-
-    private static Refused invalid(String key, String what, String error, AmqpMethod method) {
-        return method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid arg '" + key + "' for " + what + ": " + error);
     }
 
     static boolean isQuorum(Table arguments) {

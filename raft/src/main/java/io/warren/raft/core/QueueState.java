@@ -98,15 +98,11 @@ final class QueueState {
     /** The policy applied (its name, or null) and the operator policy applied. */
     String policy;
     String operatorPolicy;
-    /** Its arguments as its policies amend them: what its settings were read from. */
-    Table effectiveArguments;
-
     /**
      * Takes its settings from {@code effective}: its arguments amended by the policy and operator policy named
      * (null: none), see {@link Policies#effectiveArguments}.
      */
     void configure(Table effective, String policy, String operatorPolicy) {
-        this.effectiveArguments = effective;
         this.policy = policy;
         this.operatorPolicy = operatorPolicy;
         this.limits = QueueLimits.of(effective);
@@ -121,6 +117,11 @@ final class QueueState {
                 && "reject-publish".equals(textOrNull(effective, "x-overflow"));
         this.deliveryLimit = quorum && limit != null && Tables.typeClass(limit) == Tables.TypeClass.INTEGER
                 ? Tables.integer(limit) : NO_DELIVERY_LIMIT;
+    }
+
+    /** Whether what dies here goes to a dead-letter exchange (a deleted queue's unacked messages do not). */
+    boolean deadLetters() {
+        return deadLetterExchange != null && !deleted;
     }
 
     private static String textOrNull(Table arguments, String key) {
