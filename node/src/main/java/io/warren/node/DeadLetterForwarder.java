@@ -1,10 +1,7 @@
 package io.warren.node;
 
 import com.google.protobuf.ByteString;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.warren.amqp.codec.BasicProperties;
-import io.warren.amqp.codec.BasicPropertiesCodec;
 import io.warren.proto.Command;
 import io.warren.proto.DeadLetter;
 import io.warren.raft.core.Effect;
@@ -42,19 +39,11 @@ final class DeadLetterForwarder {
             return;
         }
         StoredMessage original = messages.read(dead.messageKey());
-        BasicProperties properties = BasicPropertiesCodec.read(
-                Unpooled.wrappedBuffer(original.properties().asReadOnlyByteBuffer()));
+        BasicProperties properties = StoredMessages.properties(original.properties());
         DeadLetterCopy copy = DeadLetterCopy.of(properties, original.exchange(), original.routingKey(), dead.reason(),
                 dead.queue(), dead.deadLetterRoutingKey(), dead.diedAtMs() / 1000);
-        ByteBuf encoded = Unpooled.buffer(64);
-        ByteString message;
-        try {
-            BasicPropertiesCodec.write(copy.properties(), encoded);
-            message = StoredMessage.encode(dead.exchange(), copy.routingKey(), encoded.nioBuffer(),
-                    original.body().asReadOnlyByteBuffer());
-        } finally {
-            encoded.release();
-        }
+        ByteString message = StoredMessages.encode(dead.exchange(), copy.routingKey(), copy.properties(),
+                original.body().asReadOnlyByteBuffer());
         submit.submit(Command.newBuilder().setDeadLetter(DeadLetter.newBuilder().setId(dead.id())
                 .setRoutingKey(copy.routingKey()).setHeaders(ProtoTables.toProto(copy.properties().headers()))
                 .setSize(message.size()).addAllCycleQueues(copy.cycleQueues())).build(), message);

@@ -9,7 +9,6 @@ import io.warren.amqp.broker.BrokerChannel;
 import io.warren.amqp.broker.ClientChannel;
 import io.warren.amqp.broker.GetResponse;
 import io.warren.amqp.codec.BasicProperties;
-import io.warren.amqp.codec.BasicPropertiesCodec;
 import io.warren.amqp.codec.FieldTable;
 import io.warren.amqp.codec.FieldValue;
 import io.warren.amqp.method.BasicMethod;
@@ -245,7 +244,8 @@ final class NodeChannel implements BrokerChannel {
                     var m = reply.getGotMessage();
                     return new GetResponse.Message(new BasicMethod.GetOk(m.getDeliveryTag(), m.getRedelivered(),
                             m.getExchange(), m.getRoutingKey(), m.getMessageCount()),
-                            withDeliveryCount(properties(m.getProperties()), m.getDeliveryCount()), body(m.getBody()));
+                            withDeliveryCount(StoredMessages.properties(m.getProperties()), m.getDeliveryCount()),
+                            body(m.getBody()));
                 });
     }
 
@@ -261,14 +261,11 @@ final class NodeChannel implements BrokerChannel {
         }
         io.warren.proto.Table headers = ProtoTables.toProto(properties.headers()); // BCC included: it routes
         properties = withoutBcc(properties);
-        ByteBuf encoded = Unpooled.buffer(64);
         ByteString message;
         int bodySize = body.readableBytes();
         try {
-            BasicPropertiesCodec.write(properties, encoded);
-            message = StoredMessage.encode(r.exchange(), r.routingKey(), encoded.nioBuffer(), body.nioBuffer());
+            message = StoredMessages.encode(r.exchange(), r.routingKey(), properties, body.nioBuffer());
         } finally {
-            encoded.release();
             body.release();
         }
         if (publishSequence != 0 && dispatcher.testFaultLosesThisPublish()) {
@@ -348,7 +345,8 @@ final class NodeChannel implements BrokerChannel {
 
     void deliver(Effect.Deliver d, StoredMessage m) {
         client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
-                m.routingKey()), withDeliveryCount(properties(m.properties()), d.deliveryCount()), body(m.body()));
+                m.routingKey()), withDeliveryCount(StoredMessages.properties(m.properties()), d.deliveryCount()),
+                body(m.body()));
         if (d.consumerTag().equals(replyConsumerTag)) {
             return; // replies are not counted against credit: the core sends them as they come
         }
@@ -374,7 +372,7 @@ final class NodeChannel implements BrokerChannel {
 
     void returned(Effect.Return r, StoredMessage m) {
         client.returnMessage(new BasicMethod.Return(r.replyCode(), r.replyText(), m.exchange(), m.routingKey()),
-                properties(m.properties()), body(m.body()));
+                StoredMessages.properties(m.properties()), body(m.body()));
     }
 
     void consumerCancelled(String consumerTag) {
@@ -434,10 +432,6 @@ final class NodeChannel implements BrokerChannel {
         }
         headers.put("x-delivery-count", new FieldValue.Int64(deliveryCount));
         return properties.withHeaders(headers.build());
-    }
-
-    private static BasicProperties properties(ByteString bytes) {
-        return BasicPropertiesCodec.read(Unpooled.wrappedBuffer(bytes.asReadOnlyByteBuffer()));
     }
 
     private static ByteBuf body(ByteString bytes) {
