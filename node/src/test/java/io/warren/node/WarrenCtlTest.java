@@ -165,6 +165,21 @@ class WarrenCtlTest {
     }
 
     @Test
+    void aPolicyWithABadPriorityOrANestedDefinitionIsRefusedWithTheReason() throws Exception {
+        WarrenCtlRun priority = WarrenCtlRun.run(node.adminPort(), "set_policy", "--priority", "high", "p", "^p",
+                "{\"max-length\":1}");
+        assertEquals(1, priority.exit(), priority.out() + priority.err());
+        assertTrue(priority.err().contains("priority 'high' must be an integer"), priority.err());
+        WarrenCtlRun nested = WarrenCtlRun.run(node.adminPort(), "set_policy", "p", "^p",
+                "{\"ha-params\":[\"a\",\"b\"]}");
+        assertEquals(1, nested.exit(), nested.out() + nested.err());
+        assertTrue(nested.err().contains("JSON decoding error: nested objects and arrays are not taken"),
+                nested.err());
+        WarrenCtlRun listed = WarrenCtlRun.run(node.adminPort(), "list_policies").requireSuccess();
+        assertTrue(!listed.out().contains("\tp\t"), "nothing refused was kept: " + listed.out());
+    }
+
+    @Test
     void badUsageRefusalAndAbsentNodeHaveDistinctExitCodes() throws Exception {
         WarrenCtlRun usage = WarrenCtlRun.run(node.adminPort(), "set_permissions", "only-one");
         assertEquals(2, usage.exit());
