@@ -46,7 +46,8 @@ final class DeadLetterForwarder {
                 original.body().asReadOnlyByteBuffer());
         submit.submit(Command.newBuilder().setDeadLetter(DeadLetter.newBuilder().setId(dead.id())
                 .setRoutingKey(copy.routingKey()).setHeaders(ProtoTables.toProto(copy.properties().headers()))
-                .setSize(message.size()).addAllCycleQueues(copy.cycleQueues())).build(), message);
+                .setSize(message.size()).addAllCycleQueues(copy.cycleQueues())
+                .setPriority(properties.priority() == null ? 0 : properties.priority())).build(), message);
         log.debug("event=dead_letter_sent id={} queue=\"{}\" reason={} exchange=\"{}\" routing_key=\"{}\"", dead.id(),
                 dead.queue(), dead.reason(), dead.exchange(), copy.routingKey());
     }

@@ -286,6 +286,9 @@ final class NodeChannel implements BrokerChannel {
         if (properties.userId() != null) {
             publish.setUserId(properties.userId());
         }
+        if (properties.priority() != null) {
+            publish.setPriority(properties.priority());
+        }
         submitter.submit(Command.newBuilder().setChannel(ref).setPublish(publish).build(), message);
     }
 

@@ -13,7 +13,6 @@ import java.util.Set;
  */
 final class Arguments {
     static final Set<String> QUEUE_UNSUPPORTED = Set.of(
-            "x-max-priority",
             "x-queue-master-locator", "x-queue-leader-locator", "x-max-in-memory-length",
             "x-max-in-memory-bytes", "x-initial-cluster-size", "x-max-age",
             "x-stream-max-segment-size-bytes");
@@ -22,8 +21,8 @@ final class Arguments {
     static final List<String> EXCHANGE_COMPARED = List.of("alternate-exchange");
     /** Queue arguments RabbitMQ compares on redeclaration among those Warren accepts; a list, so the order of checks is fixed. */
     static final List<String> QUEUE_COMPARED = List.of("x-expires", "x-message-ttl", "x-dead-letter-exchange",
-            "x-dead-letter-routing-key", "x-max-length", "x-max-length-bytes", "x-overflow", "x-queue-mode",
-            "x-single-active-consumer", "x-queue-type", "x-delivery-limit", "x-dead-letter-strategy");
+            "x-dead-letter-routing-key", "x-max-length", "x-max-length-bytes", "x-max-priority", "x-overflow",
+            "x-queue-mode", "x-single-active-consumer", "x-queue-type", "x-delivery-limit", "x-dead-letter-strategy");
 
     /** An exchange name or routing key is an AMQP short string: at most this many bytes. */
     static final int SHORT_STRING_MAX = 255;
@@ -93,6 +92,18 @@ final class Arguments {
         }
         if (error != null) {
             throw invalid(key, what, error, method);
+        }
+    }
+
+    /** The most priority levels a queue may have, as in RabbitMQ (its MAX_SUPPORTED_PRIORITY). */
+    static final int PRIORITY_MAX = 255;
+
+    /** x-max-priority as RabbitMQ 3.10 checks it: an integer from 0 to {@value #PRIORITY_MAX}, 406 with its text. */
+    static void checkMaxPriority(Table arguments, String what, AmqpMethod method) {
+        checkInteger(arguments, "x-max-priority", what, method, true, Long.MAX_VALUE);
+        long max = integerOr(arguments, "x-max-priority", 0);
+        if (max > PRIORITY_MAX) {
+            throw invalid("x-max-priority", what, "{max_value_exceeded," + max + "}", method);
         }
     }
 

@@ -192,7 +192,8 @@ final class BasicCommands {
         int accepted = 0;
         for (QueueState queue : queues) {
             if (queue.accepts(cmd.getBodySize())) {
-                queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent(), state.clockMs, messageTtl);
+                queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent(), state.clockMs, messageTtl,
+                        cmd.getPriority());
                 holders++;
                 accepted++;
             } else if (queue.limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH_DLX && queue.deadLetters()) {

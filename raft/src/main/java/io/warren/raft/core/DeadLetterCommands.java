@@ -49,7 +49,7 @@ final class DeadLetterCommands {
         int holders = 0;
         for (QueueState queue : targets) {
             if (queue.accepts(pending.bodySize)) {
-                queue.enqueue(key, pending.bodySize, pending.persistent, state.clockMs, -1);
+                queue.enqueue(key, pending.bodySize, pending.persistent, state.clockMs, -1, cmd.getPriority());
                 holders++;
             }
         }

@@ -39,12 +39,13 @@ final class Dispatcher {
     }
 
     /**
-     * Drops the expired messages at the head of a queue. RabbitMQ looks at the head only (probed on 3.10,
-     * both queue types): a message behind one that lives longer waits for it and goes once it is the head.
+     * Drops the expired messages at the head of a queue, or of each of its priority levels. RabbitMQ looks at
+     * the head only (probed on 3.10, both queue types): a message behind one that lives longer waits for it
+     * and goes once it is the head.
      */
     void expireHead(QueueState queue, ApplyContext ctx) {
         while (MessageExpiry.expired(queue.ready.headExpiresAt(), state.clockMs)) {
-            died(queue, queue.ready.pollFirst(), DeadLetters.Reason.EXPIRED, ctx);
+            died(queue, queue.ready.pollSoonestExpiring(), DeadLetters.Reason.EXPIRED, ctx);
         }
     }
 

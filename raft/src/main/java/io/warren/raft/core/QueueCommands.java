@@ -112,6 +112,7 @@ final class QueueCommands {
             }
         }
         QueueLimits.check(arguments, what, method);
+        Arguments.checkMaxPriority(arguments, what, method);
         Arguments.requireType(arguments, "x-single-active-consumer", Tables.TypeClass.BOOLEAN, what, method);
         io.warren.proto.Value strategy = Arguments.requireType(arguments, "x-dead-letter-strategy",
                 Tables.TypeClass.TEXT, what, method);

@@ -22,8 +22,11 @@ final class QueueState {
     /** The node whose restart deletes this queue when it is not durable, and its transient messages. */
     final String homeNode;
 
-    /** Ready messages by id: a requeued message goes back to its original place, as in RabbitMQ. */
-    final ReadyMessages ready = new ReadyMessages();
+    /**
+     * Ready messages by priority level (its x-max-priority; one level without it), then id: a requeued
+     * message goes back to its original place, as in RabbitMQ.
+     */
+    final ReadyMessages ready;
     final List<ConsumerState> consumers = new ArrayList<>();
     /*
      * The settings below are its arguments with its policy's and operator policy's (see Policies): set by
@@ -87,6 +90,7 @@ final class QueueState {
         this.arguments = arguments;
         this.homeNode = homeNode;
         this.quorum = QueueLimits.isQuorum(arguments);
+        this.ready = new ReadyMessages((int) Arguments.integerOr(arguments, "x-max-priority", 0));
         io.warren.proto.Value singleActive = Tables.get(arguments, "x-single-active-consumer");
         this.singleActiveConsumer = singleActive != null && singleActive.getBoolean();
         io.warren.proto.Value timeout = Tables.get(arguments, "x-consumer-timeout");
@@ -163,11 +167,15 @@ final class QueueState {
         return limits.quorum() ? !rejectingPublishes : !limits.wouldExceed(ready, bodyBytes);
     }
 
-    /** A message published at {@code clockMs} with its own TTL ({@code messageTtl}, -1 for none). */
-    void enqueue(long key, int bodyBytes, boolean persistent, long clockMs, long messageTtl) {
+    /**
+     * A message published at {@code clockMs} with its own TTL ({@code messageTtl}, -1 for none) and priority
+     * property (0 for none), kept at the highest level this queue has when above it, as RabbitMQ keeps it.
+     */
+    void enqueue(long key, int bodyBytes, boolean persistent, long clockMs, long messageTtl, int priority) {
         long id = nextMessageId++;
         ready.append(new QueueEntry(id, key, bodyBytes, persistent, 0,
-                MessageExpiry.expiresAt(clockMs, this.messageTtl, messageTtl)));
+                MessageExpiry.expiresAt(clockMs, this.messageTtl, messageTtl),
+                Math.min(priority, ready.maxPriority())));
     }
 
     /** After consumers came or went. */

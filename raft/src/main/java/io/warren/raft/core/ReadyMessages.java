@@ -1,105 +1,105 @@
 package io.warren.raft.core;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A queue's ready messages in id order, kept small: a message waiting is 24 bytes in blocks of parallel
- * arrays (id, store key, size, delivery count with the persistent flag), not an object, since a backlog
- * of millions must not grow the heap by more than that (issue 11); a block that holds a message with a TTL
- * adds 8 bytes a message for the expiry times. Messages arrive at the tail in id
- * order; a delivered message that comes back goes to a small sorted side table (at most the unacked
- * count), and the head is whichever of the two is older, so a requeued message keeps its original place,
- * as in RabbitMQ.
+ * A queue's ready messages: one {@link ReadyLane} per priority level (a queue without x-max-priority has
+ * one), the highest level's oldest message first, as RabbitMQ 3.10's classic priority queues deliver
+ * (probed: docs/probes/priority-1.py). A lane is made when a message of its level first arrives, so a queue
+ * declaring 255 levels and using two holds two. Within a level a requeued message keeps its place.
  */
 final class ReadyMessages {
-    private static final int BLOCK = 4096;
-    /** A queue's first block is small, each next one twice the last: a queue of a few messages costs little. */
-    private static final int BLOCK_FIRST = 16;
-    private static final int PERSISTENT = 1 << 31;
-
-    private final ArrayDeque<Block> blocks = new ArrayDeque<>();
-    private final TreeMap<Long, QueueEntry> returned = new TreeMap<>();
+    private final ReadyLane[] lanes;
+    /** No lane above this level holds a message; -1 when none does. */
+    private int top = -1;
     private int size;
     private long bytes;
 
-    /** A message of this queue, newer than any it holds in its blocks. */
+    /** A queue without priorities. */
+    ReadyMessages() {
+        this(0);
+    }
+
+    ReadyMessages(int maxPriority) {
+        lanes = new ReadyLane[maxPriority + 1];
+    }
+
+    /** The highest level this queue keeps: a message of a higher priority is kept at this one. */
+    int maxPriority() {
+        return lanes.length - 1;
+    }
+
+    /** A message of this queue, newer than any of its level it holds (else it takes its place by id). */
     void append(QueueEntry entry) {
-        Block last = blocks.peekLast();
-        if (last != null && last.tail > 0 && entry.id() <= last.ids[last.tail - 1]) {
-            returned.put(entry.id(), entry);
-        } else {
-            addToTail(blocks, entry);
-        }
-        size++;
-        bytes += entry.size();
+        lane(entry.priority()).append(entry);
+        added(entry);
     }
 
-    private static void addToTail(ArrayDeque<Block> into, QueueEntry entry) {
-        Block last = into.peekLast();
-        if (last == null || last.tail == last.capacity()) {
-            last = new Block(last == null ? BLOCK_FIRST : Math.min(BLOCK, 2 * last.capacity()));
-            into.addLast(last);
-        }
-        last.add(entry);
-    }
-
-    /** A delivered message back in its original place. */
+    /** A delivered message back in its original place among those of its level. */
     void requeue(QueueEntry entry) {
-        returned.put(entry.id(), entry);
+        lane(entry.priority()).requeue(entry);
+        added(entry);
+    }
+
+    private ReadyLane lane(int level) {
+        if (level < 0 || level >= lanes.length) {
+            throw new IllegalArgumentException("priority level " + level + " in a queue of " + lanes.length);
+        }
+        if (lanes[level] == null) {
+            lanes[level] = new ReadyLane(level);
+        }
+        return lanes[level];
+    }
+
+    private void added(QueueEntry entry) {
         size++;
         bytes += entry.size();
+        top = Math.max(top, entry.priority());
     }
 
-    /** When the oldest ready message expires: {@link MessageExpiry#NEVER} without a TTL or with none ready. */
+    /**
+     * The earliest expiry among the oldest messages of each level ({@link MessageExpiry#NEVER} when none
+     * has a TTL): a level's head expires whether or not a higher level holds messages.
+     */
     long headExpiresAt() {
-        Block first = headBlock();
-        if (first != null) {
-            return first.expires == null ? MessageExpiry.NEVER : first.expires[first.head];
-        }
-        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
-        return back == null ? MessageExpiry.NEVER : back.getValue().expiresAt();
-    }
-
-    /** The first block when the oldest ready message is in it; null when it is a returned one, or none is ready. */
-    private Block headBlock() {
-        Block first = blocks.peekFirst();
-        if (first == null || first.head == first.tail) {
-            return null; // none, or the one block, drained and kept for reuse
-        }
-        Map.Entry<Long, QueueEntry> back = returned.firstEntry();
-        return back == null || first.ids[first.head] < back.getKey() ? first : null;
-    }
-
-    /** Takes the oldest ready message, or null. */
-    QueueEntry pollFirst() {
-        Block first = headBlock();
-        QueueEntry taken;
-        if (first != null) {
-            taken = first.poll();
-            if (first.head == first.tail) {
-                if (blocks.size() == 1 && !first.frozen) {
-                    // A queue that a consumer keeps empty fills and drains the same block: reused, not
-                    // allocated again for every few messages (that was a quarter of the apply thread).
-                    first.head = 0;
-                    first.tail = 0;
-                } else {
-                    blocks.removeFirst();
-                }
+        long earliest = MessageExpiry.NEVER;
+        for (int level = top; level >= 0; level--) {
+            ReadyLane lane = lanes[level];
+            if (lane != null && !lane.isEmpty()) {
+                earliest = Math.min(earliest, lane.headExpiresAt());
             }
-        } else if (!returned.isEmpty()) {
-            taken = returned.pollFirstEntry().getValue();
-        } else {
-            return null;
         }
+        return earliest;
+    }
+
+    /** Takes the oldest message of the highest level that holds one, or null. */
+    QueueEntry pollFirst() {
+        while (top >= 0 && (lanes[top] == null || lanes[top].isEmpty())) {
+            top--;
+        }
+        return top < 0 ? null : taken(lanes[top].pollFirst());
+    }
+
+    /** Takes the level head that expires first (the one {@link #headExpiresAt} names), or null when none is ready. */
+    QueueEntry pollSoonestExpiring() {
+        ReadyLane soonest = null;
+        for (int level = top; level >= 0; level--) {
+            ReadyLane lane = lanes[level];
+            if (lane != null && !lane.isEmpty()
+                    && (soonest == null || lane.headExpiresAt() < soonest.headExpiresAt())) {
+                soonest = lane;
+            }
+        }
+        return soonest == null ? null : taken(soonest.pollFirst());
+    }
+
+    private QueueEntry taken(QueueEntry entry) {
         size--;
-        bytes -= taken.size();
-        return taken;
+        bytes -= entry.size();
+        return entry;
     }
 
     int size() {
@@ -115,151 +115,53 @@ final class ReadyMessages {
         return bytes;
     }
 
-    /** Every ready message, oldest first. */
+    /** Every ready message, in delivery order. */
     void forEach(Consumer<QueueEntry> action) {
         freeze().forEach(action);
     }
 
     /** Removes the messages that match, keeping the order of the rest. */
     void removeIf(Predicate<QueueEntry> condition) {
-        ArrayDeque<Block> kept = new ArrayDeque<>();
-        int keptSize = 0;
-        long keptBytes = 0;
-        for (Block block : blocks) {
-            for (int i = block.head; i < block.tail; i++) {
-                QueueEntry entry = block.entry(i);
-                if (!condition.test(entry)) {
-                    addToTail(kept, entry);
-                    keptSize++;
-                    keptBytes += entry.size();
-                }
+        size = 0;
+        bytes = 0;
+        for (ReadyLane lane : lanes) {
+            if (lane != null) {
+                lane.removeIf(condition);
+                size += lane.size();
+                bytes += lane.bytes();
             }
         }
-        blocks.clear();
-        blocks.addAll(kept);
-        var back = returned.values().iterator();
-        while (back.hasNext()) {
-            QueueEntry entry = back.next();
-            if (condition.test(entry)) {
-                back.remove();
-            } else {
-                keptSize++;
-                keptBytes += entry.size();
-            }
-        }
-        size = keptSize;
-        bytes = keptBytes;
     }
 
-    /**
-     * A view of the messages ready now that stays true while this list changes: the slots of a block
-     * between its head and tail are never written again (appends go past the tail, polls move the head,
-     * removals build new blocks, and a block once frozen is never reset for reuse), so the view keeps the
-     * blocks with their bounds and a copy of the small table of returned messages. Costs a few words per
-     * block of up to {@value #BLOCK}.
-     */
+    /** A view of the messages ready now that stays true while this queue changes ({@link ReadyLane#freeze}). */
     Frozen freeze() {
-        List<Block> frozenBlocks = new ArrayList<>(blocks);
-        frozenBlocks.forEach(block -> block.frozen = true);
-        int[] heads = new int[frozenBlocks.size()];
-        int[] tails = new int[frozenBlocks.size()];
-        for (int i = 0; i < heads.length; i++) {
-            heads[i] = frozenBlocks.get(i).head;
-            tails[i] = frozenBlocks.get(i).tail;
+        List<ReadyLane.Frozen> frozen = new ArrayList<>();
+        for (int level = top; level >= 0; level--) {
+            if (lanes[level] != null && !lanes[level].isEmpty()) {
+                frozen.add(lanes[level].freeze());
+            }
         }
-        return new Frozen(frozenBlocks, heads, tails, new ArrayList<>(returned.values()));
+        return new Frozen(frozen);
     }
 
-    /** What {@link #freeze} captured; may be read from another thread once handed over. */
+    /** What {@link #freeze} captured, highest level first; may be read from another thread once handed over. */
     static final class Frozen {
-        private final List<Block> blocks;
-        private final int[] heads;
-        private final int[] tails;
-        private final List<QueueEntry> returned;
+        private final List<ReadyLane.Frozen> lanes;
 
-        private Frozen(List<Block> blocks, int[] heads, int[] tails, List<QueueEntry> returned) {
-            this.blocks = blocks;
-            this.heads = heads;
-            this.tails = tails;
-            this.returned = returned;
+        private Frozen(List<ReadyLane.Frozen> lanes) {
+            this.lanes = lanes;
         }
 
-        /** Every message captured, oldest first. */
+        /** Every message captured, in delivery order. */
         void forEach(Consumer<QueueEntry> action) {
-            var back = returned.iterator();
-            QueueEntry nextBack = back.hasNext() ? back.next() : null;
-            for (int b = 0; b < blocks.size(); b++) {
-                Block block = blocks.get(b);
-                for (int i = heads[b]; i < tails[b]; i++) {
-                    long id = block.ids[i];
-                    while (nextBack != null && nextBack.id() < id) {
-                        action.accept(nextBack);
-                        nextBack = back.hasNext() ? back.next() : null;
-                    }
-                    action.accept(block.entry(i));
-                }
-            }
-            while (nextBack != null) {
-                action.accept(nextBack);
-                nextBack = back.hasNext() ? back.next() : null;
-            }
+            lanes.forEach(lane -> lane.forEach(action));
         }
     }
 
     void clear() {
-        blocks.clear();
-        returned.clear();
+        java.util.Arrays.fill(lanes, null);
+        top = -1;
         size = 0;
         bytes = 0;
-    }
-
-    /** Up to {@value #BLOCK} messages as parallel arrays; [head, tail) are ready. */
-    private static final class Block {
-        final long[] ids;
-        final long[] keys;
-        final int[] sizes;
-        /** The delivery count, and {@link #PERSISTENT} for a persistent message. */
-        final int[] meta;
-        /** When each expires; null until the block holds a message with a TTL (most never do). */
-        long[] expires;
-        int head;
-        int tail;
-        /** Captured by a {@link Frozen} view, which may still read its slots: never reset for reuse. */
-        boolean frozen;
-
-        Block(int capacity) {
-            ids = new long[capacity];
-            keys = new long[capacity];
-            sizes = new int[capacity];
-            meta = new int[capacity];
-        }
-
-        int capacity() {
-            return ids.length;
-        }
-
-        void add(QueueEntry entry) {
-            ids[tail] = entry.id();
-            keys[tail] = entry.key();
-            sizes[tail] = entry.size();
-            meta[tail] = entry.deliveryCount() | (entry.persistent() ? PERSISTENT : 0);
-            if (entry.expires() && expires == null) {
-                expires = new long[capacity()];
-                java.util.Arrays.fill(expires, MessageExpiry.NEVER);
-            }
-            if (expires != null) {
-                expires[tail] = entry.expiresAt();
-            }
-            tail++;
-        }
-
-        QueueEntry entry(int i) {
-            return new QueueEntry(ids[i], keys[i], sizes[i], (meta[i] & PERSISTENT) != 0, meta[i] & ~PERSISTENT,
-                    expires == null ? MessageExpiry.NEVER : expires[i]);
-        }
-
-        QueueEntry poll() {
-            return entry(head++);
-        }
     }
 }

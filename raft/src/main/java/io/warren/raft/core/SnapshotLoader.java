@@ -134,13 +134,17 @@ public final class SnapshotLoader {
                 int count = block.getIdCount();
                 check(block.getKeyCount() == count && block.getSizeCount() == count
                         && block.getDeliveryCountCount() == count && block.getPersistentCount() == count
-                        && (block.getExpiresAtCount() == 0 || block.getExpiresAtCount() == count),
+                        && (block.getExpiresAtCount() == 0 || block.getExpiresAtCount() == count)
+                        && (block.getPriorityCount() == 0 || block.getPriorityCount() == count),
                         "a message block whose columns differ in length");
                 boolean expiries = block.getExpiresAtCount() > 0;
+                boolean priorities = block.getPriorityCount() > 0;
                 for (int i = 0; i < count; i++) {
+                    int level = priorities ? block.getPriority(i) : 0;
+                    check(level <= lastQueue.ready.maxPriority(), "a message above its queue's x-max-priority");
                     lastQueue.ready.append(new QueueEntry(block.getId(i), block.getKey(i), block.getSize(i),
                             block.getPersistent(i), block.getDeliveryCount(i),
-                            expiries ? block.getExpiresAt(i) : MessageExpiry.NEVER));
+                            expiries ? block.getExpiresAt(i) : MessageExpiry.NEVER, level));
                     held(block.getKey(i));
                 }
             }
@@ -288,7 +292,7 @@ public final class SnapshotLoader {
 
     private static QueueEntry entry(MessageRecord m) {
         return new QueueEntry(m.getId(), m.getKey(), m.getSize(), m.getPersistent(), m.getDeliveryCount(),
-                m.hasExpiresAt() ? m.getExpiresAt() : MessageExpiry.NEVER);
+                m.hasExpiresAt() ? m.getExpiresAt() : MessageExpiry.NEVER, m.getPriority());
     }
 
     private void held(long key) {

@@ -168,7 +168,8 @@ public final class SnapshotRecords {
 
     static MessageRecord message(QueueEntry entry) {
         var record = MessageRecord.newBuilder().setId(entry.id()).setDeliveryCount(entry.deliveryCount())
-                .setKey(entry.key()).setSize(entry.size()).setPersistent(entry.persistent());
+                .setKey(entry.key()).setSize(entry.size()).setPersistent(entry.persistent())
+                .setPriority(entry.priority());
         if (entry.expires()) {
             record.setExpiresAt(entry.expiresAt());
         }
@@ -177,7 +178,7 @@ public final class SnapshotRecords {
 
     /**
      * A queue's ready messages as MessageBlocks of up to {@value #BLOCK_MESSAGES}; a block's expiry column is
-     * written only when one of its messages has a TTL.
+     * written only when one of its messages has a TTL, its priority column only when one is above level 0.
      */
     private static void writeBlocks(ReadyMessages.Frozen ready, Consumer<SnapshotRecord> out) {
         io.warren.proto.MessageBlock.Builder[] block = {io.warren.proto.MessageBlock.newBuilder()};
@@ -190,6 +191,12 @@ public final class SnapshotRecords {
                     b.addExpiresAt(MessageExpiry.NEVER); // the column starts at the block's first TTL
                 }
                 b.addExpiresAt(entry.expiresAt());
+            }
+            if (entry.priority() != 0 || b.getPriorityCount() > 0) {
+                while (b.getPriorityCount() < b.getIdCount() - 1) {
+                    b.addPriority(0); // the column starts at the block's first message above level 0
+                }
+                b.addPriority(entry.priority());
             }
             if (b.getIdCount() == BLOCK_MESSAGES) {
                 out.accept(SnapshotRecord.newBuilder().setMessageBlock(b).build());

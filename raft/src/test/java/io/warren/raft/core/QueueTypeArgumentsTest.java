@@ -42,10 +42,4 @@ class QueueTypeArgumentsTest {
         assertEquals("inequivalent arg 'x-queue-mode' for queue 'lazy' in vhost '/': received 'default' but current"
                 + " is 'lazy'", refusal(declareWith("lazy", "x-queue-mode", "default")));
     }
-
-    @Test
-    void messagePriorityIsNotOfferedYet() {
-        assertEquals("queue argument 'x-max-priority' is not supported by Warren yet",
-                refusal(declareWith("q", "x-max-priority", 5)));
-    }
 }

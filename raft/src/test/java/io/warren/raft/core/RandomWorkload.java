@@ -22,10 +22,18 @@ import java.util.Random;
  * head, so it checks bounds: a message the core no longer holds must have expired or been settled, none
  * is delivered expired, and after a tick no head is expired. q0's rejected and expired messages and q2's dropped
  * ones are dead-lettered into dlq; now and then the driver answers the dead-letter effects as the leader would,
- * and each must then be in dlq, once. A policy set and cleared now and then caps q4 (drop-head).
+ * and each must then be in dlq, once. A policy set and cleared now and then caps q4 (drop-head). Publishes carry
+ * a random priority property (or none); q5 has x-max-priority and drops its head past a length, and every
+ * message it gives out, to a get or a consumer, must be its highest-level oldest ready one.
  */
 final class RandomWorkload {
-    static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3", "q4");
+    static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3", "q4", "q5");
+    /** q5's x-max-priority: a message of a higher priority property is kept at this level. */
+    private static final int Q5_MAX_PRIORITY = 2;
+    /** q5 drops its next message out (drop-head) past this many ready. */
+    private static final int Q5_LIMIT = 4;
+    /** q5's level of each message published to it. */
+    private final Map<String, Integer> q5Levels = new HashMap<>();
     /** q4 has no arguments; a policy now and then caps it at this many ready messages (drop-head). */
     private static final int Q4_POLICY_LIMIT = 2;
     private boolean q4Capped;
@@ -82,6 +90,7 @@ final class RandomWorkload {
         channel.ok(declareQueue("q3", true, false, false).setDeclareQueue(io.warren.proto.DeclareQueue.newBuilder()
                 .setName("q3").setDurable(true).setArguments(table("x-message-ttl", Q3_TTL, "x-single-active-consumer", true))));
         channel.ok(declareQueue("q4", true, false, false));
+        channel.ok(declareWith("q5", "x-max-priority", Q5_MAX_PRIORITY, "x-max-length", Q5_LIMIT));
         channel.ok(declareExchange("x", "direct", true, false));
         channel.ok(declareExchange("f", "fanout", true, false));
         channel.ok(declareExchange("dlx", "fanout", true, false));
@@ -191,14 +200,14 @@ final class RandomWorkload {
         String body = "m" + (published++);
         if (random.nextBoolean()) {
             String key = pick(List.of("a", "b", "c"));
-            channel.send(Commands.publish("x", key, body, false, 0));
+            channel.send(withPriority(Commands.publish("x", key, body, false, 0), body));
             if (key.equals("a")) {
                 model.get("q0").add(body);
             } else if (key.equals("b") && !q1Refusing) {
                 model.get("q1").add(body);
             }
         } else {
-            channel.send(Commands.publish("f", "", body, false, 0));
+            channel.send(withPriority(Commands.publish("f", "", body, false, 0), body));
             for (String q : QUEUES) {
                 if (!q.equals("q1") || !q1Refusing) {
                     model.get(q).add(body);
@@ -208,7 +217,23 @@ final class RandomWorkload {
         }
     }
 
-    /** The ready messages the model holds for a queue (all but the deliveries out), oldest first. */
+    /** A priority property from 0 to 4, or none, on a publish; q5 keeps what is above its maximum at it. */
+    private io.warren.proto.Command.Builder withPriority(io.warren.proto.Command.Builder command, String body) {
+        int priority = random.nextInt(6) - 1;
+        if (priority >= 0) {
+            command.getPublishBuilder().setPriority(priority);
+        }
+        q5Levels.put(body, Math.min(Math.max(priority, 0), Q5_MAX_PRIORITY));
+        return command;
+    }
+
+    /** q5 gives out its highest-level oldest ready message: anything else is out of turn. */
+    private void checkNextOfQ5(String body) {
+        List<String> ready = ready("q5");
+        check(!ready.isEmpty() && ready.get(0).equals(body), "q5 gave out " + body + " but its next is " + ready);
+    }
+
+    /** The ready messages the model holds for a queue (all but the deliveries out), in delivery order. */
     private List<String> ready(String q) {
         List<String> ready = new ArrayList<>(model.get(q));
         for (String[] delivery : outstanding.values()) {
@@ -216,7 +241,9 @@ final class RandomWorkload {
                 ready.remove(delivery[1]);
             }
         }
-        ready.sort(java.util.Comparator.comparingInt(body -> Integer.parseInt(body.substring(1))));
+        java.util.Comparator<String> byId = java.util.Comparator.comparingInt(body -> Integer.parseInt(body.substring(1)));
+        ready.sort(q.equals("q5") ? java.util.Comparator.<String>comparingInt(body -> -q5Levels.get(body)).thenComparing(byId)
+                : byId);
         return ready;
     }
 
@@ -226,6 +253,10 @@ final class RandomWorkload {
         for (int i = 0; i < q2.size() - Q2_LIMIT; i++) {
             model.get("q2").remove(q2.get(i));
             died("q2", q2.get(i));
+        }
+        List<String> q5 = ready("q5");
+        for (int i = 0; i < q5.size() - Q5_LIMIT; i++) {
+            model.get("q5").remove(q5.get(i)); // the next out goes first, as RabbitMQ 3.10 drops it
         }
         if (q4Capped) {
             List<String> q4 = ready("q4");
@@ -249,6 +280,9 @@ final class RandomWorkload {
             String body = driver.body(reply.getGotMessage().getMessageKey());
             check(model.get(q).contains(body), "got " + body + " that " + q + " does not hold");
             check(!expired(q, body), "got " + body + " from " + q + " after it expired");
+            if (q.equals("q5")) {
+                checkNextOfQ5(body);
+            }
             if (noAck) {
                 model.get(q).remove(body);
             } else {
@@ -284,6 +318,10 @@ final class RandomWorkload {
 
     /** Sets or clears the policy that caps q4: applied at once, to what q4 holds already. */
     private void togglePolicy() {
+        List<String> q5 = ready("q5");
+        for (int i = 0; i < q5.size() - Q5_LIMIT; i++) {
+            model.get("q5").remove(q5.get(i)); // the next out goes first, as RabbitMQ 3.10 drops it
+        }
         if (q4Capped) {
             check(driver.call("n1", io.warren.proto.Command.newBuilder().setClearPolicy(io.warren.proto.ClearPolicy
                     .newBuilder().setVhost("/").setName("cap"))).hasDone(), "clear_policy refused");
@@ -369,6 +407,9 @@ final class RandomWorkload {
                 String body = driver.body(d.messageKey());
                 check(model.get(q).contains(body), "delivered " + body + " that " + q + " does not hold");
                 check(!expired(q, body), "delivered " + body + " from " + q + " after it expired");
+                if (q.equals("q5")) {
+                    checkNextOfQ5(body);
+                }
                 if (consumer.noAck) {
                     model.get(q).remove(body);
                 } else {
