@@ -62,7 +62,7 @@ class ClientErrorsTest {
             assertEquals(406, JavaTutorials.closeCode(() -> connection.createChannel()
                     .exchangeDeclare("err-x", BuiltinExchangeType.FANOUT, true)), "type differs");
             assertEquals(406, JavaTutorials.closeCode(() -> connection.createChannel()
-                    .queueDeclare("err-priority", false, false, false, Map.of("x-max-priority", 5))),
+                    .queueDeclare("err-in-memory", false, false, false, Map.of("x-max-in-memory-length", 5))),
                     "an argument Warren does not implement yet");
             assertEquals(1, connection.createChannel().queueDeclarePassive("err-q").getConsumerCount() + 1,
                     "the connection still serves after channel errors");
