@@ -33,6 +33,8 @@ import io.warren.proto.Publish;
 import io.warren.proto.PurgeQueue;
 import io.warren.proto.Qos;
 import io.warren.proto.Recover;
+import io.warren.proto.TxCommit;
+import io.warren.proto.TxRollback;
 import io.warren.proto.Refusal;
 import io.warren.proto.Reply;
 import io.warren.proto.UnbindExchange;
@@ -66,6 +68,9 @@ final class NodeChannel implements BrokerChannel {
      * thread as consume-ok comes, read on the event loop by publishes after it), else null.
      */
     private volatile String replyAddress;
+    /** tx.select was given; then {@code txOps} numbers the publishes and settles sent (the connection's thread). */
+    private boolean transactional;
+    private long txOps;
     private volatile String replyConsumerTag;
 
     NodeChannel(NodeConnection connection, EffectDispatcher dispatcher, CommandSubmitter submitter, int number,
@@ -289,24 +294,28 @@ final class NodeChannel implements BrokerChannel {
         if (properties.priority() != null) {
             publish.setPriority(properties.priority());
         }
+        if (transactional) {
+            publish.setTxOp(++txOps);
+        }
         submitter.submit(Command.newBuilder().setChannel(ref).setPublish(publish).build(), message);
     }
 
     @Override
     public void ack(BasicMethod.Ack r) {
-        send(Command.newBuilder().setAck(Ack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())));
+        send(Command.newBuilder().setAck(Ack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())
+                .setTxOp(nextTxOp())));
     }
 
     @Override
     public void nack(BasicMethod.Nack r) {
         send(Command.newBuilder().setNack(Nack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())
-                .setRequeue(r.requeue())));
+                .setRequeue(r.requeue()).setTxOp(nextTxOp())));
     }
 
     @Override
     public void reject(BasicMethod.Reject r) {
         send(Command.newBuilder().setNack(Nack.newBuilder().setDeliveryTag(r.deliveryTag()).setRequeue(r.requeue())
-                .setReject(true)));
+                .setReject(true).setTxOp(nextTxOp())));
     }
 
     @Override
@@ -321,20 +330,31 @@ final class NodeChannel implements BrokerChannel {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * Transactions: from tx.select on, each publish and settle goes to the core numbered (tx_op), staged there
+     * until a commit or rollback naming the last number sent; the wire layer keeps tx and confirm mode apart.
+     */
     @Override
     public CompletionStage<Void> txSelect() {
-        return CompletableFuture.failedFuture(AmqpException.of(ReplyCode.NOT_IMPLEMENTED,
-                "transactions (tx.select) are not supported by Warren yet; use publisher confirms", 90, 10));
+        transactional = true;
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The next transactional op's number, or 0 outside a transaction. */
+    private long nextTxOp() {
+        return transactional ? ++txOps : 0;
     }
 
     @Override
     public CompletionStage<Void> txCommit() {
-        return txSelect();
+        return call(Command.newBuilder().setTxCommit(TxCommit.newBuilder().setThrough(txOps)), 90, 20,
+                reply -> (Void) null);
     }
 
     @Override
     public CompletionStage<Void> txRollback() {
-        return txSelect();
+        return call(Command.newBuilder().setTxRollback(TxRollback.newBuilder().setThrough(txOps)), 90, 30,
+                reply -> (Void) null);
     }
 
     @Override

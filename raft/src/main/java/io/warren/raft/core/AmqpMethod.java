@@ -22,6 +22,8 @@ enum AmqpMethod {
     BASIC_REJECT(60, 90),
     BASIC_RECOVER(60, 110),
     BASIC_NACK(60, 120),
+    TX_COMMIT(90, 20),
+    TX_ROLLBACK(90, 30),
     NONE(0, 0);
 
     final int classId;

@@ -11,7 +11,11 @@ import io.warren.proto.Publish;
 import io.warren.proto.Qos;
 import io.warren.proto.Reply;
 import io.warren.raft.core.AccessControl.Access;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /** basic.qos, basic.consume, basic.cancel, basic.get and basic.publish. */
 final class BasicCommands {
@@ -183,11 +187,32 @@ final class BasicCommands {
         long messageTtl = cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), method) : -1;
         Router.checkSenderSelected(cmd.getHeaders(), method);
         long key = ctx.messageKey();
+        if (cmd.getTxOp() != 0) {
+            stage(session, exchange, cmd, key, ctx);
+            return;
+        }
         if (exchange.name.isEmpty() && DirectReplyTo.isAddress(cmd.getRoutingKey())) {
-            reply(session, cmd, key, ctx);
+            reply(session.channel(), cmd, key, ctx);
+            ctx.published(0); // read by the delivery or return first, then let go
+            confirm(session.channel(), cmd, true, ctx);
             return;
         }
         LinkedHashSet<QueueState> queues = Router.routeAll(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
+        int[] placed = enqueueInto(queues, cmd, key, messageTtl, ctx);
+        if (queues.isEmpty() && cmd.getMandatory()) {
+            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
+        }
+        ctx.published(placed[0]);
+        confirm(session.channel(), cmd, placed[1] == queues.size(), ctx);
+        dispatcher.dispatchAll(queues, ctx);
+    }
+
+    /**
+     * Enqueues a message into each of {@code queues} that takes it; returns how many hold it (a refused one
+     * that goes to its dead-letter exchange holds it too) and how many took it.
+     */
+    private int[] enqueueInto(Collection<QueueState> queues, Publish cmd, long key, long messageTtl,
+            ApplyContext ctx) {
         int holders = 0;
         int accepted = 0;
         for (QueueState queue : queues) {
@@ -203,31 +228,70 @@ final class BasicCommands {
                 holders++;
             }
         }
-        if (queues.isEmpty() && cmd.getMandatory()) {
-            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
-        }
-        ctx.published(holders);
+        return new int[] {holders, accepted};
+    }
+
+    private static void confirm(ChannelState channel, Publish cmd, boolean ack, ApplyContext ctx) {
         if (cmd.getConfirmSequence() != 0) {
-            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), accepted == queues.size()));
+            ctx.emit(new Effect.Confirm(channel.ref, cmd.getConfirmSequence(), ack));
         }
-        dispatcher.dispatchAll(queues, ctx);
+    }
+
+    /**
+     * A publish on a transactional channel, checked: routed now, as RabbitMQ routes it at the method, and
+     * staged with the queues' names; the transaction holds its message until it ends.
+     */
+    private void stage(Session session, ExchangeState exchange, Publish cmd, long key, ApplyContext ctx) {
+        List<String> queues = new ArrayList<>();
+        if (!(exchange.name.isEmpty() && DirectReplyTo.isAddress(cmd.getRoutingKey()))) {
+            Router.routeAll(session.vhost(), exchange, cmd.getRoutingKey(), cmd.getHeaders())
+                    .forEach(queue -> queues.add(queue.name));
+        }
+        boolean staged = session.channel().transaction().stage(cmd.getTxOp(),
+                new Transaction.StagedPublish(cmd, key, List.copyOf(queues)));
+        ctx.published(staged ? 1 : 0);
+    }
+
+    /**
+     * A committed publish: into the queues it was routed to that are still there, at the commit's time;
+     * returned when mandatory and no queue took it, as RabbitMQ returns it at commit.
+     */
+    void commit(Session session, Transaction.StagedPublish staged, Set<QueueState> touched, ApplyContext ctx) {
+        Publish cmd = staged.publish();
+        ChannelState channel = session.channel();
+        if (cmd.getExchange().isEmpty() && DirectReplyTo.isAddress(cmd.getRoutingKey())) {
+            reply(channel, cmd, staged.key(), ctx);
+            state.references.published(staged.key(), 0, ctx);
+            return;
+        }
+        List<QueueState> queues = new ArrayList<>();
+        for (String name : staged.queues()) {
+            QueueState queue = session.vhost().queues.get(name);
+            if (queue != null) {
+                queues.add(queue);
+            }
+        }
+        long messageTtl = cmd.hasExpiration()
+                ? MessageExpiry.parseExpiration(cmd.getExpiration(), AmqpMethod.BASIC_PUBLISH) : -1;
+        int[] placed = enqueueInto(queues, cmd, staged.key(), messageTtl, ctx);
+        if (placed[0] == 0 && cmd.getMandatory()) {
+            ctx.emit(new Effect.Return(channel.ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", staged.key()));
+        }
+        state.references.published(staged.key(), placed[0], ctx);
+        touched.addAll(queues);
     }
 
     /**
      * A reply to a direct reply-to address: delivered to its channel's reply consumer (no queue, no ack),
      * wherever that channel is; with the channel gone it goes nowhere, returned when mandatory. Confirmed
-     * either way, as RabbitMQ confirms an unroutable message.
+     * either way, as RabbitMQ confirms an unroutable message; the caller lets the message go after.
      */
-    private void reply(Session session, Publish cmd, long key, ApplyContext ctx) {
+    private void reply(ChannelState from, Publish cmd, long key, ApplyContext ctx) {
         ChannelState target = DirectReplyTo.find(state, cmd.getRoutingKey());
         if (target != null) {
             ctx.emit(new Effect.Deliver(target.ref, target.replyConsumerTag, target.nextDeliveryTag++, false, key, -1));
         } else if (cmd.getMandatory()) {
-            ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
-        }
-        ctx.published(0); // read by the delivery or return first, then let go
-        if (cmd.getConfirmSequence() != 0) {
-            ctx.emit(new Effect.Confirm(session.channel().ref, cmd.getConfirmSequence(), true));
+            ctx.emit(new Effect.Return(from.ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
         }
     }
 

@@ -24,6 +24,7 @@ public final class BrokerCore {
     private final QueueCommands queues;
     private final BasicCommands basic;
     private final AckCommands acks;
+    private final TxCommands transactions;
     private final AdminCommands admin;
     private final DeadLetterCommands deadLetters;
     private final PolicyCommands policies;
@@ -36,6 +37,7 @@ public final class BrokerCore {
         this.queues = new QueueCommands(state, dispatcher);
         this.basic = new BasicCommands(state, dispatcher);
         this.acks = new AckCommands(dispatcher);
+        this.transactions = new TxCommands(state, basic, acks);
         this.admin = new AdminCommands(state, dispatcher);
         this.deadLetters = new DeadLetterCommands(state, dispatcher);
         this.policies = new PolicyCommands(state, dispatcher);
@@ -66,7 +68,10 @@ public final class BrokerCore {
         return state.earliestExpiryMs;
     }
 
-    /** The keys of every message held (ready, out unacknowledged, or a pending dead letter), ascending, each once. */
+    /**
+     * The keys of every message held (ready, out unacknowledged, staged in a transaction, or a pending dead
+     * letter), ascending, each once.
+     */
     public long[] liveMessageKeys() {
         long[] keys = new long[Math.toIntExact(SnapshotRecords.heldMessages(state))];
         int[] filled = {0};
@@ -78,6 +83,9 @@ public final class BrokerCore {
         for (ChannelState channel : state.channels.values()) {
             for (ChannelState.Unacked u : channel.unacked.values()) {
                 keys[filled[0]++] = u.entry().key();
+            }
+            if (channel.tx != null) {
+                channel.tx.forEachHeldKey(key -> keys[filled[0]++] = key);
             }
         }
         for (DeadLetters.Pending pending : state.deadLetters.all()) {
@@ -194,9 +202,20 @@ public final class BrokerCore {
             case CONSUME -> basic.consume(session, command.getConsume(), ctx);
             case CANCEL -> basic.cancel(session, command.getCancel(), ctx);
             case GET -> basic.get(session, command.getGet(), ctx);
-            case PUBLISH -> basic.publish(session, command.getPublish(), ctx);
-            case ACK -> acks.ack(session, command.getAck(), ctx);
-            case NACK -> acks.nack(session, command.getNack(), ctx);
+            case PUBLISH -> {
+                basic.publish(session, command.getPublish(), ctx);
+                endReadyTransactions(command.getPublish().getTxOp(), session, ctx);
+            }
+            case ACK -> {
+                acks.ack(session, command.getAck(), ctx);
+                endReadyTransactions(command.getAck().getTxOp(), session, ctx);
+            }
+            case NACK -> {
+                acks.nack(session, command.getNack(), ctx);
+                endReadyTransactions(command.getNack().getTxOp(), session, ctx);
+            }
+            case TX_COMMIT -> transactions.end(session, command.getTxCommit().getThrough(), true, ctx);
+            case TX_ROLLBACK -> transactions.end(session, command.getTxRollback().getThrough(), false, ctx);
             case RECOVER -> acks.recover(session, command.getRecover(), ctx);
             case CREDIT -> basic.credit(session, command.getCredit(), ctx);
             case PUT_USER -> admin.putUser(command.getPutUser(), ctx);
@@ -208,6 +227,13 @@ public final class BrokerCore {
             case SET_POLICY -> policies.setPolicy(command.getSetPolicy(), ctx);
             case CLEAR_POLICY -> policies.clearPolicy(command.getClearPolicy(), ctx);
             case KIND_NOT_SET -> throw AmqpMethod.NONE.refuse(ReplyCodes.NOT_IMPLEMENTED, "unknown command");
+        }
+    }
+
+    /** A staged op may complete a commit or rollback that waited for it (a resent batch came late). */
+    private void endReadyTransactions(long txOp, Session session, ApplyContext ctx) {
+        if (txOp != 0) {
+            transactions.endReady(session, ctx);
         }
     }
 

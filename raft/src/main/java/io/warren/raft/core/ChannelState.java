@@ -28,11 +28,25 @@ final class ChannelState {
     /** Its direct reply-to consumer's tag and the secret of its reply address (DirectReplyTo); null: none. */
     String replyConsumerTag;
     String replyKey;
+    /** Its transaction once it stages or ends one (tx.select); null before. */
+    Transaction tx;
 
     ChannelState(ChannelRef ref, ConnectionState connection) {
         this.ref = ref;
         this.key = ChannelKey.of(ref);
         this.connection = connection;
+    }
+
+    Transaction transaction() {
+        if (tx == null) {
+            tx = new Transaction();
+        }
+        return tx;
+    }
+
+    /** Whether a staged settle of its transaction names this delivery tag. */
+    boolean settling(long tag) {
+        return tx != null && tx.settling.contains(tag);
     }
 
     /**

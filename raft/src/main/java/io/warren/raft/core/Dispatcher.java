@@ -257,8 +257,14 @@ final class Dispatcher {
         return queue;
     }
 
-    /** Ends a channel: its unacked deliveries go back to their queues and its consumers end. */
+    /**
+     * Ends a channel: its transaction's staged work is dropped, its unacked deliveries go back to their
+     * queues and its consumers end.
+     */
     void closeChannel(ChannelState channel, ApplyContext ctx) {
+        if (channel.tx != null) {
+            channel.tx.dropAll(state.references, ctx); // its deliveries, settled in it or not, go back below
+        }
         LinkedHashSet<QueueState> touched = requeue(channel, new ArrayList<>(channel.unacked.values()), ctx);
         for (ConsumerState consumer : new ArrayList<>(channel.consumers.values())) {
             touched.add(consumer.queue);

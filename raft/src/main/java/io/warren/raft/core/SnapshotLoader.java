@@ -179,6 +179,9 @@ public final class SnapshotLoader {
             channel.replyConsumerTag = record.getReplyConsumerTag();
             channel.replyKey = record.getReplyKey();
         }
+        if (record.getTxEndedThrough() != 0 || record.getTxStagedCount() > 0 || record.getTxPendingCount() > 0) {
+            channel.tx = Transaction.read(record, this::held);
+        }
         state.channels.put(channel.key, channel);
     }
 

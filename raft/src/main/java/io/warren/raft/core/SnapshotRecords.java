@@ -36,18 +36,24 @@ public final class SnapshotRecords {
         freeze(core).write(sink);
     }
 
-    /** Ready, unacked and dead-letter message references: the keys a loader reads, counted to size one array. */
+    /**
+     * Ready, unacked, staged (transactions) and dead-letter message references: the keys a loader reads,
+     * counted to size one array.
+     */
     static long heldMessages(BrokerState state) {
-        long held = 0;
+        long[] held = {0};
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {
-                held += queue.ready.size();
+                held[0] += queue.ready.size();
             }
         }
         for (ChannelState channel : state.channels.values()) {
-            held += channel.unacked.size();
+            held[0] += channel.unacked.size();
+            if (channel.tx != null) {
+                channel.tx.forEachHeldKey(key -> held[0]++);
+            }
         }
-        return held + state.deadLetters.size();
+        return held[0] + state.deadLetters.size();
     }
 
     /** The state as it is now, to be written later, from any thread, once. */
@@ -90,11 +96,15 @@ public final class SnapshotRecords {
                     .setConnection(connection.opened).setFailed(connection.failed)).build());
         }
         for (var channel : state.channels.values()) {
-            out.accept(SnapshotRecord.newBuilder().setChannel(ChannelRecord.newBuilder().setChannel(channel.ref)
+            var record = ChannelRecord.newBuilder().setChannel(channel.ref)
                     .setConsumerPrefetch(channel.consumerPrefetch).setGlobalPrefetch(channel.globalPrefetch)
                     .setNextDeliveryTag(channel.nextDeliveryTag).setFailed(channel.failed)
                     .setReplyConsumerTag(channel.replyConsumerTag == null ? "" : channel.replyConsumerTag)
-                    .setReplyKey(channel.replyKey == null ? "" : channel.replyKey)).build());
+                    .setReplyKey(channel.replyKey == null ? "" : channel.replyKey);
+            if (channel.tx != null) {
+                channel.tx.write(record);
+            }
+            out.accept(SnapshotRecord.newBuilder().setChannel(record).build());
         }
         writeVhosts(state, out);
         writeConsumersAndUnacked(state, out);

@@ -317,6 +317,20 @@ final class CoreDriver {
             return found;
         }
 
+        /** The ready count a passive declare of {@code queue} gives. */
+        int ready(String queue) {
+            return ok(Commands.declareQueuePassive(queue)).getQueueDeclared().getMessageCount();
+        }
+
+        /** Takes every ready message of {@code queue} with no-ack gets: their bodies, in the order given. */
+        List<String> drain(String queue) {
+            List<String> bodies = new ArrayList<>();
+            for (Reply got = ok(Commands.get(queue, true)); got.hasGotMessage(); got = ok(Commands.get(queue, true))) {
+                bodies.add(body(got.getGotMessage().getMessageKey()));
+            }
+            return bodies;
+        }
+
         List<String> deliveredBodies() {
             return deliveries().stream().map(d -> body(d.messageKey())).toList();
         }

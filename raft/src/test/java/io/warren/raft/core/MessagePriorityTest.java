@@ -34,18 +34,6 @@ class MessagePriorityTest {
         ch.send(command);
     }
 
-    private List<String> drain(String queue) {
-        List<String> bodies = new ArrayList<>();
-        for (Reply got = ch.ok(get(queue, true)); got.hasGotMessage(); got = ch.ok(get(queue, true))) {
-            bodies.add(driver.body(got.getGotMessage().getMessageKey()));
-        }
-        return bodies;
-    }
-
-    private int ready(String queue) {
-        return ch.ok(declareQueuePassive(queue)).getQueueDeclared().getMessageCount();
-    }
-
     @Test
     void theHighestLevelGoesFirstAndAboveTheMaximumIsTheMaximum() {
         ch.ok(declareWith("q", "x-max-priority", 5));
@@ -57,8 +45,8 @@ class MessagePriorityTest {
         publish("q", "z0", 0);
         publish("q", "p5b", 5);
         publish("q", "p255", 255);
-        assertEquals(8, ready("q"));
-        assertEquals(List.of("p5", "p9", "p5b", "p255", "p3", "p1", "n0", "z0"), drain("q"));
+        assertEquals(8, ch.ready("q"));
+        assertEquals(List.of("p5", "p9", "p5b", "p255", "p3", "p1", "n0", "z0"), ch.drain("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -70,7 +58,7 @@ class MessagePriorityTest {
             publish(queue, "a", 5);
             publish(queue, "b", 9);
             publish(queue, "c", 0);
-            assertEquals(List.of("a", "b", "c"), drain(queue), queue);
+            assertEquals(List.of("a", "b", "c"), ch.drain(queue), queue);
         }
     }
 
@@ -104,7 +92,7 @@ class MessagePriorityTest {
         assertEquals(2, second.getGotMessage().getMessageCount());
         ch.send(nack(second.getGotMessage().getDeliveryTag(), false, true));
         ch.send(nack(first.getGotMessage().getDeliveryTag(), false, true));
-        assertEquals(List.of("c2", "a1", "b1", "d0"), drain("q"));
+        assertEquals(List.of("c2", "a1", "b1", "d0"), ch.drain("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -116,7 +104,7 @@ class MessagePriorityTest {
         publish("q", "c1", 1);
         publish("q", "d2", 2);
         publish("q", "e0", 0);
-        assertEquals(List.of("c1", "a0", "e0"), drain("q"), "RabbitMQ 3.10 drops b3, then d2");
+        assertEquals(List.of("c1", "a0", "e0"), ch.drain("q"), "RabbitMQ 3.10 drops b3, then d2");
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -130,8 +118,8 @@ class MessagePriorityTest {
         assertEquals(1_200, driver.core.earliestExpiryMs(), "a lower level's head is watched too");
         driver.clockMs = 1_201;
         driver.tick();
-        assertEquals(2, ready("q"), "gone at the tick, though a message of a higher level is ahead of it");
-        assertEquals(List.of("hi-long", "lo-long"), drain("q"));
+        assertEquals(2, ch.ready("q"), "gone at the tick, though a message of a higher level is ahead of it");
+        assertEquals(List.of("hi-long", "lo-long"), ch.drain("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -142,7 +130,7 @@ class MessagePriorityTest {
         publish("q", "b1", 1);
         driver.clockMs = 101;
         publish("q", "c0", 0);
-        assertEquals(List.of("c0"), drain("q"), "the expired levels go before a get, without a tick");
+        assertEquals(List.of("c0"), ch.drain("q"), "the expired levels go before a get, without a tick");
     }
 
     @Test
@@ -156,7 +144,7 @@ class MessagePriorityTest {
         ch.send(nack(requeued.getGotMessage().getDeliveryTag(), false, true));
         driver.core = DeterminismTest.load(DeterminismTest.snapshot(driver.core));
         ch.send(nack(taken.getGotMessage().getDeliveryTag(), false, true));
-        List<String> bodies = drain("q");
+        List<String> bodies = ch.drain("q");
         assertEquals(5000, bodies.size());
         List<String> expected = new ArrayList<>();
         for (int level = 4; level >= 0; level--) {

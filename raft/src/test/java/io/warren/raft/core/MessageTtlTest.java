@@ -28,18 +28,6 @@ class MessageTtlTest {
         return command;
     }
 
-    private int ready(String queue) {
-        return ch.ok(declareQueuePassive(queue)).getQueueDeclared().getMessageCount();
-    }
-
-    private List<String> drain(String queue) {
-        List<String> bodies = new ArrayList<>();
-        for (Reply got = ch.ok(get(queue, true)); got.hasGotMessage(); got = ch.ok(get(queue, true))) {
-            bodies.add(driver.body(got.getGotMessage().getMessageKey()));
-        }
-        return bodies;
-    }
-
     @Test
     void queueTtlExpiresAnIdleQueueAtTheFirstTickPastIt() {
         driver.clockMs = 1_000;
@@ -50,10 +38,10 @@ class MessageTtlTest {
         assertEquals(1_200, driver.core.earliestExpiryMs(), "the leader ticks once its clock is past this");
         driver.clockMs = 1_200;
         driver.tick();
-        assertEquals(3, ready("q"), "at the expiry itself a message still lives");
+        assertEquals(3, ch.ready("q"), "at the expiry itself a message still lives");
         driver.clockMs = 1_201;
         driver.tick();
-        assertEquals(0, ready("q"));
+        assertEquals(0, ch.ready("q"));
         assertEquals(Long.MAX_VALUE, driver.core.earliestExpiryMs(), "nothing left to expire");
         driver.checkNoStoredMessageLeaks();
     }
@@ -66,11 +54,11 @@ class MessageTtlTest {
         ch.publish("", "q", "none");
         driver.clockMs = 400;
         driver.tick();
-        assertEquals(3, ready("q"), "the short one waits behind the long one");
+        assertEquals(3, ch.ready("q"), "the short one waits behind the long one");
         Reply first = ch.ok(get("q", true));
         assertEquals("long", driver.body(first.getGotMessage().getMessageKey()));
         assertEquals(1, first.getGotMessage().getMessageCount(), "get-ok's count leaves out the expired one");
-        assertEquals(List.of("none"), drain("q"));
+        assertEquals(List.of("none"), ch.drain("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -81,8 +69,8 @@ class MessageTtlTest {
         ch.ok(declareWith("short-queue-ttl", "x-message-ttl", 100));
         ch.send(publishExpiring("short-queue-ttl", "b", "5000"));
         driver.clockMs = 101;
-        assertEquals(List.of(), drain("long-queue-ttl"));
-        assertEquals(List.of(), drain("short-queue-ttl"));
+        assertEquals(List.of(), ch.drain("long-queue-ttl"));
+        assertEquals(List.of(), ch.drain("short-queue-ttl"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -96,10 +84,10 @@ class MessageTtlTest {
         assertEquals(List.of("now"), consumer.deliveredBodies(), "taken at the moment it was published");
         consumer.ok(cancel("c"));
         ch.send(publishExpiring("q", "nobody-waits", "0"));
-        assertEquals(1, ready("q"), "still the same millisecond");
+        assertEquals(1, ch.ready("q"), "still the same millisecond");
         driver.clockMs = 51;
         driver.tick();
-        assertEquals(0, ready("q"));
+        assertEquals(0, ch.ready("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -115,7 +103,7 @@ class MessageTtlTest {
         driver.clockMs = 1;
         consumer.send(ack(consumer.deliveries().get(0).deliveryTag(), false));
         assertEquals(List.of("first"), consumer.deliveredBodies(), "expired before the credit came back");
-        assertEquals(0, ready("q"));
+        assertEquals(0, ch.ready("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -126,8 +114,8 @@ class MessageTtlTest {
         Reply got = ch.ok(get("q", false));
         driver.clockMs = 600;
         ch.send(reject(got.getGotMessage().getDeliveryTag(), true));
-        assertEquals(0, ready("q"));
-        assertEquals(List.of(), drain("q"));
+        assertEquals(0, ch.ready("q"));
+        assertEquals(List.of(), ch.drain("q"));
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -195,8 +183,8 @@ class MessageTtlTest {
         driver.core = restored;
         driver.clockMs = 101;
         driver.tick();
-        assertEquals(0, ready("r"));
-        assertEquals(List.of("forever"), drain("q"), "the head lives, so the expired one goes when it is the head");
+        assertEquals(0, ch.ready("r"));
+        assertEquals(List.of("forever"), ch.drain("q"), "the head lives, so the expired one goes when it is the head");
         driver.checkNoStoredMessageLeaks();
     }
 
@@ -212,7 +200,7 @@ class MessageTtlTest {
         driver.clockMs = 50;
         driver.tick();
         assertEquals(100, driver.core.earliestExpiryMs());
-        assertFalse(drain("q").isEmpty());
+        assertFalse(ch.drain("q").isEmpty());
         driver.tick();
         assertEquals(Long.MAX_VALUE, driver.core.earliestExpiryMs());
     }
