@@ -191,6 +191,11 @@ final class BasicCommands {
             stage(session, exchange, cmd, key, ctx);
             return;
         }
+        if (held(vhost, exchange, cmd, key)) {
+            ctx.published(1); // the delayed exchange holds it
+            confirm(session.channel(), cmd, true, ctx);
+            return;
+        }
         if (exchange.name.isEmpty() && DirectReplyTo.isAddress(cmd.getRoutingKey())) {
             reply(session.channel(), cmd, key, ctx);
             ctx.published(0); // read by the delivery or return first, then let go
@@ -264,6 +269,10 @@ final class BasicCommands {
             state.references.published(staged.key(), 0, ctx);
             return;
         }
+        ExchangeState exchange = session.vhost().exchanges.get(cmd.getExchange());
+        if (exchange != null && held(session.vhost(), exchange, cmd, staged.key())) {
+            return; // the transaction's hold passes to the delayed exchange
+        }
         List<QueueState> queues = new ArrayList<>();
         for (String name : staged.queues()) {
             QueueState queue = session.vhost().queues.get(name);
@@ -279,6 +288,42 @@ final class BasicCommands {
         }
         state.references.published(staged.key(), placed[0], ctx);
         touched.addAll(queues);
+    }
+
+    /**
+     * Whether a delayed exchange takes the message to hold (an x-delay of 1 ms or more); then it is in no queue
+     * and not returned (the plugin returns it at once, though it is delivered later), and its confirm says it
+     * is held on a majority.
+     */
+    private boolean held(VhostState vhost, ExchangeState exchange, Publish cmd, long key) {
+        long delay = exchange.type == ExchangeType.DELAYED ? DelayedMessages.delayOf(cmd.getHeaders()) : 0;
+        if (delay > 0) {
+            state.delayed.hold(vhost.name, exchange.name, cmd, key, state.clockMs, delay);
+        }
+        return delay > 0;
+    }
+
+    /**
+     * The leader's tick: each delayed message now due is routed as its exchange's x-delayed-type routes, from
+     * that exchange as it is now (gone: the message goes nowhere), with the queues' TTLs counted from now. An
+     * unroutable one is dropped, not returned: its publisher may be long gone.
+     */
+    void releaseDelayed(ApplyContext ctx) {
+        for (DelayedMessages.Delayed due : state.delayed.takeDue(state.clockMs)) {
+            VhostState vhost = state.vhosts.get(due.vhost());
+            ExchangeState exchange = vhost == null ? null : vhost.exchanges.get(due.exchange());
+            if (exchange == null) {
+                state.references.release(due.key(), ctx);
+                continue;
+            }
+            Publish cmd = due.publish();
+            LinkedHashSet<QueueState> queues = Router.routeAll(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
+            long messageTtl = cmd.hasExpiration()
+                    ? MessageExpiry.parseExpiration(cmd.getExpiration(), AmqpMethod.BASIC_PUBLISH) : -1;
+            int[] placed = enqueueInto(queues, cmd, due.key(), messageTtl, ctx);
+            state.references.published(due.key(), placed[0], ctx);
+            dispatcher.dispatchAll(queues, ctx);
+        }
     }
 
     /**

@@ -69,8 +69,8 @@ public final class BrokerCore {
     }
 
     /**
-     * The keys of every message held (ready, out unacknowledged, staged in a transaction, or a pending dead
-     * letter), ascending, each once.
+     * The keys of every message held (ready, out unacknowledged, staged in a transaction, a pending dead
+     * letter, or held by a delayed exchange), ascending, each once.
      */
     public long[] liveMessageKeys() {
         long[] keys = new long[Math.toIntExact(SnapshotRecords.heldMessages(state))];
@@ -90,6 +90,9 @@ public final class BrokerCore {
         }
         for (DeadLetters.Pending pending : state.deadLetters.all()) {
             keys[filled[0]++] = pending.key;
+        }
+        for (DelayedMessages.Delayed delayed : state.delayed.all()) {
+            keys[filled[0]++] = delayed.key();
         }
         java.util.Arrays.sort(keys);
         int distinct = 0;
@@ -181,7 +184,10 @@ public final class BrokerCore {
             case REGISTER_NODE -> sessions.registerNode(command.getRegisterNode(), ctx);
             case DECLARE_NODE_DOWN -> sessions.declareNodeDown(command.getDeclareNodeDown(), ctx);
             case SET_ALARMS -> sessions.setAlarms(command.getSetAlarms(), ctx);
-            case TICK -> dispatcher.tick(ctx);
+            case TICK -> {
+                dispatcher.tick(ctx);
+                basic.releaseDelayed(ctx);
+            }
             case DEAD_LETTER -> deadLetters.deadLetter(command.getDeadLetter(), ctx);
             case OPEN_CONNECTION -> sessions.openConnection(command.getOpenConnection(), ctx);
             case CLOSE_CONNECTION -> sessions.closeConnection(command.getCloseConnection(), ctx);

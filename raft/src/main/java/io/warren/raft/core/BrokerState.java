@@ -40,6 +40,9 @@ final class BrokerState {
     /** Messages that died into a dead-letter exchange and wait for the leader's copy. */
     final DeadLetters deadLetters = new DeadLetters(
             deadline -> earliestExpiryMs = Math.min(earliestExpiryMs, deadline));
+    /** Messages delayed exchanges hold until they are due. */
+    final DelayedMessages delayed = new DelayedMessages(
+            deadline -> earliestExpiryMs = Math.min(earliestExpiryMs, deadline));
 
     /** A fresh broker, as RabbitMQ's first boot makes it: vhost "/" and user guest with full rights there. */
     static BrokerState initial() {

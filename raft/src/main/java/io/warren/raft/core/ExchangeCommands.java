@@ -34,6 +34,9 @@ final class ExchangeCommands {
         if (name.isEmpty()) {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
+        if (type == ExchangeType.DELAYED) {
+            DelayedMessages.checkType(cmd.getArguments(), method); // the plugin checks it on every declare
+        }
         Arguments.refuseUnsupported(cmd.getArguments(), Arguments.EXCHANGE_UNSUPPORTED, "exchange", method);
         Value alternate = Tables.get(cmd.getArguments(), "alternate-exchange");
         if (alternate != null && Tables.typeClass(alternate) != Tables.TypeClass.TEXT) {

@@ -9,6 +9,8 @@ final class ExchangeState {
     final String vhost;
     final String name;
     final ExchangeType type;
+    /** How it matches bindings: its type, or a delayed exchange's x-delayed-type. */
+    final ExchangeType routesAs;
     final boolean durable;
     final boolean autoDelete;
     final boolean internal;
@@ -25,6 +27,7 @@ final class ExchangeState {
         this.vhost = vhost;
         this.name = name;
         this.type = type;
+        this.routesAs = type == ExchangeType.DELAYED ? delayedType(arguments) : type;
         this.durable = durable;
         this.autoDelete = autoDelete;
         this.internal = internal;
@@ -37,12 +40,20 @@ final class ExchangeState {
         return name.isEmpty() || name.startsWith("amq.");
     }
 
+    /** A delayed exchange's x-delayed-type, checked at its declaration ({@link DelayedMessages#checkType}). */
+    private static ExchangeType delayedType(Table arguments) {
+        io.warren.proto.Value type = Tables.get(arguments, "x-delayed-type");
+        return ExchangeType.fromWireName(type == null ? "" : Tables.text(type)).orElseThrow(
+                () -> new IllegalArgumentException("a delayed exchange without a valid x-delayed-type"));
+    }
+
     boolean matches(Binding binding, String routingKey, Table headers) {
-        return switch (type) {
+        return switch (routesAs) {
             case DIRECT -> binding.routingKey().equals(routingKey);
             case FANOUT -> true;
             case TOPIC -> TopicMatcher.matches(binding.routingKey(), routingKey);
             case HEADERS -> HeadersMatcher.matches(binding.arguments(), headers);
+            case DELAYED -> throw new IllegalStateException("a delayed exchange routes as its x-delayed-type");
         };
     }
 }

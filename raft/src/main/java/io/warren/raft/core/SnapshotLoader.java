@@ -79,6 +79,7 @@ public final class SnapshotLoader {
         state.nextConsumerId = header.getNextConsumerId();
         state.clockMs = header.getClockMs();
         state.deadLetters.nextId = Math.max(1, header.getNextDeadLetterId());
+        state.delayed.nextId = Math.max(1, header.getNextDelayedId());
         state.earliestExpiryMs = 0; // unknown until the first tick looks at every queue's head
         // Sized once from the header (an older snapshot says 0 and the array grows): at ten million
         // messages a doubling array would hold old and new copies, 200 MB, on a start-up heap.
@@ -158,6 +159,13 @@ public final class SnapshotLoader {
             case CONSUMER -> consumer(record.getConsumer());
             case UNACKED -> unacked(record.getUnacked());
             case DEAD_LETTER -> deadLetter(record.getDeadLetter());
+            case DELAYED -> {
+                var d = record.getDelayed();
+                check(d.getId() < state.delayed.nextId, "delayed message " + d.getId() + " at or past the next id");
+                state.delayed.restore(new DelayedMessages.Delayed(d.getId(), d.getVhost(), d.getExchange(),
+                        d.getPublish(), d.getKey(), d.getDueAtMs()));
+                held(d.getKey());
+            }
             case POLICY -> {
                 Policy policy = Policies.validate(record.getPolicy().getPolicy()); // compiles its pattern again
                 VhostState vhost = vhost(policy.vhost());

@@ -37,7 +37,7 @@ public final class SnapshotRecords {
     }
 
     /**
-     * Ready, unacked, staged (transactions) and dead-letter message references: the keys a loader reads,
+     * Ready, unacked, staged (transactions), dead-letter and delayed message references: the keys a loader reads,
      * counted to size one array.
      */
     static long heldMessages(BrokerState state) {
@@ -53,7 +53,7 @@ public final class SnapshotRecords {
                 channel.tx.forEachHeldKey(key -> held[0]++);
             }
         }
-        return held[0] + state.deadLetters.size();
+        return held[0] + state.deadLetters.size() + state.delayed.size();
     }
 
     /** The state as it is now, to be written later, from any thread, once. */
@@ -64,6 +64,7 @@ public final class SnapshotRecords {
                 .setAppliedIndex(state.appliedIndex).setAppliedTerm(state.appliedTerm)
                 .setNextQueueIncarnation(state.nextQueueIncarnation).setNextConsumerId(state.nextConsumerId)
                 .setClockMs(state.clockMs).setNextDeadLetterId(state.deadLetters.nextId)
+                .setNextDelayedId(state.delayed.nextId)
                 .setHeldMessages(heldMessages(state))).build());
         for (var node : state.nodes.values()) {
             out.accept(SnapshotRecord.newBuilder().setNode(NodeRecord.newBuilder().setNode(node.node)
@@ -117,6 +118,11 @@ public final class SnapshotRecords {
                 record.setRoutingKey(p.routingKey);
             }
             out.accept(SnapshotRecord.newBuilder().setDeadLetter(record).build());
+        }
+        for (DelayedMessages.Delayed d : state.delayed.all()) {
+            out.accept(SnapshotRecord.newBuilder().setDelayed(io.warren.proto.DelayedRecord.newBuilder()
+                    .setId(d.id()).setVhost(d.vhost()).setExchange(d.exchange()).setPublish(d.publish())
+                    .setKey(d.key()).setDueAtMs(d.dueAtMs())).build());
         }
         return out;
     }

@@ -64,6 +64,16 @@ public final class SnapshotWarmUp {
                         .setName("p").setPattern("^p$").setDefinition(io.warren.proto.Table.newBuilder()
                                 .addEntries(entry("max-length", io.warren.proto.Value.newBuilder().setInt64(1)
                                         .build())))))
+                // a delayed exchange holding a message, and a transaction with a staged publish
+                .addCommands(Command.newBuilder().setChannel(channel).setDeclareExchange(
+                        io.warren.proto.DeclareExchange.newBuilder().setName("dx").setType("x-delayed-message")
+                                .setArguments(io.warren.proto.Table.newBuilder()
+                                        .addEntries(entry("x-delayed-type", text("direct"))))))
+                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish.toBuilder()
+                        .setExchange("dx").setHeaders(io.warren.proto.Table.newBuilder()
+                                .addEntries(entry("x-delay", io.warren.proto.Value.newBuilder().setInt32(60_000)
+                                        .build())))))
+                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish.toBuilder().setTxOp(1)))
                 .build());
         Set<SnapshotRecord.KindCase> kinds = EnumSet.noneOf(SnapshotRecord.KindCase.class);
         SnapshotRecords.freeze(core).write(record -> kinds.add(record.getKindCase()));
