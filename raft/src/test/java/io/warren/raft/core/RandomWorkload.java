@@ -24,7 +24,9 @@ import java.util.Random;
  * ones are dead-lettered into dlq; now and then the driver answers the dead-letter effects as the leader would,
  * and each must then be in dlq, once. A policy set and cleared now and then caps q4 (drop-head). Publishes carry
  * a random priority property (or none); q5 has x-max-priority and drops its head past a length, and every
- * message it gives out, to a get or a consumer, must be its highest-level oldest ready one.
+ * message it gives out, to a get or a consumer, must be its highest-level oldest ready one. A second channel
+ * is transactional: what it publishes is in no queue until a commit puts all of it in at once, and a rollback
+ * or a node restart drops it.
  */
 final class RandomWorkload {
     static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3", "q4", "q5");
@@ -68,6 +70,12 @@ final class RandomWorkload {
     private int published;
     private int consumersStarted;
     private final List<String> consumerTags = new ArrayList<>();
+    /** The transactional channel (made at its first publish), its ops numbered so far, and what it staged. */
+    private CoreDriver.Channel txChannel;
+    private long txOps;
+    private final List<String[]> txStaged = new ArrayList<>();
+    /** When each message entered its queues, in order: a committed one enters at the commit, not its publish. */
+    private final Map<String, Integer> enqueueOrder = new HashMap<>();
 
     RandomWorkload(long seed, CoreDriver driver) {
         this.random = new Random(seed);
@@ -104,8 +112,12 @@ final class RandomWorkload {
 
     void step() {
         int roll = random.nextInt(100);
-        if (roll < 35) {
+        if (roll < 31) {
             publish();
+        } else if (roll < 33) {
+            publishInTransaction();
+        } else if (roll < 35) {
+            endTransaction(random.nextInt(3) > 0);
         } else if (roll < 50) {
             get();
         } else if (roll < 60) {
@@ -186,6 +198,7 @@ final class RandomWorkload {
         }
         channel.send(command);
         model.get(q).add(body);
+        enqueueOrder.put(body, enqueueOrder.size());
         long at = MessageExpiry.expiresAt(driver.clockMs, q.equals("q3") ? Q3_TTL : -1, messageTtl);
         if (at != MessageExpiry.NEVER) {
             expiresAt.put(q + "/" + body, at);
@@ -201,6 +214,7 @@ final class RandomWorkload {
         if (random.nextBoolean()) {
             String key = pick(List.of("a", "b", "c"));
             channel.send(withPriority(Commands.publish("x", key, body, false, 0), body));
+            enqueueOrder.put(body, enqueueOrder.size());
             if (key.equals("a")) {
                 model.get("q0").add(body);
             } else if (key.equals("b") && !q1Refusing) {
@@ -208,6 +222,7 @@ final class RandomWorkload {
             }
         } else {
             channel.send(withPriority(Commands.publish("f", "", body, false, 0), body));
+            enqueueOrder.put(body, enqueueOrder.size());
             for (String q : QUEUES) {
                 if (!q.equals("q1") || !q1Refusing) {
                     model.get(q).add(body);
@@ -233,6 +248,56 @@ final class RandomWorkload {
         check(!ready.isEmpty() && ready.get(0).equals(body), "q5 gave out " + body + " but its next is " + ready);
     }
 
+    /** A publish on the transactional channel, to the direct or the fanout exchange: staged, in no queue yet. */
+    private void publishInTransaction() {
+        if (txChannel == null) {
+            txChannel = driver.connect().channel();
+            txOps = 0;
+        }
+        String body = "m" + (published++);
+        String key = random.nextBoolean() ? pick(List.of("a", "b", "c")) : null;
+        var command = withPriority(Commands.publish(key == null ? "f" : "x", key == null ? "" : key, body, false, 0),
+                body);
+        command.getPublishBuilder().setTxOp(++txOps);
+        txChannel.send(command);
+        txStaged.add(new String[] {key == null ? "" : key, body});
+    }
+
+    /** A commit puts every staged message where it was routed, all in one entry; a rollback drops them. */
+    private void endTransaction(boolean commit) {
+        if (txChannel == null) {
+            return;
+        }
+        var end = io.warren.proto.Command.newBuilder();
+        if (commit) {
+            end.setTxCommit(io.warren.proto.TxCommit.newBuilder().setThrough(txOps));
+        } else {
+            end.setTxRollback(io.warren.proto.TxRollback.newBuilder().setThrough(txOps));
+        }
+        check(txChannel.ok(end).hasDone(), "the transaction's end is answered at once");
+        if (commit) {
+            boolean q1Took = !q1Refusing; // the limit is applied once the commit's messages are all in
+            for (String[] staged : txStaged) {
+                String key = staged[0];
+                String body = staged[1];
+                enqueueOrder.put(body, enqueueOrder.size());
+                if (key.isEmpty()) {
+                    for (String q : QUEUES) {
+                        if (!q.equals("q1") || q1Took) {
+                            model.get(q).add(body);
+                        }
+                    }
+                    expiresAt.put("q3/" + body, driver.clockMs + Q3_TTL);
+                } else if (key.equals("a")) {
+                    model.get("q0").add(body);
+                } else if (key.equals("b") && q1Took) {
+                    model.get("q1").add(body);
+                }
+            }
+        }
+        txStaged.clear();
+    }
+
     /** The ready messages the model holds for a queue (all but the deliveries out), in delivery order. */
     private List<String> ready(String q) {
         List<String> ready = new ArrayList<>(model.get(q));
@@ -241,7 +306,7 @@ final class RandomWorkload {
                 ready.remove(delivery[1]);
             }
         }
-        java.util.Comparator<String> byId = java.util.Comparator.comparingInt(body -> Integer.parseInt(body.substring(1)));
+        java.util.Comparator<String> byId = java.util.Comparator.comparingInt(enqueueOrder::get);
         ready.sort(q.equals("q5") ? java.util.Comparator.<String>comparingInt(body -> -q5Levels.get(body)).thenComparing(byId)
                 : byId);
         return ready;
@@ -379,6 +444,8 @@ final class RandomWorkload {
 
     private void restartNode() {
         driver.register("n1");
+        txChannel = null; // its connection ended with the epoch: what it staged is dropped
+        txStaged.clear();
         returnAll();
         consumerTags.clear();
         seen = driver.effects.size();
