@@ -341,6 +341,17 @@ public final class NodeProcesses implements Nodes {
 
     @Override
     public void rejoinFresh(int node) throws IOException, InterruptedException {
+        if (isMember(node)) {
+            // An earlier add that timed out committed since. A member's log must never be wiped (with it, its
+            // vote could elect a leader missing committed entries): it restarts on its own data instead.
+            member[node] = true;
+            kill(node);
+            long before = readyLines(node);
+            launch(node);
+            awaitReady(node, (int) before + 1);
+            log.info("event=member_already_added node={}", id(node));
+            return;
+        }
         kill(node);
         Path data = runDir.resolve("data").resolve(id(node));
         try (var children = Files.list(data)) {
@@ -354,6 +365,17 @@ public final class NodeProcesses implements Nodes {
         member[node] = true;
         awaitReady(node, (int) before + 1);
         log.info("event=member_added node={}", id(node));
+    }
+
+    /** Whether the group's configuration, as another running node's cluster_status shows it, holds the node. */
+    private boolean isMember(int node) throws IOException, InterruptedException {
+        for (String line : warrenctl(otherRunning(node), "cluster_status").split("\n")) {
+            String[] columns = line.split("\t");
+            if (columns.length > 1 && columns[0].equals(id(node))) {
+                return columns[1].equals("true");
+            }
+        }
+        return false;
     }
 
     private int otherRunning(int node) throws IOException {
