@@ -184,7 +184,7 @@ final class BasicCommands {
             throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "user_id property set to '" + cmd.getUserId()
                     + "' but authenticated user was '" + session.user() + "'");
         }
-        long messageTtl = cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), method) : -1;
+        long messageTtl = messageTtl(cmd);
         Router.checkSenderSelected(cmd.getHeaders(), method);
         long key = ctx.messageKey();
         if (cmd.getTxOp() != 0) {
@@ -236,6 +236,11 @@ final class BasicCommands {
         return new int[] {holders, accepted};
     }
 
+    /** The TTL of a publish's expiration property, -1 for none; a bad one is refused (406) at the publish. */
+    private static long messageTtl(Publish cmd) {
+        return cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), AmqpMethod.BASIC_PUBLISH) : -1;
+    }
+
     private static void confirm(ChannelState channel, Publish cmd, boolean ack, ApplyContext ctx) {
         if (cmd.getConfirmSequence() != 0) {
             ctx.emit(new Effect.Confirm(channel.ref, cmd.getConfirmSequence(), ack));
@@ -280,8 +285,7 @@ final class BasicCommands {
                 queues.add(queue);
             }
         }
-        long messageTtl = cmd.hasExpiration()
-                ? MessageExpiry.parseExpiration(cmd.getExpiration(), AmqpMethod.BASIC_PUBLISH) : -1;
+        long messageTtl = messageTtl(cmd);
         int[] placed = enqueueInto(queues, cmd, staged.key(), messageTtl, ctx);
         if (placed[0] == 0 && cmd.getMandatory()) {
             ctx.emit(new Effect.Return(channel.ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", staged.key()));
@@ -318,8 +322,7 @@ final class BasicCommands {
             }
             Publish cmd = due.publish();
             LinkedHashSet<QueueState> queues = Router.routeAll(vhost, exchange, cmd.getRoutingKey(), cmd.getHeaders());
-            long messageTtl = cmd.hasExpiration()
-                    ? MessageExpiry.parseExpiration(cmd.getExpiration(), AmqpMethod.BASIC_PUBLISH) : -1;
+            long messageTtl = messageTtl(cmd);
             int[] placed = enqueueInto(queues, cmd, due.key(), messageTtl, ctx);
             state.references.published(due.key(), placed[0], ctx);
             dispatcher.dispatchAll(queues, ctx);

@@ -44,8 +44,7 @@ final class DelayedMessages {
         long delay;
         switch (Tables.typeClass(value)) {
             case INTEGER -> delay = Tables.integer(value);
-            case FLOAT -> delay = (long) (value.getKindCase() == Value.KindCase.FLOAT32
-                    ? Float.intBitsToFloat(value.getFloat32()) : Double.longBitsToDouble(value.getFloat64()));
+            case FLOAT -> delay = (long) Tables.floating(value);
             case TEXT -> {
                 try {
                     delay = Long.parseLong(Tables.text(value));

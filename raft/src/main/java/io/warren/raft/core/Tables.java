@@ -67,7 +67,7 @@ final class Tables {
         };
     }
 
-    private static double floating(Value value) {
+    static double floating(Value value) {
         return value.getKindCase() == Value.KindCase.FLOAT32
                 ? Float.intBitsToFloat(value.getFloat32()) : Double.longBitsToDouble(value.getFloat64());
     }
