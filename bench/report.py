@@ -181,6 +181,7 @@ def main():
     table, failed = collect(a.runs, scenarios, repeats, duration)
     measured = {side: read(os.path.join(a.runs, side, "measured")).strip() or "not run" for side in SIDES}
     version = {side: read(os.path.join(a.runs, side, "version")).strip() or "unknown" for side in SIDES}
+    leader = read(os.path.join(a.runs, "warren", "leader")).strip() or "no node (not moved)"
 
     lines = [
         "# Benchmarks",
@@ -195,6 +196,8 @@ def main():
         f"- Command: `{a.command}`",
         f"- Machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}; the nodes and the load generator share it",
         f"- Warren: commit {version['warren']}, `deploy/local-cluster.sh start` defaults; measured {measured['warren']}",
+        f"- Leaders: Warren's Raft leader moved to {leader} before the three-node rounds (`warrenctl transfer_leadership`);"
+        " RabbitMQ's quorum queues lead from n1, the node they were declared through (its client-local default)",
         f"- RabbitMQ: Debian's rabbitmq-server {version['rabbitmq']}; measured {measured['rabbitmq']}",
         "- Written: " + datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "",

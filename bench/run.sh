@@ -164,6 +164,24 @@ for s in ${scenarios//,/ }; do
   if [ "$s" = S0 ]; then single+=("$s"); else three+=("$s"); fi
 done
 
+# RabbitMQ puts a quorum queue's leader on the node the queue was declared through (queue_leader_locator
+# client-local), and the scenarios declare every queue through node 1. Warren's one Raft group leads every
+# queue from wherever it was elected, so the leadership moves to node 1 too: both sides then forward the
+# same clients' commands (those on nodes 2 and 3) to a leader on another node.
+lead_from_node_1() {
+  local i
+  "$root/deploy/warrenctl" transfer_leadership n1 >/dev/null
+  for i in $(seq 1 100); do
+    if "$root/deploy/warrenctl" cluster_status | awk '$1 == "n1" && $3 == "true" {found=1} END {exit !found}'; then
+      echo n1 >"$runs/$side/leader"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "bench: node 1 did not become the Raft leader" >&2
+  return 1
+}
+
 run_warren() {
   side=warren base_port=5672
   rm -rf "${runs:?}/$side"; mkdir -p "$runs/$side"
@@ -176,6 +194,7 @@ run_warren() {
     echo "bench: starting Warren ($nodes node(s))"
     WARREN_HOME="$home" "$root/deploy/local-cluster.sh" start --nodes "$nodes"
     broker_pids=$(pgrep -f io.warren.node.Main | tr '\n' ' ')
+    if [ "$nodes" = 3 ]; then lead_from_node_1; fi
     if [ "$nodes" = 3 ]; then run_rounds 3 "${three[@]}"; else run_rounds 1 "${single[@]}"; fi
     WARREN_HOME="$home" "$root/deploy/local-cluster.sh" stop >/dev/null
     # The nodes' logs outlive the data folder, which the next cluster starts without.
