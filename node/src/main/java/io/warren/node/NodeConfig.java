@@ -44,13 +44,19 @@ import java.util.Set;
  * @param storeCacheBytesMax the newest messages kept in memory, so consumers that keep up read no disk
  * @param consumerTimeoutMs how long a delivery to a channel of this node may stay unacknowledged before the
  *        channel is closed with 406 (RabbitMQ's consumer_timeout, 30 minutes by default)
+ * @param livenessTickMs how often the node looks at its contact with the group, its epoch and (on the leader)
+ *        the other nodes' silence
+ * @param registrationStuckAfterMs how long a registration may go unapplied while a leader is heard before the
+ *        node asks for the leadership to move (a Ratis appender stuck on this follower)
+ * @param redeclareDownAfterMs how long a leader's down declaration may stay uncommitted before it is sent again
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
         long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
-        double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs) {
+        double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs, long livenessTickMs,
+        long registrationStuckAfterMs, long redeclareDownAfterMs) {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
@@ -73,14 +79,17 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("test.fault.lose.every", "0"),
             Map.entry("store.segment.bytes.max", Long.toString(64L << 20)),
             Map.entry("store.cache.bytes.max", Long.toString(64L << 20)),
-            Map.entry("consumer.timeout.ms", "1800000"));
+            Map.entry("consumer.timeout.ms", "1800000"),
+            Map.entry("liveness.tick.ms", "250"),
+            Map.entry("registration.stuck.after.ms", "30000"),
+            Map.entry("redeclare.down.after.ms", "5000"));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
             "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
-            "consumer.timeout.ms");
+            "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms");
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -139,7 +148,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         List<RaftNode.Peer> peers = peers(v.getOrDefault("peers", nodeId + "=" + raftAddress), nodeId,
                 join.equals("true"));
         int bytesMax = (int) number(v, "message.bytes.max", 4096, 64L << 20);
-        return new NodeConfig(nodeId, dataDir, v.get("amqp.host"), port(v.get("amqp.port"), "amqp.port"),
+        NodeConfig config = new NodeConfig(nodeId, dataDir, v.get("amqp.host"), port(v.get("amqp.port"), "amqp.port"),
                 raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
@@ -151,7 +160,21 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 number(v, "store.cache.bytes.max", 0, 1L << 40),
                 number(v, "snapshot.log.bytes", 1 << 20, 1L << 40), number(v, "snapshot.interval.ms", 1000, 86_400_000),
                 fraction(v, "memory.high.watermark"), number(v, "disk.free.limit", 0, Long.MAX_VALUE),
-                number(v, "consumer.timeout.ms", 1, 315_360_000_000L));
+                number(v, "consumer.timeout.ms", 1, 315_360_000_000L), number(v, "liveness.tick.ms", 10, 60_000),
+                number(v, "registration.stuck.after.ms", 1000, 3_600_000),
+                number(v, "redeclare.down.after.ms", 100, 3_600_000));
+        try {
+            config.livenessTiming();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return config;
+    }
+
+    /** The timings of {@link NodeLiveness}; refuses a tick longer than any of the timeouts it watches. */
+    NodeLiveness.Timing livenessTiming() {
+        return new NodeLiveness.Timing(nodeDownAfterMs, quorumLostAfterMs, livenessTickMs, registrationStuckAfterMs,
+                redeclareDownAfterMs);
     }
 
     private static List<RaftNode.Peer> peers(String text, String nodeId, boolean join) throws ConfigException {

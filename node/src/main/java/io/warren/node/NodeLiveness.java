@@ -2,29 +2,23 @@ package io.warren.node;
 
 import io.warren.amqp.AmqpException;
 import io.warren.amqp.ReplyCode;
-import io.warren.amqp.server.AmqpServer;
-import io.warren.proto.Command;
-import io.warren.proto.DeclareNodeDown;
 import io.warren.raft.core.BrokerQueries;
-import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.GroupView;
-import io.warren.raft.ratis.RaftNode;
-import io.warren.raft.ratis.WarrenStateMachine;
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's epoch honest (DESIGN invariant 5), on one thread of its own, a few times a second:
+ * Keeps this node's epoch honest (DESIGN invariant 5) as the state machine of {@link NodeState}, a few times
+ * a second on a scheduler of its own:
  * <ul>
  *   <li>A node out of contact with a working majority for {@code quorumLostAfterMs} can commit nothing, so
  *       it stops serving: its clients are closed with 320 and its AMQP port refuses, so they reconnect to
@@ -37,86 +31,300 @@ import org.slf4j.LoggerFactory;
  *       longer a member, is declared down through the log, which returns its unacked deliveries to their
  *       queues. Only a command does this, so a deposed leader's declaration simply fails to commit.
  * </ul>
+ * Every change of state goes through {@link #moveTo}, which refuses a move {@link NodeState} does not allow,
+ * logs it with its reason and counts it. Time, randomness and the thread come from the constructor, so a
+ * test drives all of it.
  */
 final class NodeLiveness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
-    private static final long TICK_MS = 250;
-    private static final long REGISTRATION_TIMEOUT_MS = 15_000;
-    /** How long a declaration may stay uncommitted before the leader sends it again. */
-    private static final long REDECLARE_AFTER_MS = 5_000;
-    /** A registration not applied after this long, while a leader is heard, is taken as stuck. */
-    private static final long STUCK_AFTER_MS = 30_000;
 
-    /** The timings; see the class comment. */
-    record Timing(long nodeDownAfterMs, long quorumLostAfterMs) {}
+    /**
+     * The timings; see the class comment.
+     *
+     * @param tickMs how often the state is looked at
+     * @param registrationStuckAfterMs a registration not applied after this long, while a leader is heard, is
+     *        taken as stuck, and the node asks for the leadership to move (see {@link #moveLeadershipAway})
+     * @param redeclareDownAfterMs how long a down declaration may stay uncommitted before the leader sends it
+     *        again
+     */
+    record Timing(long nodeDownAfterMs, long quorumLostAfterMs, long tickMs, long registrationStuckAfterMs,
+            long redeclareDownAfterMs) {
+        Timing {
+            if (tickMs < 1 || quorumLostAfterMs < tickMs || nodeDownAfterMs < tickMs || registrationStuckAfterMs < tickMs
+                    || redeclareDownAfterMs < tickMs) {
+                throw new IllegalArgumentException("liveness timing " + nodeDownAfterMs + ", " + quorumLostAfterMs + ", "
+                        + tickMs + ", " + registrationStuckAfterMs + ", " + redeclareDownAfterMs
+                        + " (expected: a tick of at least 1 ms, every other timeout at least one tick)");
+            }
+        }
+    }
+
+    /** The node's AMQP clients, as liveness needs them: all closed and refused, or accepted again. */
+    interface Clients {
+        void suspend(AmqpException why);
+
+        void resume() throws InterruptedException;
+    }
 
     private final String nodeId;
     private final Timing timing;
-    private final RaftNode raft;
-    private final WarrenStateMachine stateMachine;
-    private final EffectDispatcher dispatcher;
-    private final CommandSubmitter submitter;
-    private final ScheduledExecutorService thread;
-    private final Map<String, Long> declaredAt = new HashMap<>();
-    private final Map<String, Long> notMemberSince = new HashMap<>();
-    private AmqpServer amqp;
-    private volatile boolean serving;
+    private final LivenessCluster cluster;
+    private final LongSupplier nanoTime;
+    private final RandomGenerator random;
+    private final Scheduler scheduler;
+    /** Down declarations sent, by node/epoch, and when; touched only on the scheduler. */
+    private final Map<String, Long> declaredAt = new TreeMap<>();
+    private final Map<String, Long> notMemberSince = new TreeMap<>();
+    /** How often each move happened, by "FROM->TO". */
+    private final Map<String, Long> moves = new TreeMap<>();
+    private Clients clients;
+    private volatile NodeState state = NodeState.STARTING;
+    private long enteredAtNanos;
+    /** Whether the leadership was asked to move since the state was entered. */
+    private boolean nudged;
     private long outOfContactSinceNanos;
-    /** The registration sent and not yet applied; touched only by the liveness thread (and start-up). */
+    /** The registration sent and not yet applied, with its incarnation. */
     private CompletableFuture<Long> registration;
     private byte[] registrationIncarnation;
-    private long suspendedAtNanos;
-    private boolean nudgedSinceSuspended;
-    private boolean toldNotMember;
 
-    NodeLiveness(String nodeId, Timing timing, RaftNode raft, WarrenStateMachine stateMachine,
-            EffectDispatcher dispatcher, CommandSubmitter submitter) {
+    NodeLiveness(String nodeId, Timing timing, LivenessCluster cluster, LongSupplier nanoTime, RandomGenerator random,
+            Scheduler scheduler) {
         this.nodeId = nodeId;
         this.timing = timing;
-        this.raft = raft;
-        this.stateMachine = stateMachine;
-        this.dispatcher = dispatcher;
-        this.submitter = submitter;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "warren-liveness");
-            t.setDaemon(true);
-            return t;
-        });
+        this.cluster = cluster;
+        this.nanoTime = nanoTime;
+        this.random = random;
+        this.scheduler = scheduler;
+        this.enteredAtNanos = nanoTime.getAsLong();
+    }
+
+    NodeState state() {
+        return state;
+    }
+
+    boolean isServing() {
+        return state.serves();
+    }
+
+    /** How often each move between states happened, by "FROM->TO". */
+    synchronized Map<String, Long> moves() {
+        return new TreeMap<>(moves);
     }
 
     /**
      * Registers this process's first epoch through the log and waits for it: the node serves nothing
-     * before, so no client sees state older than the log.
+     * before, so no client sees state older than the log. The node serves once {@link #start} is called.
      */
     long registerFirstEpoch(long timeoutMs) throws ConfigException, InterruptedException {
-        long started = System.nanoTime();
-        long deadline = started + timeoutMs * 1_000_000;
-        long epoch = 0;
-        boolean nudged = false;
-        boolean toldWaiting = false;
-        while (epoch == 0 && System.nanoTime() < deadline) {
-            if (!isMember()) {
-                // A newcomer before add_cluster_node committed: a registration would be accepted through the
-                // members' log and then ended at once as "no longer a member", over and over.
-                if (!toldWaiting) {
-                    log.info("event=awaiting_membership action=\"registers once a member (warrenctl add_cluster_node)\"");
-                    toldWaiting = true;
+        long deadline = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (nanoTime.getAsLong() < deadline) {
+            long epoch = firstRegistrationStep();
+            if (epoch != 0) {
+                cluster.useEpoch(epoch);
+                return epoch;
+            }
+            awaitRegistration(Math.min(timing.tickMs(), Math.max(1, (deadline - nanoTime.getAsLong()) / 1_000_000)));
+        }
+        throw new ConfigException("could not register with the Raft group within " + timeoutMs / 1000
+                + " s (is a majority of peers up?)");
+    }
+
+    /** One look while starting: the epoch once the first registration applied, else 0. */
+    long firstRegistrationStep() {
+        if (!isMember()) {
+            // A newcomer before add_cluster_node committed: a registration would be accepted through the
+            // members' log and then ended at once as "no longer a member", over and over.
+            if (state != NodeState.AWAITING_MEMBERSHIP) {
+                moveTo(NodeState.AWAITING_MEMBERSHIP, "not a voting member yet; registers once added"
+                        + " (warrenctl add_cluster_node)");
+            }
+            return 0;
+        }
+        if (state != NodeState.REGISTERING) {
+            moveTo(NodeState.REGISTERING, "a voting member: registering its first epoch");
+        }
+        return registered();
+    }
+
+    /** Starts watching once the AMQP listener serves. */
+    void start(Clients clients) {
+        this.clients = clients;
+        moveTo(NodeState.SERVING, "epoch " + cluster.epoch() + " registered");
+        scheduler.every(timing.tickMs(), this::safeTick);
+    }
+
+    /** From the dispatcher (on Ratis' updater thread, which must not block): the log ended our epoch. */
+    void epochEnded(long epoch) {
+        scheduler.execute(() -> {
+            if (state == NodeState.SERVING && epoch == cluster.epoch()) {
+                suspendForEndedEpoch();
+            }
+        });
+    }
+
+    /**
+     * From Ratis' updater thread: a snapshot installed while serving skipped entries whose effects for this
+     * node (deliveries, confirms, answers) were never performed, so this epoch cannot go on honestly.
+     */
+    void stateReplaced() {
+        scheduler.execute(() -> {
+            if (state == NodeState.SERVING) {
+                suspend("a snapshot from the leader replaced its state, skipping effects it owed its clients");
+            }
+        });
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (Exception e) {
+            log.warn("event=liveness_tick_failed error={}", e.toString());
+        } catch (Error e) {
+            log.error("event=liveness_tick_failed error={}", e.toString());
+            throw e;
+        }
+    }
+
+    /** One look at the group: moves the state on as far as what it sees allows, then does a leader's duty. */
+    void tick() throws IOException, InterruptedException {
+        GroupView view = cluster.view();
+        long now = nanoTime.getAsLong();
+        boolean inContact = view.inContact(timing.quorumLostAfterMs());
+        if (inContact) {
+            outOfContactSinceNanos = 0;
+        } else if (outOfContactSinceNanos == 0) {
+            outOfContactSinceNanos = now;
+        }
+        NodeState before;
+        do {
+            before = state;
+            step(view, inContact, now);
+        } while (state != before && state != NodeState.SERVING);
+        if (view.leaderReady()) {
+            declareSilentNodesDown(view, now);
+        } else {
+            declaredAt.clear();
+            notMemberSince.clear();
+        }
+    }
+
+    private void step(GroupView view, boolean inContact, long now) throws InterruptedException {
+        boolean member = view.members().contains(nodeId);
+        switch (state) {
+            case SERVING -> {
+                if (!inContact && now - outOfContactSinceNanos > TimeUnit.MILLISECONDS.toNanos(timing.quorumLostAfterMs())) {
+                    suspend("it lost contact with the cluster majority");
+                } else if (!cluster.isLive(cluster.epoch())) {
+                    suspendForEndedEpoch();
                 }
-                Thread.sleep(TICK_MS);
-                continue;
             }
-            epoch = register(Math.min(STUCK_AFTER_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-            if (epoch == 0 && !nudged && System.nanoTime() - started > STUCK_AFTER_MS * 1_000_000) {
-                nudged = moveLeadershipAway();
-            } else if (epoch == 0) {
-                Thread.sleep(TICK_MS); // the registration failed outright: do not spin
+            case SUSPENDED, NOT_A_MEMBER -> {
+                if (inContact && member) {
+                    moveTo(NodeState.REJOINING, "back in contact with the majority as a member: registering a new epoch");
+                } else if (inContact && state == NodeState.SUSPENDED) {
+                    // Removed from the group (or not yet added back): serving again would only be ended again.
+                    moveTo(NodeState.NOT_A_MEMBER, "in contact, but not a member; stays suspended until added with"
+                            + " warrenctl add_cluster_node");
+                }
             }
+            case REJOINING -> {
+                if (!member) {
+                    moveTo(NodeState.NOT_A_MEMBER, "no longer a member while registering");
+                    return;
+                }
+                long epoch = registered();
+                if (epoch != 0) {
+                    cluster.useEpoch(epoch);
+                    clients.resume();
+                    moveTo(NodeState.SERVING, "epoch " + epoch + " registered");
+                }
+            }
+            default -> { }
         }
-        if (epoch == 0) {
-            throw new ConfigException("could not register with the Raft group within " + timeoutMs / 1000
-                    + " s (is a majority of peers up?)");
+    }
+
+    private void suspendForEndedEpoch() {
+        suspend("its epoch " + cluster.epoch() + " ended: the cluster declared it down");
+    }
+
+    private void suspend(String why) {
+        moveTo(NodeState.SUSPENDED, why);
+        clients.suspend(AmqpException.of(ReplyCode.CONNECTION_FORCED, "node " + nodeId + " stopped serving: " + why
+                + "; reconnect to another node"));
+    }
+
+    /** The one way the state changes: refuses a move NodeState does not allow, logs and counts the others. */
+    private synchronized void moveTo(NodeState next, String reason) {
+        NodeState from = state;
+        if (from == NodeState.CLOSED) {
+            return; // a look that was under way when the node stopped
         }
-        return epoch;
+        if (!from.mayMoveTo(next)) {
+            throw new IllegalStateException("node state " + from + " cannot move to " + next + " (" + reason + ")");
+        }
+        state = next;
+        enteredAtNanos = nanoTime.getAsLong();
+        nudged = false;
+        moves.merge(from + "->" + next, 1L, Long::sum);
+        if (next == NodeState.SUSPENDED || next == NodeState.NOT_A_MEMBER) {
+            log.warn("event={} from={} to={} epoch={} reason=\"{}\"", next.eventFrom(from), from, next, cluster.epoch(),
+                    reason);
+        } else {
+            log.info("event={} from={} to={} epoch={} reason=\"{}\"", next.eventFrom(from), from, next, cluster.epoch(),
+                    reason);
+        }
+    }
+
+    /**
+     * The epoch of this node's pending registration once it applied, else 0; sends one when none is pending,
+     * and only then: a registration that timed out may still commit later, and a newer one sent meanwhile
+     * would then be ended by it. A registration stuck for long asks for the leadership to move, once.
+     */
+    private long registered() {
+        if (registration == null) {
+            registrationIncarnation = new byte[16];
+            random.nextBytes(registrationIncarnation);
+            registration = cluster.register(registrationIncarnation);
+        }
+        // The answer is an effect of applying the registration; a snapshot installed from the leader may have
+        // covered that entry, so the state is asked too.
+        long inState = cluster.epochRegisteredBy(registrationIncarnation);
+        if (inState != 0) {
+            registration = null;
+            return inState;
+        }
+        if (registration.isDone()) {
+            try {
+                long epoch = registration.get();
+                registration = null;
+                return epoch;
+            } catch (ExecutionException e) {
+                log.warn("event=register_failed error={}", e.getCause().toString());
+                registration = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+        if (!nudged && nanoTime.getAsLong() - enteredAtNanos > TimeUnit.MILLISECONDS.toNanos(
+                timing.registrationStuckAfterMs())) {
+            nudged = moveLeadershipAway();
+        }
+        return 0;
+    }
+
+    /** Waits at most {@code ms} for the pending registration to be answered (start-up only). */
+    private void awaitRegistration(long ms) throws InterruptedException {
+        CompletableFuture<Long> pending = registration;
+        if (pending == null) {
+            Thread.sleep(ms);
+            return;
+        }
+        try {
+            pending.get(ms, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the next step reads the outcome
+        }
     }
 
     /**
@@ -128,14 +336,14 @@ final class NodeLiveness implements AutoCloseable {
      */
     private boolean moveLeadershipAway() {
         try {
-            GroupView view = raft.view();
+            GroupView view = cluster.view();
             if (view.leader() == null || view.leader().equals(nodeId)) {
                 return false;
             }
             for (String member : view.members()) {
                 if (!member.equals(nodeId) && !member.equals(view.leader())) {
                     log.warn("event=registration_stuck leader={} action=transfer_leadership to={}", view.leader(), member);
-                    raft.transferLeadership(member, 30_000);
+                    cluster.transferLeadership(member);
                     return true;
                 }
             }
@@ -146,165 +354,17 @@ final class NodeLiveness implements AutoCloseable {
         return false;
     }
 
-    /** Starts watching once the AMQP listener serves. */
-    void start(AmqpServer amqp) {
-        this.amqp = amqp;
-        this.serving = true;
-        thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-    }
-
-    boolean isServing() {
-        return serving;
-    }
-
-    /** From the dispatcher (on Ratis' updater thread, which must not block): the log ended our epoch. */
-    void epochEnded(long epoch) {
-        thread.execute(() -> {
-            if (serving && epoch == dispatcher.epoch()) {
-                suspendForEndedEpoch();
-            }
-        });
-    }
-
-    /**
-     * From Ratis' updater thread: a snapshot installed while serving skipped entries whose effects for this
-     * node (deliveries, confirms, answers) were never performed, so this epoch cannot go on honestly.
-     */
-    void stateReplaced() {
-        thread.execute(() -> {
-            if (serving) {
-                suspend("a snapshot from the leader replaced its state, skipping effects it owed its clients");
-            }
-        });
-    }
-
-    private void tick() {
-        try {
-            GroupView view = raft.view();
-            boolean inContact = view.inContact(timing.quorumLostAfterMs());
-            long now = System.nanoTime();
-            if (inContact) {
-                outOfContactSinceNanos = 0;
-            } else if (outOfContactSinceNanos == 0) {
-                outOfContactSinceNanos = now;
-            }
-            if (serving && !inContact && now - outOfContactSinceNanos > timing.quorumLostAfterMs() * 1_000_000) {
-                suspend("it lost contact with the cluster majority");
-            }
-            if (serving && !stateMachine.query(q -> q.isLive(nodeId, dispatcher.epoch()))) {
-                suspendForEndedEpoch();
-            }
-            if (!serving && inContact) {
-                rejoin();
-            }
-            if (view.leaderReady()) {
-                declareSilentNodesDown(view);
-            } else {
-                declaredAt.clear();
-                notMemberSince.clear();
-            }
-        } catch (Exception e) {
-            log.warn("event=liveness_tick_failed error={}", e.toString());
-        } catch (Error e) {
-            log.error("event=liveness_tick_failed error={}", e.toString());
-            throw e;
-        }
-    }
-
-    private void suspendForEndedEpoch() {
-        suspend("its epoch " + dispatcher.epoch() + " ended: the cluster declared it down");
-    }
-
-    private void suspend(String why) {
-        serving = false;
-        suspendedAtNanos = System.nanoTime();
-        nudgedSinceSuspended = false;
-        log.warn("event=node_suspended epoch={} reason=\"{}\"", dispatcher.epoch(), why);
-        amqp.suspend(AmqpException.of(ReplyCode.CONNECTION_FORCED, "node " + nodeId + " stopped serving: " + why
-                + "; reconnect to another node"));
-    }
-
-    /** Back in contact: a new epoch (ending everything the old one held), then clients again. */
-    private void rejoin() throws InterruptedException {
-        if (!isMember()) {
-            // Removed from the group (or not yet added back): serving again would only be ended again.
-            if (!toldNotMember) {
-                log.warn("event=not_a_member action=stay_suspended until=\"added with warrenctl add_cluster_node\"");
-                toldNotMember = true;
-            }
-            return;
-        }
-        toldNotMember = false;
-        long epoch = register(TICK_MS * 4);
-        if (epoch == 0) {
-            if (!nudgedSinceSuspended && System.nanoTime() - suspendedAtNanos > STUCK_AFTER_MS * 1_000_000) {
-                nudgedSinceSuspended = moveLeadershipAway();
-            }
-            return; // still waiting: a later tick looks again
-        }
-        dispatcher.useEpoch(epoch);
-        submitter.useEpoch(epoch);
-        amqp.resume();
-        serving = true;
-        log.info("event=node_rejoined epoch={}", epoch);
-    }
-
     /** True when this node's view of the Raft configuration names it as a voting member. */
     private boolean isMember() {
         try {
-            return raft.view().members().contains(nodeId);
+            return cluster.view().members().contains(nodeId);
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /**
-     * Waits up to {@code timeoutMs} for this node's registration, sending one only when none is pending:
-     * a registration that timed out may still commit later, and a newer one sent meanwhile would then be
-     * ended by it. Returns the epoch, or 0 while it is not (yet) applied.
-     */
-    private long register(long timeoutMs) throws InterruptedException {
-        if (registration == null) {
-            registrationIncarnation = new byte[16];
-            new SecureRandom().nextBytes(registrationIncarnation);
-            CompletableFuture<Long> registered = dispatcher.expectRegistration(registrationIncarnation);
-            submitter.register(registrationIncarnation).whenComplete((done, error) -> {
-                if (error != null) {
-                    registered.completeExceptionally(error);
-                }
-            });
-            registration = registered;
-        }
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            // The answer is an effect of applying the registration; a snapshot installed from the leader may
-            // have covered that entry, so the state is asked too.
-            byte[] incarnation = registrationIncarnation;
-            long inState = stateMachine.query(q -> q.epochRegisteredBy(nodeId, incarnation));
-            if (inState != 0) {
-                registration = null;
-                return inState;
-            }
-            long slice = Math.min(TICK_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            try {
-                long epoch = registration.get(slice, TimeUnit.MILLISECONDS);
-                registration = null;
-                return epoch;
-            } catch (TimeoutException e) {
-                if (System.nanoTime() >= deadline) {
-                    return 0;
-                }
-            } catch (ExecutionException e) {
-                log.warn("event=register_failed error={}", e.getCause().toString());
-                registration = null;
-                return 0;
-            }
-        }
-    }
-
-    private void declareSilentNodesDown(GroupView view) {
-        long now = System.nanoTime();
-        for (BrokerQueries.NodeView node : stateMachine.query(BrokerQueries::nodes)) {
+    private void declareSilentNodesDown(GroupView view, long now) {
+        for (BrokerQueries.NodeView node : cluster.nodes()) {
             if (node.down() || node.node().equals(nodeId)) {
                 continue;
             }
@@ -317,7 +377,8 @@ final class NodeLiveness implements AutoCloseable {
             } else {
                 notMemberSince.putIfAbsent(node.node(), now);
             }
-            boolean longGone = !member && now - notMemberSince.get(node.node()) > timing.nodeDownAfterMs() * 1_000_000;
+            boolean longGone = !member && now - notMemberSince.get(node.node())
+                    > TimeUnit.MILLISECONDS.toNanos(timing.nodeDownAfterMs());
             String why = longGone ? "no longer a member"
                     : silence != null && silence > timing.nodeDownAfterMs() ? "silent for " + silence + " ms" : null;
             if (why == null) {
@@ -325,18 +386,20 @@ final class NodeLiveness implements AutoCloseable {
             }
             String key = node.node() + "/" + node.epoch();
             Long last = declaredAt.get(key);
-            if (last != null && now - last < REDECLARE_AFTER_MS * 1_000_000) {
+            if (last != null && now - last < TimeUnit.MILLISECONDS.toNanos(timing.redeclareDownAfterMs())) {
                 continue;
             }
             declaredAt.put(key, now);
             log.warn("event=declare_node_down node_down={} epoch={} reason=\"{}\"", node.node(), node.epoch(), why);
-            submitter.submit(Command.newBuilder().setDeclareNodeDown(DeclareNodeDown.newBuilder()
-                    .setNode(node.node()).setEpoch(node.epoch())).build());
+            cluster.declareDown(node.node(), node.epoch());
         }
     }
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        scheduler.close();
+        if (state != NodeState.CLOSED) {
+            moveTo(NodeState.CLOSED, "the node is stopping");
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,18 +96,27 @@ public final class WarrenNode implements AutoCloseable {
         hotPath.start();
         StoreHousekeeper housekeeper = new StoreHousekeeper(stateMachine);
         housekeeper.start();
-        NodeLiveness liveness = new NodeLiveness(config.nodeId(), new NodeLiveness.Timing(config.nodeDownAfterMs(),
-                config.quorumLostAfterMs()), raft, stateMachine, dispatcher, submitter);
+        NodeLiveness liveness = new NodeLiveness(config.nodeId(), config.livenessTiming(),
+                new RaftLivenessCluster(config.nodeId(), raft, stateMachine, dispatcher, submitter), System::nanoTime,
+                new SecureRandom(), Scheduler.thread("warren-liveness"));
         dispatcher.onEpochEnded(liveness::epochEnded);
         stateMachine.onStateReplaced(liveness::stateReplaced);
         long epoch = liveness.registerFirstEpoch(REGISTRATION_TIMEOUT_SECONDS * 1000);
-        dispatcher.useEpoch(epoch);
-        submitter.useEpoch(epoch);
         dispatcher.forwardDeadLettersWith(new DeadLetterForwarder(raft::leaderReady, submitter::submit));
         AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
         AmqpServer amqp = startAmqp(config, amqpConfig, new CoreAuthenticator(stateMachine, config.loopbackUsers()),
                 new NodeBroker(dispatcher, submitter));
-        liveness.start(amqp);
+        liveness.start(new NodeLiveness.Clients() {
+            @Override
+            public void suspend(AmqpException why) {
+                amqp.suspend(why);
+            }
+
+            @Override
+            public void resume() throws InterruptedException {
+                amqp.resume();
+            }
+        });
         ResourceMonitor resources = new ResourceMonitor(config.nodeId(), submitter, dispatcher::epoch,
                 ResourceMonitor.jvm(config.dataDir()), config.memoryHighWatermark(), config.diskFreeLimit());
         resources.start();
