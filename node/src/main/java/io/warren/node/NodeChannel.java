@@ -42,6 +42,7 @@ import io.warren.proto.UnbindQueue;
 import io.warren.raft.core.Effect;
 import io.warren.raft.store.StoredMessage;
 import io.warren.raft.ratis.CommandSubmitter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -407,19 +408,26 @@ final class NodeChannel implements BrokerChannel {
         client.close(error(refusal, 0, 0));
     }
 
-    /** Sends the confirms of one applied entry: one multiple=true ack when they cover every earlier publish. */
+    /**
+     * Sends the confirms of one applied entry: one multiple=true ack when they cover every earlier publish.
+     * A publish already nacked (its entry's outcome was unknown, and it applied after all) is not answered
+     * twice: the client has its answer.
+     */
     void confirmed(List<Long> sequences) {
+        List<Long> answered = new ArrayList<>(sequences.size());
         long highest = 0;
         for (long sequence : sequences) {
-            unconfirmed.remove(sequence);
-            highest = Math.max(highest, sequence);
+            if (unconfirmed.remove(sequence)) {
+                answered.add(sequence);
+                highest = Math.max(highest, sequence);
+            }
         }
         Long lowestLeft = unconfirmed.isEmpty() ? null : unconfirmed.first();
-        if (sequences.size() > 1 && (lowestLeft == null || lowestLeft > highest)) {
+        if (answered.size() > 1 && (lowestLeft == null || lowestLeft > highest)) {
             client.confirm(highest, true, true);
             return;
         }
-        for (long sequence : sequences) {
+        for (long sequence : answered) {
             client.confirm(sequence, false, true);
         }
     }

@@ -2,6 +2,7 @@ package io.warren.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -14,6 +15,9 @@ import io.warren.amqp.codec.BasicProperties;
 import io.warren.amqp.codec.FieldTable;
 import io.warren.amqp.method.BasicMethod;
 import io.warren.amqp.method.QueueMethod;
+import io.warren.proto.ChannelRef;
+import io.warren.proto.ConnectionRef;
+import io.warren.raft.core.Effect;
 import io.warren.raft.ratis.CommandSubmitter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -66,6 +70,21 @@ class UnknownOutcomeTest {
         channel.publish(new BasicMethod.Publish("", "q", false, false), BasicProperties.EMPTY, body(), 7);
         assertEquals("nack 7", client.events.poll(10, TimeUnit.SECONDS));
         assertEquals(List.of(), List.copyOf(client.events), "a nack, and the connection stays open");
+    }
+
+    @Test
+    void aNackedPublishWhoseEntryAppliesAfterAllIsNotAnsweredTwice() throws Exception {
+        channel.publish(new BasicMethod.Publish("", "q", false, false), BasicProperties.EMPTY, body(), 7);
+        assertEquals("nack 7", client.events.poll(10, TimeUnit.SECONDS));
+        channel.publish(new BasicMethod.Publish("", "q", false, false), BasicProperties.EMPTY, body(), 8);
+        assertEquals("nack 8", client.events.poll(10, TimeUnit.SECONDS));
+        // The entries' outcome was unknown, not failed: they commit after all (the simulator's seed 11 did this).
+        ChannelRef ref = ChannelRef.newBuilder().setConnection(ConnectionRef.newBuilder().setNode("n1").setEpoch(1))
+                .setId(channel.id()).build();
+        dispatcher.perform(5, List.of(new Effect.Confirm(ref, 7, true), new Effect.Confirm(ref, 8, true)), key -> {
+            throw new AssertionError("no message is read for a confirm");
+        });
+        assertNull(client.events.poll(300, TimeUnit.MILLISECONDS), "the client has its answers already");
     }
 
     @Test
