@@ -13,6 +13,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * that fails is sent again, unchanged, for {@code resendWindowMs} before its commands are reported failed.
  *
  * <p>One thread sends, because Ratis' async send may block its caller (ratis-notes §10.6); callers of
- * {@link #submit} never block. Replies do not come back through here: every node applies every entry, and
- * this node's own apply hands it the effects addressed to it. Here only failures are reported: a batch
- * Ratis could not commit fails all its commands.
+ * {@link #submit} never block. A test or a simulator that never calls {@link #start} sends with
+ * {@link #pump} instead, on its own thread and the clock it gave the constructor. Replies do not come back
+ * through here: every node applies every entry, and this node's own apply hands it the effects addressed
+ * to it. Here only failures are reported: a batch Ratis could not commit fails all its commands.
  */
 public final class CommandSubmitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandSubmitter.class);
@@ -65,6 +67,7 @@ public final class CommandSubmitter implements AutoCloseable {
     private final Semaphore inFlight;
     private final Thread sender;
     private final HotPathCounters counters;
+    private final LongSupplier nanoTime;
     /** Entries appended whose outcome is not known yet (the idle sender holds a permit, not an entry). */
     private final java.util.concurrent.atomic.AtomicInteger entriesOut = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long epoch;
@@ -79,7 +82,14 @@ public final class CommandSubmitter implements AutoCloseable {
     /** @param counters where the time from send to commit of each entry is counted */
     public CommandSubmitter(EntryLog entryLog, String node, Limits limits, Listener listener,
             HotPathCounters counters) {
+        this(entryLog, node, limits, listener, counters, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock that resend delays and the resend window are measured on */
+    public CommandSubmitter(EntryLog entryLog, String node, Limits limits, Listener listener,
+            HotPathCounters counters, LongSupplier nanoTime) {
         this.counters = counters;
+        this.nanoTime = nanoTime;
         this.entryLog = entryLog;
         this.node = node;
         this.limits = limits;
@@ -154,17 +164,13 @@ public final class CommandSubmitter implements AutoCloseable {
         try {
             while (running) {
                 inFlight.acquire();
-                Resend resend = resends.peek();
-                if (resend != null) {
-                    // Failed entries go again before anything newer, so a channel's commands keep their order.
-                    long waitNanos = resend.notBeforeNanos - System.nanoTime();
-                    if (waitNanos <= 0) {
-                        resends.remove(resend);
-                        append(resend.entry, resend.firstSentNanos);
-                    } else {
-                        inFlight.release();
-                        TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(50)));
-                    }
+                long waitNanos = resendDue();
+                if (waitNanos == 0) {
+                    continue;
+                }
+                if (waitNanos > 0) {
+                    inFlight.release();
+                    TimeUnit.NANOSECONDS.sleep(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(50)));
                     continue;
                 }
                 Submission first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -177,6 +183,51 @@ public final class CommandSubmitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * With a slot held: sends the oldest waiting resend if it is due (0), or says how long until it is (> 0),
+     * or that none waits (-1). Failed entries go again before anything newer, so a channel's commands keep
+     * their order.
+     */
+    private long resendDue() {
+        Resend resend = resends.peek();
+        if (resend == null) {
+            return -1;
+        }
+        long waitNanos = resend.notBeforeNanos - nanoTime.getAsLong();
+        if (waitNanos > 0) {
+            return waitNanos;
+        }
+        resends.remove(resend);
+        append(resend.entry, resend.firstSentNanos);
+        return 0;
+    }
+
+    /**
+     * The sender's work without its thread, for a submitter that was never started: sends due resends, then
+     * what is queued, while a slot is free, and never blocks. Returns the nanoseconds until the next waiting
+     * resend falls due, or -1 when none waits.
+     */
+    public long pump() {
+        while (inFlight.tryAcquire()) {
+            long waitNanos = resendDue();
+            if (waitNanos == 0) {
+                continue;
+            }
+            if (waitNanos > 0) {
+                inFlight.release();
+                return waitNanos;
+            }
+            Submission first = queue.poll();
+            if (first == null) {
+                inFlight.release();
+                return -1;
+            }
+            send(drainBatch(first));
+        }
+        Resend waiting = resends.peek();
+        return waiting == null ? -1 : Math.max(1, waiting.notBeforeNanos - nanoTime.getAsLong());
     }
 
     private List<Submission> drainBatch(Submission first) {
@@ -206,7 +257,7 @@ public final class CommandSubmitter implements AutoCloseable {
             }
         }
         Batch built = batch.build();
-        append(new Entry(built, EntryFrame.encode(built, messages), bytes), System.nanoTime());
+        append(new Entry(built, EntryFrame.encode(built, messages), bytes), nanoTime.getAsLong());
     }
 
     /** A queued command and, for a publish, its message. */
@@ -241,16 +292,16 @@ public final class CommandSubmitter implements AutoCloseable {
         entryLog.append(entry.frame()).whenComplete((done, error) -> {
             entriesOut.decrementAndGet();
             if (error == null) {
-                counters.committed(System.nanoTime() - firstSentNanos);
+                counters.committed(nanoTime.getAsLong() - firstSentNanos);
                 inFlight.release();
                 settled(entry);
                 return;
             }
-            long elapsedMs = (System.nanoTime() - firstSentNanos) / 1_000_000;
+            long elapsedMs = (nanoTime.getAsLong() - firstSentNanos) / 1_000_000;
             if (running && elapsedMs < limits.resendWindowMs()) {
                 log.info("event=batch_resend sequence={} after_ms={} error={}", batch.getSequence(), elapsedMs,
                         rootCause(error));
-                resends.add(new Resend(entry, firstSentNanos, System.nanoTime() + RESEND_DELAY_NANOS));
+                resends.add(new Resend(entry, firstSentNanos, nanoTime.getAsLong() + RESEND_DELAY_NANOS));
                 inFlight.release();
                 return;
             }
