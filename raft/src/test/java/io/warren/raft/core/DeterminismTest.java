@@ -52,7 +52,7 @@ class DeterminismTest {
                 workload.step(); // what a snapshot writer thread would race with
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            frozen.write(record -> write(record, out));
+            frozen.write(record -> SnapshotBytes.write(record, out));
             assertArrayEquals(atFreeze, out.toByteArray(), "seed " + seed);
         }
     }
@@ -115,17 +115,7 @@ class DeterminismTest {
     }
 
     static byte[] snapshot(BrokerCore core) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SnapshotRecords.write(core, record -> write(record, out));
-        return out.toByteArray();
-    }
-
-    private static void write(SnapshotRecord record, ByteArrayOutputStream out) {
-        try {
-            record.writeDelimitedTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SnapshotBytes.of(core);
     }
 
     static BrokerCore load(byte[] bytes) {

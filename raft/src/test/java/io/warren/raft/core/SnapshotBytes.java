@@ -1,0 +1,26 @@
+package io.warren.raft.core;
+
+import io.warren.proto.SnapshotRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** A core's snapshot as the bytes a node would write: what tests compare to tell two states apart. */
+public final class SnapshotBytes {
+    private SnapshotBytes() {}
+
+    public static byte[] of(BrokerCore core) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SnapshotRecords.write(core, record -> write(record, out));
+        return out.toByteArray();
+    }
+
+    /** Appends one record, length-delimited, as the snapshot file holds it. */
+    public static void write(SnapshotRecord record, ByteArrayOutputStream out) {
+        try {
+            record.writeDelimitedTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,358 @@
+package io.warren.raft.ratis;
+
+import io.warren.proto.Batch;
+import io.warren.proto.ChannelRef;
+import io.warren.proto.Command;
+import io.warren.proto.ConnectionRef;
+import io.warren.proto.DeclareQueue;
+import io.warren.proto.OpenConnection;
+import io.warren.proto.Publish;
+import io.warren.proto.RegisterNode;
+import io.warren.raft.core.BrokerCore;
+import io.warren.raft.core.Effect;
+import io.warren.raft.core.SnapshotBytes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One seeded run of the real {@link CommandSubmitter}s of three (or five) nodes and their real {@link BrokerCore}s over
+ * a simulated replicated log, in one thread on simulated time (issue 17's simulator, its first layer: the
+ * log and the submitters, below the node's liveness and effects). The log commits an entry, refuses it,
+ * or loses track of it: the submitter then hears a timeout while the entry commits later, or never, and
+ * sends it again; answers arrive late and out of order. As in Raft, a node's entries commit in the order
+ * it sent them, save resends, which land wherever they land. Each client opens its connection, declares
+ * its queue and waits for each answer, as an AMQP client does, then publishes with confirms.
+ *
+ * <p>After the faults stop and everything has drained, {@link #check} says what went wrong, if anything:
+ * a publish applied twice, a confirm for a publish that was never sent, a publish left unanswered (neither
+ * confirmed nor reported failed), cores that disagree. The same seed gives the same run, event for event.
+ */
+final class SubmitterSimulation {
+    /** Faults the harness can put back in on purpose, to show that the checks catch them. */
+    enum Bug {
+        NONE,
+        /** A resend goes as a new batch (a fresh sequence), so the core cannot tell it from the first. */
+        RESEND_AS_NEW_BATCH
+    }
+
+    private static final long FAULTS_UNTIL_MS = 2_000;
+    private static final long END_MS = 60_000;
+    private static final long RESEND_WINDOW_MS = 1_000;
+    private static final long OPEN = 1;
+    private static final long DECLARE = 2;
+
+    private final int nodeCount;
+    private final Bug bug;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final List<Batch> log = new ArrayList<>();
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final List<String> trace = new ArrayList<>();
+    private long nowMs;
+    private long order;
+    /** Until when the group has no leader: every append is refused meanwhile. */
+    private long electionUntilMs;
+
+    SubmitterSimulation(long seed, Bug bug) {
+        this(seed, 3, bug);
+    }
+
+    SubmitterSimulation(long seed, int nodeCount, Bug bug) {
+        this.nodeCount = nodeCount;
+        this.bug = bug;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Runs the whole simulation; returns what went wrong (empty when nothing did). */
+    List<String> run() {
+        for (int i = 1; i <= nodeCount; i++) {
+            nodes.add(new SimNode("n" + i));
+        }
+        for (SimNode node : nodes) {
+            node.register();
+        }
+        for (SimNode node : nodes) {
+            node.open();
+        }
+        schedule(1, () -> { }); // the first pumps send the opens; each client goes on from its answers
+        schedule(50 + random.nextInt(300), this::elect);
+        while (!events.isEmpty() && nowMs <= END_MS) {
+            Event event = events.poll();
+            nowMs = event.atMs;
+            event.action.run();
+            for (SimNode node : nodes) {
+                node.pump();
+            }
+        }
+        return check();
+    }
+
+    /** The last events, for a failing seed's report. */
+    List<String> trace() {
+        return trace.subList(Math.max(0, trace.size() - 60), trace.size());
+    }
+
+    /** A leader change: for a while nothing is appended; entries already appended commit as they were. */
+    private void elect() {
+        if (!faulty()) {
+            return;
+        }
+        electionUntilMs = nowMs + 5 + random.nextInt(60);
+        note("leader lost; a new one is elected at " + electionUntilMs + " ms");
+        schedule(100 + random.nextInt(400), this::elect);
+    }
+
+    private boolean faulty() {
+        return nowMs < FAULTS_UNTIL_MS && nowMs > 20;
+    }
+
+    private void schedule(long afterMs, Runnable action) {
+        events.add(new Event(nowMs + afterMs, ++order, action));
+    }
+
+    private void note(String what) {
+        trace.add(nowMs + " ms: " + what);
+    }
+
+    /** Appends a batch to the committed log; every node applies it at once. */
+    private void commit(Batch batch) {
+        Batch stamped = batch.toBuilder().setLeaderTimeMs(nowMs).build();
+        log.add(stamped);
+        note("commit #" + log.size() + " " + batch.getNode() + "/" + batch.getEpoch() + "/" + batch.getSequence()
+                + " (" + batch.getCommandsCount() + " commands)");
+        for (SimNode node : nodes) {
+            // Each node applies the log in order, at its own pace: now and then one lags far behind.
+            long lagMs = random.nextInt(50) == 0 ? 50 + random.nextInt(300) : random.nextInt(3);
+            schedule(lagMs, node::catchUp);
+        }
+    }
+
+    private List<String> check() {
+        List<String> problems = new ArrayList<>();
+        if (!events.isEmpty()) {
+            problems.add("still busy at " + END_MS + " ms of simulated time: " + events.size() + " events waiting");
+        }
+        byte[] first = SnapshotBytes.of(nodes.get(0).core);
+        int ready = nodes.get(0).core.queries().queues("/").stream().filter(q -> q.name().equals("q"))
+                .mapToInt(q -> q.messagesReady()).sum();
+        int confirmed = 0;
+        for (SimNode node : nodes) {
+            if (!Arrays.equals(first, SnapshotBytes.of(node.core))) {
+                problems.add(node.id + "'s state differs from n1's after applying the same log");
+            }
+            for (var entry : node.confirms.entrySet()) {
+                long sequence = entry.getKey();
+                if (entry.getValue() > 1) {
+                    problems.add(node.id + " publish " + sequence + " confirmed " + entry.getValue() + " times");
+                }
+                if (sequence < 1 || sequence > node.lastSequence) {
+                    problems.add(node.id + " confirm " + sequence + " for a publish never sent");
+                }
+            }
+            confirmed += node.confirms.size();
+            for (long sequence = 1; sequence <= node.lastSequence; sequence++) {
+                if (!node.confirms.containsKey(sequence) && !node.failed.containsKey(sequence)) {
+                    problems.add(node.id + " publish " + sequence + " was never answered (neither confirmed nor"
+                            + " reported failed)");
+                }
+            }
+        }
+        if (ready != confirmed) {
+            problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed:"
+                    + " a publish applied twice, or one applied without its confirm");
+        }
+        return problems;
+    }
+
+    private record Event(long atMs, long order, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event other) {
+            return atMs != other.atMs ? Long.compare(atMs, other.atMs) : Long.compare(order, other.order);
+        }
+    }
+
+    /** One node: its core, its submitter (pumped, never started), and its publishing client. */
+    private final class SimNode implements CommandSubmitter.Listener {
+        final String id;
+        final BrokerCore core = BrokerCore.initial();
+        final CommandSubmitter submitter;
+        final Map<Long, Integer> confirms = new TreeMap<>();
+        final Map<Long, Boolean> failed = new TreeMap<>();
+        /** Batches this node's log has seen, by sequence, for the resend bug. */
+        private final Map<Long, Long> renumbered = new LinkedHashMap<>();
+        private final java.util.Set<Long> seen = new java.util.TreeSet<>();
+        /** When this node's latest first-time entry commits: a later one cannot commit before it. */
+        private long inOrderCommitAtMs;
+        private long epoch;
+        private ChannelRef channel;
+        private long lastSequence;
+        private long registeredAt;
+        private long wakeAtMs;
+        private long applied;
+
+        SimNode(String id) {
+            this.id = id;
+            this.submitter = new CommandSubmitter(this::append, id, new CommandSubmitter.Limits(4, 1 << 16, 1L << 30,
+                    RESEND_WINDOW_MS), this, new HotPathCounters(), () -> TimeUnit.MILLISECONDS.toNanos(nowMs));
+        }
+
+        /** Registration goes straight into the log: it is not what this simulation tests. */
+        void register() {
+            commit(Batch.newBuilder().setNode(id).addCommands(Command.newBuilder().setRequest(1)
+                    .setRegisterNode(RegisterNode.newBuilder().setNode(id))).build());
+            catchUp();
+            epoch = registeredAt;
+            submitter.useEpoch(epoch);
+        }
+
+        void open() {
+            ConnectionRef connection = ConnectionRef.newBuilder().setNode(id).setEpoch(epoch).setId(1).build();
+            channel = ChannelRef.newBuilder().setConnection(connection).setId(2).setNumber(1).build();
+            submitter.submit(Command.newBuilder().setRequest(OPEN).setOpenConnection(OpenConnection.newBuilder()
+                    .setConnection(connection).setUser("guest").setVhost("/").setName(id + " client")).build());
+        }
+
+        /** The core answered a request: the client takes its next step, as an AMQP client would. */
+        private void answered(long request) {
+            if (request == OPEN) {
+                submitter.submit(Command.newBuilder().setRequest(DECLARE).setChannel(channel)
+                        .setDeclareQueue(DeclareQueue.newBuilder().setName("q").setDurable(true)).build());
+            } else if (request == DECLARE) {
+                schedule(1 + random.nextInt(5), this::publish);
+            }
+        }
+
+        void publish() {
+            if (nowMs >= FAULTS_UNTIL_MS) {
+                return; // the faults are over: what was sent must now settle
+            }
+            long sequence = ++lastSequence;
+            submitter.submit(Command.newBuilder().setChannel(channel).setPublish(Publish.newBuilder().setRoutingKey("q")
+                    .setConfirmSequence(sequence).setPersistent(true).setSize(1).setBodySize(1)).build());
+            schedule(1 + random.nextInt(8), this::publish);
+        }
+
+        void pump() {
+            long dueNanos = submitter.pump();
+            if (dueNanos > 0) {
+                long atMs = nowMs + Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos));
+                if (wakeAtMs <= nowMs || atMs < wakeAtMs) {
+                    wakeAtMs = atMs; // a wake-up for the resend that falls due; the pumps after every event send it
+                    schedule(atMs - nowMs, () -> { });
+                }
+            }
+        }
+
+        /** This node's EntryLog: the simulated group decides what becomes of the entry. */
+        CompletableFuture<Void> append(byte[] frame) {
+            Batch batch = parse(frame);
+            if (bug == Bug.RESEND_AS_NEW_BATCH) {
+                Long earlier = renumbered.putIfAbsent(batch.getSequence(), batch.getSequence());
+                if (earlier != null) {
+                    batch = batch.toBuilder().setSequence(batch.getSequence() + 1_000_000L * (1 + renumbered.size()))
+                            .build();
+                }
+            }
+            Batch entry = batch;
+            CompletableFuture<Void> outcome = new CompletableFuture<>();
+            String name = id + "/" + entry.getEpoch() + "/" + entry.getSequence();
+            boolean resend = !seen.add(entry.getSequence());
+            double roll = faulty() ? random.nextDouble() : 1;
+            if (nowMs < electionUntilMs || roll < 0.08) {
+                note("refuse " + name);
+                schedule(1 + random.nextInt(3), () -> outcome.completeExceptionally(new IOException("not the leader")));
+            } else if (roll < 0.16) {
+                boolean commitsLater = random.nextBoolean();
+                long commitAfter = inOrder(resend, random.nextInt(60));
+                note("lose track of " + name + (commitsLater ? ", commits in " + commitAfter + " ms" : ", never commits"));
+                schedule(5 + random.nextInt(25), () -> outcome.completeExceptionally(new TimeoutException("no answer")));
+                if (commitsLater) {
+                    schedule(commitAfter, () -> commit(entry));
+                }
+            } else if (roll < 0.20) {
+                note("commit " + name + ", answer lost");
+                schedule(inOrder(resend, 1 + random.nextInt(5)), () -> commit(entry));
+                schedule(10 + random.nextInt(20), () -> outcome.completeExceptionally(new TimeoutException("lost")));
+            } else {
+                long commitAfter = inOrder(resend, 1 + random.nextInt(5));
+                schedule(commitAfter, () -> commit(entry));
+                schedule(commitAfter + random.nextInt(4), () -> outcome.complete(null));
+            }
+            return outcome;
+        }
+
+        /** A first-time entry commits after every earlier one of this node; a resend whenever it lands. */
+        private long inOrder(boolean resend, long afterMs) {
+            if (resend) {
+                return afterMs;
+            }
+            long atMs = Math.max(nowMs + afterMs, inOrderCommitAtMs);
+            inOrderCommitAtMs = atMs;
+            return atMs - nowMs;
+        }
+
+        /** Applies every committed entry this node has not applied yet, in log order. */
+        void catchUp() {
+            while (applied < log.size()) {
+                applied++;
+                apply(applied, log.get((int) applied - 1));
+            }
+        }
+
+        private void apply(long index, Batch batch) {
+            for (Effect effect : core.apply(index, 1, batch)) {
+                if (!effect.node().equals(id)) {
+                    continue;
+                }
+                if (effect instanceof Effect.Answer answer && answer.reply().hasNodeRegistered() && epoch == 0) {
+                    registeredAt = answer.reply().getNodeRegistered().getEpoch();
+                } else if (effect instanceof Effect.Answer answer && effect.epoch() == epoch) {
+                    if (answer.reply().hasRefusal()) {
+                        note(id + " request " + answer.request() + " refused: " + answer.reply().getRefusal().getText());
+                    }
+                    answered(answer.request());
+                } else if (effect instanceof Effect.CloseChannel close) {
+                    note(id + " channel closed by the core: " + close.refusal().getText());
+                } else if (effect instanceof Effect.Confirm confirm && effect.epoch() == epoch) {
+                    if (confirm.ack()) {
+                        confirms.merge(confirm.sequence(), 1, Integer::sum);
+                    } else {
+                        failed.put(confirm.sequence(), true);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void failed(List<Command> commands, Throwable cause) {
+            for (Command command : commands) {
+                if (command.hasPublish()) {
+                    failed.put(command.getPublish().getConfirmSequence(), true);
+                }
+            }
+            note(id + " told of " + commands.size() + " failed commands: " + cause.getMessage());
+        }
+
+        @Override
+        public void backpressure(boolean blocked) {}
+
+        private Batch parse(byte[] frame) {
+            try {
+                return Batch.parseFrom(EntryFrame.split(java.nio.ByteBuffer.wrap(frame)).batch());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
