@@ -10,12 +10,10 @@ import io.warren.raft.ratis.EffectSink;
 import io.warren.raft.store.MessageReader;
 import io.warren.raft.store.StoredMessage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -23,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's end of the effects: every node applies every entry, and this class performs only the
- * effects addressed to this node and its current epoch (DESIGN invariant 4). It owns the table of
- * requests waiting for a reply and the channels and connections open on this node.
+ * effects addressed to this node and its current epoch (DESIGN invariant 4): it routes each to the
+ * channel it names ({@link LocalSessions}), to the request or registration waiting on it
+ * ({@link PendingReplies}), or to the publish gate (alarms), and turns an entry Raft could not commit
+ * into nacks and 320s.
  *
  * <p>Threads: {@link #perform} runs on the Ratis updater thread; {@link #failed} on Ratis client threads;
  * registration and lookups on Netty event loops. The maps are concurrent; each channel orders its own
@@ -35,13 +35,10 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
 
     private final String node;
     private volatile long epoch;
-    private final AtomicLong nextRequest = new AtomicLong();
     private final AtomicLong nextLocalId = new AtomicLong();
-    private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
-    private final Map<Long, NodeChannel> channels = new ConcurrentHashMap<>();
-    private final Map<Long, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final PendingReplies replies = new PendingReplies();
+    private final LocalSessions sessions = new LocalSessions();
     private final PublishGate gate = new PublishGate();
-    private final Map<ByteStringKey, CompletableFuture<Long>> registrations = new ConcurrentHashMap<>();
     private volatile LongConsumer epochEnded = epoch -> { };
     /** Null until the node has an epoch to submit in: dead letters asked for before are asked for again. */
     private volatile DeadLetterForwarder deadLetters;
@@ -96,42 +93,36 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
 
     /** Registers a request id for {@code command}; the returned future completes with the core's reply. */
     CompletableFuture<Reply> expectReply(Command.Builder command) {
-        long request = nextRequest.incrementAndGet();
-        CompletableFuture<Reply> reply = new CompletableFuture<>();
-        pending.put(request, reply);
-        command.setRequest(request);
-        return reply;
+        return replies.expectReply(command);
     }
 
     CompletableFuture<Long> expectRegistration(byte[] incarnation) {
-        CompletableFuture<Long> registered = new CompletableFuture<>();
-        registrations.put(new ByteStringKey(incarnation), registered);
-        return registered;
+        return replies.expectRegistration(incarnation);
     }
 
     void add(NodeConnection connection) {
-        connections.put(connection.id(), connection);
+        sessions.add(connection);
     }
 
     void remove(NodeConnection connection) {
-        connections.remove(connection.id());
+        sessions.remove(connection);
     }
 
     void add(NodeChannel channel) {
-        channels.put(channel.id(), channel);
+        sessions.add(channel);
     }
 
     void remove(NodeChannel channel) {
-        channels.remove(channel.id());
+        sessions.remove(channel);
     }
 
     /** The open channels of one connection. */
     List<NodeChannel> channelsOf(NodeConnection connection) {
-        return channels.values().stream().filter(channel -> channel.connection() == connection).toList();
+        return sessions.channelsOf(connection);
     }
 
     int connectionCount() {
-        return connections.size();
+        return sessions.connectionCount();
     }
 
     @Override
@@ -154,7 +145,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
             }
             if (effect.epoch() == 0 && effect instanceof Effect.Answer answer && answer.reply().hasNodeRegistered()) {
                 var registered = answer.reply().getNodeRegistered();
-                var waiting = registrations.remove(new ByteStringKey(registered.getIncarnation().toByteArray()));
+                var waiting = replies.takeRegistration(registered.getIncarnation().toByteArray());
                 if (waiting != null) {
                     waiting.complete(registered.getEpoch());
                 }
@@ -169,7 +160,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
                 continue;
             }
             if (effect instanceof Effect.Confirm confirm) {
-                NodeChannel channel = channels.get(confirm.channel().getId());
+                NodeChannel channel = sessions.channel(confirm.channel().getId());
                 if (channel != null && confirm.ack()) {
                     confirms.computeIfAbsent(channel, c -> new ArrayList<>()).add(confirm.sequence());
                 } else if (channel != null) {
@@ -195,14 +186,14 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
 
     private void perform(Effect effect, MessageReader messages) {
         if (effect instanceof Effect.Answer answer) {
-            CompletableFuture<Reply> waiting = pending.remove(answer.request());
+            CompletableFuture<Reply> waiting = replies.takeReply(answer.request());
             if (waiting != null) {
                 waiting.complete(withMessage(answer.reply(), messages));
             }
             return;
         }
         Effect.ToChannel toChannel = (Effect.ToChannel) effect;
-        NodeChannel channel = channels.get(toChannel.channel().getId());
+        NodeChannel channel = sessions.channel(toChannel.channel().getId());
         if (channel == null) {
             return;
         }
@@ -240,13 +231,13 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
                 "could not replicate the command: " + cause.getClass().getSimpleName());
         for (Command command : commands) {
             if (command.getRequest() != 0) {
-                CompletableFuture<Reply> waiting = pending.remove(command.getRequest());
+                CompletableFuture<Reply> waiting = replies.takeReply(command.getRequest());
                 if (waiting != null) {
                     waiting.completeExceptionally(error);
                 }
                 continue;
             }
-            NodeChannel channel = channels.get(command.getChannel().getId());
+            NodeChannel channel = sessions.channel(command.getChannel().getId());
             if (channel == null) {
                 continue;
             }
@@ -260,7 +251,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
 
     @Override
     public void backpressure(boolean blocked) {
-        log.info("event=backpressure blocked={} connections={}", blocked, connections.size());
+        log.info("event=backpressure blocked={} connections={}", blocked, sessions.connectionCount());
         if (gate.backlog(blocked)) {
             applyGate();
         }
@@ -269,13 +260,14 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     /** The cluster's alarms changed: publishing connections are blocked while there are any. */
     private void alarms(List<String> active) {
         if (gate.alarms(active)) {
-            log.warn("event=alarms active=\"{}\" connections={}", String.join(", ", active), connections.size());
+            log.warn("event=alarms active=\"{}\" connections={}", String.join(", ", active),
+                    sessions.connectionCount());
             applyGate();
         }
     }
 
     private void applyGate() {
-        for (NodeConnection connection : connections.values()) {
+        for (NodeConnection connection : sessions.connections()) {
             connection.applyGate(gate);
         }
     }
@@ -285,21 +277,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     }
 
     void closeAll(AmqpException error) {
-        for (NodeConnection connection : connections.values()) {
-            connection.forceClose(error);
-        }
+        sessions.closeAll(error);
     }
 
-    /** byte[] with value equality, for map keys. */
-    private record ByteStringKey(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ByteStringKey that && Arrays.equals(bytes, that.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-    }
 }
