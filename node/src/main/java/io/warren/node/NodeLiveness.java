@@ -50,10 +50,10 @@ final class NodeLiveness implements AutoCloseable {
     record Timing(long nodeDownAfterMs, long quorumLostAfterMs, long tickMs, long registrationStuckAfterMs,
             long redeclareDownAfterMs) {
         Timing {
-            if (tickMs < 1 || quorumLostAfterMs < tickMs || nodeDownAfterMs < tickMs || registrationStuckAfterMs < tickMs
-                    || redeclareDownAfterMs < tickMs) {
-                throw new IllegalArgumentException("liveness timing " + nodeDownAfterMs + ", " + quorumLostAfterMs + ", "
-                        + tickMs + ", " + registrationStuckAfterMs + ", " + redeclareDownAfterMs
+            if (tickMs < 1 || quorumLostAfterMs < tickMs || nodeDownAfterMs < tickMs
+                    || registrationStuckAfterMs < tickMs || redeclareDownAfterMs < tickMs) {
+                throw new IllegalArgumentException("liveness timing " + nodeDownAfterMs + ", " + quorumLostAfterMs
+                        + ", " + tickMs + ", " + registrationStuckAfterMs + ", " + redeclareDownAfterMs
                         + " (expected: a tick of at least 1 ms, every other timeout at least one tick)");
             }
         }
@@ -212,7 +212,8 @@ final class NodeLiveness implements AutoCloseable {
         boolean member = view.members().contains(nodeId);
         switch (state) {
             case SERVING -> {
-                if (!inContact && now - outOfContactSinceNanos > TimeUnit.MILLISECONDS.toNanos(timing.quorumLostAfterMs())) {
+                long quorumLostAfterNanos = TimeUnit.MILLISECONDS.toNanos(timing.quorumLostAfterMs());
+                if (!inContact && now - outOfContactSinceNanos > quorumLostAfterNanos) {
                     suspend("it lost contact with the cluster majority");
                 } else if (!cluster.isLive(cluster.epoch())) {
                     suspendForEndedEpoch();
@@ -220,7 +221,8 @@ final class NodeLiveness implements AutoCloseable {
             }
             case SUSPENDED, NOT_A_MEMBER -> {
                 if (inContact && member) {
-                    moveTo(NodeState.REJOINING, "back in contact with the majority as a member: registering a new epoch");
+                    moveTo(NodeState.REJOINING, "back in contact with the majority as a member: registering a new"
+                            + " epoch");
                 } else if (inContact && state == NodeState.SUSPENDED) {
                     // Removed from the group (or not yet added back): serving again would only be ended again.
                     moveTo(NodeState.NOT_A_MEMBER, "in contact, but not a member; stays suspended until added with"
@@ -342,7 +344,8 @@ final class NodeLiveness implements AutoCloseable {
             }
             for (String member : view.members()) {
                 if (!member.equals(nodeId) && !member.equals(view.leader())) {
-                    log.warn("event=registration_stuck leader={} action=transfer_leadership to={}", view.leader(), member);
+                    log.warn("event=registration_stuck leader={} action=transfer_leadership to={}", view.leader(),
+                            member);
                     cluster.transferLeadership(member);
                     return true;
                 }

@@ -8,10 +8,13 @@ import java.util.Set;
  * between these states through one transition method; every other move is a bug and is refused.
  *
  * <pre>
- *   STARTING -&gt; AWAITING_MEMBERSHIP &lt;-&gt; REGISTERING -&gt; SERVING -&gt; SUSPENDED -&gt; REJOINING -&gt; SERVING
- *        \_______________________________^                         |     ^         |
- *                                                                  v     |         v
- *                                                               NOT_A_MEMBER &lt;-----
+ *   STARTING            -&gt; AWAITING_MEMBERSHIP | REGISTERING
+ *   AWAITING_MEMBERSHIP -&gt; REGISTERING
+ *   REGISTERING         -&gt; SERVING | AWAITING_MEMBERSHIP
+ *   SERVING             -&gt; SUSPENDED
+ *   SUSPENDED           -&gt; REJOINING | NOT_A_MEMBER
+ *   NOT_A_MEMBER        -&gt; REJOINING
+ *   REJOINING           -&gt; SERVING | NOT_A_MEMBER
  * </pre>
  * Any state may move to CLOSED, which is final.
  */

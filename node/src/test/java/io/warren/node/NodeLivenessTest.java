@@ -280,7 +280,8 @@ class NodeLivenessTest {
                 NodeState.CLOSED, EnumSet.noneOf(NodeState.class)));
         for (NodeState from : NodeState.values()) {
             for (NodeState to : NodeState.values()) {
-                boolean expected = from != NodeState.CLOSED && (to == NodeState.CLOSED || allowed.get(from).contains(to));
+                boolean expected = from != NodeState.CLOSED
+                        && (to == NodeState.CLOSED || allowed.get(from).contains(to));
                 assertEquals(expected, from.mayMoveTo(to), from + " -> " + to);
             }
         }
