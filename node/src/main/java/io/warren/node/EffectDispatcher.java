@@ -145,7 +145,7 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
             }
             if (effect.epoch() == 0 && effect instanceof Effect.Answer answer && answer.reply().hasNodeRegistered()) {
                 var registered = answer.reply().getNodeRegistered();
-                var waiting = replies.takeRegistration(registered.getIncarnation().toByteArray());
+                var waiting = replies.takeRegistration(registered.getIncarnation());
                 if (waiting != null) {
                     waiting.complete(registered.getEpoch());
                 }

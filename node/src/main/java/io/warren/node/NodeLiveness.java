@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Keeps this node's epoch honest (DESIGN invariant 5) as the state machine of {@link NodeState}, a few times
@@ -268,13 +270,9 @@ final class NodeLiveness implements AutoCloseable {
         enteredAtNanos = nanoTime.getAsLong();
         nudged = false;
         moves.merge(from + "->" + next, 1L, Long::sum);
-        if (next == NodeState.SUSPENDED || next == NodeState.NOT_A_MEMBER) {
-            log.warn("event={} from={} to={} epoch={} reason=\"{}\"", next.eventFrom(from), from, next, cluster.epoch(),
-                    reason);
-        } else {
-            log.info("event={} from={} to={} epoch={} reason=\"{}\"", next.eventFrom(from), from, next, cluster.epoch(),
-                    reason);
-        }
+        Level level = next == NodeState.SUSPENDED || next == NodeState.NOT_A_MEMBER ? Level.WARN : Level.INFO;
+        log.atLevel(level).log("event={} from={} to={} epoch={} reason=\"{}\"", next.eventFrom(from), from, next,
+                cluster.epoch(), reason);
     }
 
     /**
@@ -296,16 +294,12 @@ final class NodeLiveness implements AutoCloseable {
             return inState;
         }
         if (registration.isDone()) {
-            try {
-                long epoch = registration.get();
-                registration = null;
-                return epoch;
-            } catch (ExecutionException e) {
-                log.warn("event=register_failed error={}", e.getCause().toString());
-                registration = null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            CompletableFuture<Long> answered = registration;
+            registration = null;
+            if (answered.state() == Future.State.SUCCESS) {
+                return answered.resultNow();
             }
+            log.warn("event=register_failed error={}", answered.exceptionNow().toString());
             return 0;
         }
         if (!nudged && nanoTime.getAsLong() - enteredAtNanos > TimeUnit.MILLISECONDS.toNanos(

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -189,9 +188,9 @@ final class SubmitterSimulation {
         final CommandSubmitter submitter;
         final Map<Long, Integer> confirms = new TreeMap<>();
         final Map<Long, Boolean> failed = new TreeMap<>();
-        /** Batches this node's log has seen, by sequence, for the resend bug. */
-        private final Map<Long, Long> renumbered = new LinkedHashMap<>();
+        /** The sequences of the batches this node's log has seen: a second sighting is a resend. */
         private final java.util.Set<Long> seen = new java.util.TreeSet<>();
+        private long renumbered;
         /** When this node's latest first-time entry commits: a later one cannot commit before it. */
         private long inOrderCommitAtMs;
         private long epoch;
@@ -257,17 +256,13 @@ final class SubmitterSimulation {
         /** This node's EntryLog: the simulated group decides what becomes of the entry. */
         CompletableFuture<Void> append(byte[] frame) {
             Batch batch = parse(frame);
-            if (bug == Bug.RESEND_AS_NEW_BATCH) {
-                Long earlier = renumbered.putIfAbsent(batch.getSequence(), batch.getSequence());
-                if (earlier != null) {
-                    batch = batch.toBuilder().setSequence(batch.getSequence() + 1_000_000L * (1 + renumbered.size()))
-                            .build();
-                }
+            boolean resend = !seen.add(batch.getSequence());
+            if (resend && bug == Bug.RESEND_AS_NEW_BATCH) {
+                batch = batch.toBuilder().setSequence(batch.getSequence() + 1_000_000L * ++renumbered).build();
             }
             Batch entry = batch;
             CompletableFuture<Void> outcome = new CompletableFuture<>();
             String name = id + "/" + entry.getEpoch() + "/" + entry.getSequence();
-            boolean resend = !seen.add(entry.getSequence());
             double roll = faulty() ? random.nextDouble() : 1;
             if (nowMs < electionUntilMs || roll < 0.08) {
                 note("refuse " + name);
