@@ -270,8 +270,10 @@ final class SubmitterSimulation {
             } else if (roll < 0.16) {
                 boolean commitsLater = random.nextBoolean();
                 long commitAfter = inOrder(resend, random.nextInt(60));
-                note("lose track of " + name + (commitsLater ? ", commits in " + commitAfter + " ms" : ", never commits"));
-                schedule(5 + random.nextInt(25), () -> outcome.completeExceptionally(new TimeoutException("no answer")));
+                note("lose track of " + name
+                        + (commitsLater ? ", commits in " + commitAfter + " ms" : ", never commits"));
+                schedule(5 + random.nextInt(25),
+                        () -> outcome.completeExceptionally(new TimeoutException("no answer")));
                 if (commitsLater) {
                     schedule(commitAfter, () -> commit(entry));
                 }
@@ -314,7 +316,8 @@ final class SubmitterSimulation {
                     registeredAt = answer.reply().getNodeRegistered().getEpoch();
                 } else if (effect instanceof Effect.Answer answer && effect.epoch() == epoch) {
                     if (answer.reply().hasRefusal()) {
-                        note(id + " request " + answer.request() + " refused: " + answer.reply().getRefusal().getText());
+                        note(id + " request " + answer.request() + " refused: "
+                                + answer.reply().getRefusal().getText());
                     }
                     answered(answer.request());
                 } else if (effect instanceof Effect.CloseChannel close) {
