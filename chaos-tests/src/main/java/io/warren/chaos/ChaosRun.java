@@ -207,7 +207,7 @@ public final class ChaosRun {
     }
 
     private static List<String> nodeFlags(Settings settings) {
-        List<String> flags = new ArrayList<>(List.of("--node-down-after-ms", "3000", "--quorum-lost-after-ms", "3000"));
+        List<String> flags = new ArrayList<>(List.of("--node-down-after-ms", "4000", "--quorum-lost-after-ms", "3000"));
         for (String flag : settings.nodeFlags()) {
             flags.addAll(List.of(flag.split("=", 2)));
         }

@@ -5,15 +5,26 @@ import io.warren.amqp.broker.BrokerConnection;
 import io.warren.amqp.broker.ClientConnection;
 import io.warren.amqp.broker.ConnectionInfo;
 import io.warren.raft.ratis.CommandSubmitter;
+import java.util.function.BooleanSupplier;
 
-/** The wire layer's door into this node: each accepted connection becomes a {@link NodeConnection}. */
+/**
+ * The wire layer's door into this node: each accepted connection becomes a {@link NodeConnection}, and every
+ * write of what the state decided asks the node's serving lease first ({@link ServingLease}).
+ */
 final class NodeBroker implements Broker {
     private final EffectDispatcher dispatcher;
     private final CommandSubmitter submitter;
+    private final BooleanSupplier servingLease;
 
-    NodeBroker(EffectDispatcher dispatcher, CommandSubmitter submitter) {
+    NodeBroker(EffectDispatcher dispatcher, CommandSubmitter submitter, BooleanSupplier servingLease) {
         this.dispatcher = dispatcher;
         this.submitter = submitter;
+        this.servingLease = servingLease;
+    }
+
+    @Override
+    public boolean holdsServingLease() {
+        return servingLease.getAsBoolean();
     }
 
     @Override

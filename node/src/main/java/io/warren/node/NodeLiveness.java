@@ -4,6 +4,7 @@ import io.warren.amqp.AmqpException;
 import io.warren.amqp.ReplyCode;
 import io.warren.raft.core.BrokerQueries;
 import io.warren.raft.ratis.GroupView;
+import io.warren.raft.ratis.RaftNode;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,9 +23,11 @@ import org.slf4j.event.Level;
  * Keeps this node's epoch honest (DESIGN invariant 5) as the state machine of {@link NodeState}, a few times
  * a second on a scheduler of its own:
  * <ul>
- *   <li>A node out of contact with a working majority for {@code quorumLostAfterMs} can commit nothing, so
- *       it stops serving: its clients are closed with 320 and its AMQP port refuses, so they reconnect to
- *       another node (RabbitMQ's pause_minority does the same).
+ *   <li>A node serves under a {@link ServingLease} of {@code quorumLostAfterMs}, extended on each look from its
+ *       last contact with a working majority. Once it lapses (out of contact, or paused, for that long) the node
+ *       may no longer speak for the state: the AMQP front end writes nothing more it decided, and the node stops
+ *       serving: its clients are closed with 320 and its AMQP port refuses, so they reconnect to another node
+ *       (RabbitMQ's pause_minority does the same).
  *   <li>A node whose epoch has ended (the leader declared it down while it was cut off or paused) stops
  *       serving the same way.
  *   <li>Either way it comes back only under a new epoch, registered through the log once it is in
@@ -48,15 +51,30 @@ final class NodeLiveness implements AutoCloseable {
      *        taken as stuck, and the node asks for the leadership to move (see {@link #moveLeadershipAway})
      * @param redeclareDownAfterMs how long a down declaration may stay uncommitted before the leader sends it
      *        again
+     * @param quorumLostAfterMs the serving lease: how long after its last contact with a working majority the
+     *        node stops speaking for the state
      */
     record Timing(long nodeDownAfterMs, long quorumLostAfterMs, long tickMs, long registrationStuckAfterMs,
             long redeclareDownAfterMs) {
+        /**
+         * How much sooner than the down declaration the lease must end: a new leader counts a follower's silence
+         * from up to this long before it took over (Ratis starts it at the longest election timeout).
+         */
+        static final long LEASE_MARGIN_MS = RaftNode.ELECTION_TIMEOUT_MAX_MS - RaftNode.ELECTION_TIMEOUT_MIN_MS;
+
         Timing {
             if (tickMs < 1 || quorumLostAfterMs < tickMs || nodeDownAfterMs < tickMs
                     || registrationStuckAfterMs < tickMs || redeclareDownAfterMs < tickMs) {
                 throw new IllegalArgumentException("liveness timing " + nodeDownAfterMs + ", " + quorumLostAfterMs
                         + ", " + tickMs + ", " + registrationStuckAfterMs + ", " + redeclareDownAfterMs
                         + " (expected: a tick of at least 1 ms, every other timeout at least one tick)");
+            }
+            if (quorumLostAfterMs + LEASE_MARGIN_MS > nodeDownAfterMs) {
+                throw new IllegalArgumentException("quorum.lost.after.ms " + quorumLostAfterMs + " is the serving lease"
+                        + " and must end at least " + LEASE_MARGIN_MS + " ms (Raft's election timeout spread) before"
+                        + " node.down.after.ms " + nodeDownAfterMs + ": else a paused or cut-off node could still"
+                        + " deliver what the cluster has already handed to another consumer (expected: quorum.lost."
+                        + "after.ms <= " + (nodeDownAfterMs - LEASE_MARGIN_MS) + ")");
             }
         }
     }
@@ -74,6 +92,7 @@ final class NodeLiveness implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final RandomGenerator random;
     private final Scheduler scheduler;
+    private final ServingLease lease;
     /** Down declarations sent, by node/epoch, and when; touched only on the scheduler. */
     private final Map<String, Long> declaredAt = new TreeMap<>();
     private final Map<String, Long> notMemberSince = new TreeMap<>();
@@ -84,7 +103,6 @@ final class NodeLiveness implements AutoCloseable {
     private long enteredAtNanos;
     /** Whether the leadership was asked to move since the state was entered. */
     private boolean nudged;
-    private long outOfContactSinceNanos;
     /** The registration sent and not yet applied, with its incarnation. */
     private CompletableFuture<Long> registration;
     private byte[] registrationIncarnation;
@@ -97,7 +115,13 @@ final class NodeLiveness implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.random = random;
         this.scheduler = scheduler;
+        this.lease = new ServingLease(timing.quorumLostAfterMs(), nanoTime);
         this.enteredAtNanos = nanoTime.getAsLong();
+    }
+
+    /** Whether this node may still write what the replicated state decided; see {@link ServingLease}. */
+    boolean holdsLease() {
+        return lease.holds();
     }
 
     NodeState state() {
@@ -123,6 +147,7 @@ final class NodeLiveness implements AutoCloseable {
             long epoch = firstRegistrationStep();
             if (epoch != 0) {
                 cluster.useEpoch(epoch);
+                extendLeaseNow(); // before the AMQP port opens, so its first clients are served
                 return epoch;
             }
             awaitRegistration(Math.min(timing.tickMs(), Math.max(1, (deadline - nanoTime.getAsLong()) / 1_000_000)));
@@ -151,8 +176,29 @@ final class NodeLiveness implements AutoCloseable {
     /** Starts watching once the AMQP listener serves. */
     void start(Clients clients) {
         this.clients = clients;
+        extendLeaseNow();
         moveTo(NodeState.SERVING, "epoch " + cluster.epoch() + " registered");
         scheduler.every(timing.tickMs(), this::safeTick);
+    }
+
+    private void extendLeaseNow() {
+        long now = nanoTime.getAsLong();
+        try {
+            extendLease(cluster.view(), now);
+        } catch (IOException e) {
+            lease.extendFrom(now); // its registration has just applied: it was in contact a moment ago
+        }
+    }
+
+    /**
+     * Extends the lease from the contact the view shows. {@code lookedAtNanos} is read before the view is taken,
+     * so the contact is never placed later than it happened, even when the process stops in between.
+     */
+    private void extendLease(GroupView view, long lookedAtNanos) {
+        long ageMs = view.contactAgeMs();
+        if (ageMs <= timing.quorumLostAfterMs()) {
+            lease.extendFrom(lookedAtNanos - TimeUnit.MILLISECONDS.toNanos(ageMs));
+        }
     }
 
     /** From the dispatcher (on Ratis' updater thread, which must not block): the log ended our epoch. */
@@ -189,14 +235,9 @@ final class NodeLiveness implements AutoCloseable {
 
     /** One look at the group: moves the state on as far as what it sees allows, then does a leader's duty. */
     void tick() throws IOException, InterruptedException {
-        GroupView view = cluster.view();
         long now = nanoTime.getAsLong();
+        GroupView view = cluster.view();
         boolean inContact = view.inContact(timing.quorumLostAfterMs());
-        if (inContact) {
-            outOfContactSinceNanos = 0;
-        } else if (outOfContactSinceNanos == 0) {
-            outOfContactSinceNanos = now;
-        }
         NodeState before;
         do {
             before = state;
@@ -214,11 +255,15 @@ final class NodeLiveness implements AutoCloseable {
         boolean member = view.members().contains(nodeId);
         switch (state) {
             case SERVING -> {
-                long quorumLostAfterNanos = TimeUnit.MILLISECONDS.toNanos(timing.quorumLostAfterMs());
-                if (!inContact && now - outOfContactSinceNanos > quorumLostAfterNanos) {
-                    suspend("it lost contact with the cluster majority");
+                // Lapsed first: a lease that ended is never extended in the same epoch, however good the contact
+                // looks now (after a pause the node hears the leader again before it applies its own end).
+                if (!lease.holds()) {
+                    suspend("it lost contact with the cluster majority: its serving lease of "
+                            + timing.quorumLostAfterMs() + " ms lapsed " + lease.lapsedForMs() + " ms ago");
                 } else if (!cluster.isLive(cluster.epoch())) {
                     suspendForEndedEpoch();
+                } else {
+                    extendLease(view, now);
                 }
             }
             case SUSPENDED, NOT_A_MEMBER -> {
@@ -239,6 +284,7 @@ final class NodeLiveness implements AutoCloseable {
                 long epoch = registered();
                 if (epoch != 0) {
                     cluster.useEpoch(epoch);
+                    extendLease(view, now);
                     clients.resume();
                     moveTo(NodeState.SERVING, "epoch " + epoch + " registered");
                 }
@@ -252,6 +298,7 @@ final class NodeLiveness implements AutoCloseable {
     }
 
     private void suspend(String why) {
+        lease.revoke();
         moveTo(NodeState.SUSPENDED, why);
         clients.suspend(AmqpException.of(ReplyCode.CONNECTION_FORCED, "node " + nodeId + " stopped serving: " + why
                 + "; reconnect to another node"));
@@ -394,6 +441,7 @@ final class NodeLiveness implements AutoCloseable {
 
     @Override
     public void close() {
+        lease.revoke();
         scheduler.close();
         if (state != NodeState.CLOSED) {
             moveTo(NodeState.CLOSED, "the node is stopping");

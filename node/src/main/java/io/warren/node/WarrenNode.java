@@ -105,7 +105,7 @@ public final class WarrenNode implements AutoCloseable {
         dispatcher.forwardDeadLettersWith(new DeadLetterForwarder(raft::leaderReady, submitter::submit));
         AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
         AmqpServer amqp = startAmqp(config, amqpConfig, new CoreAuthenticator(stateMachine, config.loopbackUsers()),
-                new NodeBroker(dispatcher, submitter));
+                new NodeBroker(dispatcher, submitter, liveness::holdsLease));
         liveness.start(new NodeLiveness.Clients() {
             @Override
             public void suspend(AmqpException why) {

@@ -12,6 +12,7 @@ import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.Cluster;
 import io.warren.node.testing.CollectingConsumer;
+import io.warren.node.testing.ConfirmingPublisher;
 import io.warren.node.testing.NodeProcess;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * closed with 320.
  */
 class ClusterLivenessTest {
-    private static final String[] TIMING = {"--node-down-after-ms", "2000", "--quorum-lost-after-ms", "2000"};
+    private static final String[] TIMING = {"--node-down-after-ms", "3000", "--quorum-lost-after-ms", "2000"};
 
     @Test
     void aNodeCutOffFromTheMajorityStopsConfirmingClosesClientsAndRejoinsUnderANewEpoch() throws Exception {
@@ -113,6 +114,64 @@ class ClusterLivenessTest {
             try (Connection again = Cluster.factory(paused).newConnection(); Channel ch = again.createChannel()) {
                 assertEquals(0, ch.queueDeclarePassive("paused").getMessageCount());
             }
+            other.close();
+            stale.close();
+        }
+    }
+
+    /**
+     * Issue 19: while the node is paused the leader goes on handing new messages to its consumer, which has room;
+     * once the node is declared down they all go to the consumer elsewhere, flagged. When the node thaws it
+     * applies those entries too, but its serving lease lapsed during the pause: its consumer receives none of
+     * them, and its connection is closed with 320.
+     */
+    @Test
+    void aThawedNodeSendsNothingOfWhatTheClusterHandedElsewhereWhileItWasPaused() throws Exception {
+        try (Cluster cluster = Cluster.start("fenced", 3, TIMING)) {
+            NodeProcess leader = cluster.leader();
+            List<NodeProcess> others = cluster.others(leader);
+            NodeProcess paused = others.get(0);
+            NodeProcess awake = others.get(1);
+            try (Connection setup = Cluster.factory(leader).newConnection(); Channel ch = setup.createChannel()) {
+                ch.queueDeclare("fenced", true, false, false, null);
+            }
+            CollectingConsumer stale = new CollectingConsumer(Cluster.factory(paused),
+                    Cluster.addresses(List.of(paused)), "fenced", 10_000, false);
+            CollectingConsumer other = new CollectingConsumer(Cluster.factory(awake), Cluster.addresses(List.of(awake)),
+                    "fenced", 10_000, true);
+            ConfirmingPublisher publisher = new ConfirmingPublisher(Cluster.factory(leader),
+                    Cluster.addresses(List.of(leader)), "fenced", "f", 10);
+            Cluster.await("both consumers receive", 60,
+                    () -> stale.deliveries.size() >= 20 && other.deliveries.size() >= 20);
+            long epochBefore = Long.parseLong(paused.status("epoch"));
+
+            paused.pause();
+            int heldAtPause = stale.deliveries.size();
+            Cluster.await("what the paused node's consumer held comes back to the other, flagged", 60,
+                    () -> other.redelivered.containsAll(stale.deliveries.keySet()));
+            int heldAtThaw = stale.deliveries.size();
+            paused.resume();
+
+            Cluster.await("the thawed node closes its clients", 60, () -> !stale.shutdowns.isEmpty());
+            ShutdownSignalException signal = stale.shutdowns.get(0);
+            assertTrue(signal.getReason() instanceof AMQP.Connection.Close, "closed with a reason: " + signal);
+            assertEquals(320, ((AMQP.Connection.Close) signal.getReason()).getReplyCode(), signal.getMessage());
+            publisher.stop();
+            Cluster.await("every confirmed message reaches the awake consumer", 60,
+                    () -> other.deliveries.keySet().containsAll(publisher.confirmed));
+            Cluster.await("the thawed node serves again", Cluster.WAIT_SECONDS, () -> serving(paused));
+            assertTrue(Long.parseLong(paused.status("epoch")) > epochBefore, "it came back under a new epoch");
+
+            assertEquals(heldAtThaw, stale.deliveries.size(), "the thawed consumer received nothing more");
+            int handedDuringPause = other.redelivered.size() - heldAtPause;
+            assertTrue(handedDuringPause > 0, "the leader handed the paused node's consumer messages during the pause"
+                    + " (else this test shows nothing): " + handedDuringPause);
+            Set<String> both = new java.util.TreeSet<>(stale.deliveries.keySet());
+            both.retainAll(other.deliveries.keySet());
+            assertTrue(other.redelivered.containsAll(both), "every message seen twice was flagged the second time");
+            org.slf4j.LoggerFactory.getLogger(ClusterLivenessTest.class).info("event=fence_measured held_at_pause={}"
+                    + " handed_to_paused_node_during_pause={} confirmed={}", heldAtPause, handedDuringPause,
+                    publisher.confirmed.size());
             other.close();
             stale.close();
         }

@@ -311,6 +311,93 @@ class NodeLivenessTest {
     }
 
     @Test
+    void shouldHoldItsLeaseWhileInContactAndLetItLapseWithoutALookAfterTheLeaseOfSilence() throws Exception {
+        serving(1);
+        assertTrue(liveness.holdsLease());
+        nowMs += 2_000;
+        liveness.tick();
+        cluster.leader = null;
+        nowMs += 2_999;
+        liveness.tick();
+        assertTrue(liveness.holdsLease(), "3 s after the last contact, at 2 s");
+        nowMs += 2;
+        assertFalse(liveness.holdsLease(), "the writers see the lapse before any look at the group");
+        liveness.tick();
+        assertEquals(NodeState.SUSPENDED, liveness.state());
+        assertTrue(clients.suspendedWith.get(0).getMessage().contains("serving lease of 3000 ms lapsed"),
+                clients.suspendedWith.get(0).getMessage());
+    }
+
+    @Test
+    void shouldNotExtendALapsedLeaseWhenContactIsBackBeforeItsFirstLookAfterAPause() throws Exception {
+        serving(1);
+        nowMs += 10_000; // paused: no look at all, then the leader is heard again at once
+        cluster.leaderSilenceMs = 0;
+        assertFalse(liveness.holdsLease());
+        liveness.tick();
+        assertEquals(1L, liveness.moves().get("SERVING->SUSPENDED"), "a lapsed lease ends the epoch");
+        assertEquals(NodeState.REJOINING, liveness.state(), "and the node registers a new one");
+        assertFalse(liveness.holdsLease());
+    }
+
+    @Test
+    void shouldCountTheLeaseFromWhenTheContactHappenedNotFromTheLook() throws Exception {
+        serving(1);
+        nowMs += 2_900;
+        cluster.leaderSilenceMs = 2_000;
+        liveness.tick(); // the leader was heard 2 s before this look: the lease ends 1 s from now, not 3 s
+        nowMs += 1_000;
+        assertTrue(liveness.holdsLease());
+        nowMs += 1;
+        assertFalse(liveness.holdsLease());
+    }
+
+    @Test
+    void shouldExtendALeadersLeaseFromTheFollowerThatMakesItsMajority() throws Exception {
+        serving(1);
+        cluster.leaderReady = true;
+        cluster.leader = "n1";
+        cluster.followerSilenceMs = Map.of("n2", 60_000L, "n3", 200L);
+        nowMs += 2_000;
+        liveness.tick();
+        nowMs += 2_800;
+        assertTrue(liveness.holdsLease(), "n3 answered 200 ms before the look");
+        cluster.followerSilenceMs = Map.of("n2", 60_000L, "n3", 3_100L);
+        liveness.tick();
+        nowMs += 1;
+        assertFalse(liveness.holdsLease(), "a leader no majority answers lapses like anyone");
+        liveness.tick();
+        assertEquals(NodeState.SUSPENDED, liveness.state());
+    }
+
+    @Test
+    void shouldRevokeTheLeaseWhenSuspendedAndGrantANewOneUnderTheNewEpoch() throws Exception {
+        serving(1);
+        cluster.liveEpochs.clear();
+        liveness.tick();
+        assertEquals(1L, liveness.moves().get("SERVING->SUSPENDED"));
+        assertEquals(NodeState.REJOINING, liveness.state());
+        assertFalse(liveness.holdsLease(), "an ended epoch speaks no more, lease or not");
+        cluster.registrations.get(0).complete(2L);
+        liveness.tick();
+        assertEquals(NodeState.SERVING, liveness.state());
+        assertTrue(liveness.holdsLease());
+    }
+
+    @Test
+    void shouldRefuseALeaseThatDoesNotEndWellBeforeTheDownDeclaration() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NodeLiveness.Timing(3_000, 2_001, 250, 30_000, 5_000));
+        assertTrue(e.getMessage().contains("quorum.lost.after.ms 2001 is the serving lease")
+                && e.getMessage().contains("quorum.lost.after.ms <= 2000"), e.getMessage());
+        new NodeLiveness.Timing(3_000, 2_000, 250, 30_000, 5_000);
+        ConfigException config = assertThrows(ConfigException.class, () -> NodeConfig.parse(new String[] {
+            "--node-id", "n1", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:6001",
+            "--node-down-after-ms", "3000", "--quorum-lost-after-ms", "3000"}));
+        assertTrue(config.getMessage().contains("serving lease"), config.getMessage());
+    }
+
+    @Test
     void shouldRefuseTimeoutsShorterThanATick() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new NodeLiveness.Timing(5_000, 200, 250, 30_000, 5_000));
@@ -336,6 +423,8 @@ class NodeLivenessTest {
         String leader = "n2";
         boolean leaderReady;
         Map<String, Long> followerSilenceMs = Map.of();
+        /** How long ago a follower last heard its leader. */
+        long leaderSilenceMs;
         List<BrokerQueries.NodeView> nodes = List.of();
         final List<Long> liveEpochs = new ArrayList<>();
         long epochInStateForAnyIncarnation;
@@ -353,7 +442,7 @@ class NodeLivenessTest {
         @Override
         public GroupView view() {
             String role = leaderReady ? "LEADER" : "FOLLOWER";
-            long silence = leader == null ? Long.MAX_VALUE : 0;
+            long silence = leaderReady ? 0 : leader == null ? Long.MAX_VALUE : leaderSilenceMs;
             return new GroupView("n1", role, leader, leaderReady, silence, followerSilenceMs, members);
         }
 

@@ -21,4 +21,15 @@ public interface Broker {
      * @return the broker's side of this connection
      */
     BrokerConnection openConnection(ConnectionInfo connection, ClientConnection client);
+
+    /**
+     * Whether this broker may still speak for what it decided: asked on the event loop just before each
+     * write of the broker's output (deliveries, confirms, returns, replies, cancels, alarms), before each
+     * flush of such output, and before a connection opens. False means its serving lease lapsed (a node out
+     * of contact with its cluster for too long, or paused): what it had queued may be stale, so the
+     * {@code amqp} module drops it and closes the connection with 320 CONNECTION_FORCED. Must be cheap.
+     */
+    default boolean holdsServingLease() {
+        return true;
+    }
 }

@@ -31,6 +31,7 @@ import io.warren.amqp.method.ChannelMethod;
 import io.warren.amqp.method.ConnectionMethod;
 import io.warren.amqp.protocol.CommandAssembler;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,6 +69,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     private boolean blocked;
     private int pendingReplies;
     private boolean pausedForReplies;
+    /** The broker's output was written and not flushed yet: a flush must check the lease first. */
+    private boolean decidedUnflushed;
+    /** The lease was found lapsed on this connection; logged once. */
+    private boolean fenced;
 
     public AmqpConnectionHandler(AmqpServerConfig config, Authenticator authenticator, Broker broker,
             FrameDecoder decoder) {
@@ -100,7 +105,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
         inRead = false;
-        context.flush();
+        flush();
     }
 
     @Override
@@ -123,7 +128,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.WRITER_IDLE) {
-                context.writeAndFlush(HeartbeatFrame.INSTANCE);
+                write(HeartbeatFrame.INSTANCE);
+                flush();
             } else if (idle.state() == IdleState.READER_IDLE) {
                 log.warn("event=missed_heartbeats remote={} heartbeat_s={}", context.channel().remoteAddress(),
                         tune.heartbeatSeconds());
@@ -197,6 +203,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
         if (state == ConnectionState.CLOSING && frame instanceof MethodFrame methodFrame && frame.channel() == 0) {
             if (methodFrame.method() instanceof ConnectionMethod.Close) {
                 // Both sides closed at once: answer theirs; we need not wait for the close-ok to ours.
+                if (dropUnflushedIfFenced()) {
+                    return;
+                }
                 ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.CloseOk()))
                         .addListener(ChannelFutureListener.CLOSE);
                 transitionTo(ConnectionState.CLOSED, "close crossed");
@@ -338,6 +347,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     private void completeOpen(String virtualHost) {
+        if (!broker.holdsServingLease()) {
+            connectionError(leaseLapsed());
+            return;
+        }
         ConnectionInfo info = new ConnectionInfo(connectionName(), user, virtualHost, ctx.channel().remoteAddress(),
                 ctx.channel().localAddress(), clientProperties);
         brokerConnection = broker.openConnection(info, this);
@@ -401,6 +414,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
                 close.replyCode(), close.replyText());
         teardown();
         transitionTo(ConnectionState.CLOSED, "client close");
+        if (dropUnflushedIfFenced()) {
+            return;
+        }
         ctx.writeAndFlush(new MethodFrame(0, new ConnectionMethod.CloseOk())).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -463,7 +479,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
             }
             blocked = true;
             if (clientHas(ServerProperties.CONNECTION_BLOCKED)) {
-                write(new MethodFrame(0, new ConnectionMethod.Blocked(reason)));
+                writeDecided(new MethodFrame(0, new ConnectionMethod.Blocked(reason)));
                 flushSoon();
             }
             updateAutoRead();
@@ -478,7 +494,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
             }
             blocked = false;
             if (state == ConnectionState.OPEN && clientHas(ServerProperties.CONNECTION_BLOCKED)) {
-                write(new MethodFrame(0, new ConnectionMethod.Unblocked()));
+                writeDecided(new MethodFrame(0, new ConnectionMethod.Unblocked()));
                 flushSoon();
             }
             updateAutoRead();
@@ -511,6 +527,39 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
         ctx.write(frame);
     }
 
+    /**
+     * Writes output the broker decided, unless its serving lease lapsed: then the frames are dropped and the
+     * connection closed with 320 (see {@link Broker#holdsServingLease}). One look for all the frames of one
+     * method, so a content is written whole or not at all.
+     */
+    void writeDecided(List<Frame> frames) {
+        if (!broker.holdsServingLease()) {
+            frames.forEach(ReferenceCountUtil::release);
+            fence();
+            return;
+        }
+        decidedUnflushed = true;
+        frames.forEach(ctx::write);
+    }
+
+    void writeDecided(Frame frame) {
+        writeDecided(List.of(frame));
+    }
+
+    private static AmqpException leaseLapsed() {
+        return AmqpException.of(ReplyCode.CONNECTION_FORCED, "this node's serving lease lapsed (it was out of"
+                + " contact with its cluster, or paused): it sends nothing it decided before; reconnect to another node");
+    }
+
+    private void fence() {
+        if (!fenced) {
+            fenced = true;
+            log.warn("event=output_fenced remote={} action=dropped_and_closed_320 reason=\"the node's serving lease"
+                    + " lapsed\"", ctx.channel().remoteAddress());
+        }
+        connectionError(leaseLapsed());
+    }
+
     /** Flushes at the end of the current read batch, or once after the current burst of tasks. */
     void flushSoon() {
         if (inRead || flushScheduled) {
@@ -519,8 +568,37 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
         flushScheduled = true;
         ctx.executor().execute(() -> {
             flushScheduled = false;
-            ctx.flush();
+            flush();
         });
+    }
+
+    private void flush() {
+        if (dropUnflushedIfFenced()) {
+            return;
+        }
+        decidedUnflushed = false;
+        ctx.flush();
+    }
+
+    /**
+     * The broker's output written while the lease held but not flushed before it lapsed (the process was
+     * paused in between) must not leave either, and a close frame cannot overtake it: the socket is closed
+     * at once, which discards everything Netty still holds. Returns true when it did.
+     */
+    private boolean dropUnflushedIfFenced() {
+        if (!decidedUnflushed || broker.holdsServingLease()) {
+            return false;
+        }
+        decidedUnflushed = false;
+        if (!fenced) {
+            fenced = true;
+            log.warn("event=output_fenced remote={} action=socket_closed reason=\"the node's serving lease lapsed"
+                    + " with its output unflushed\"", ctx.channel().remoteAddress());
+        }
+        teardown();
+        transitionTo(ConnectionState.CLOSED, "serving lease lapsed");
+        ctx.close();
+        return true;
     }
 
     void replyPending() {

@@ -125,7 +125,7 @@ final class ChannelSession implements ClientChannel {
                 finishClose();
             } else if (methodFrame.method() instanceof ChannelMethod.Close) {
                 // Both sides closed at once: answer theirs, and still wait for the close-ok to ours.
-                connection.write(new MethodFrame(number, new ChannelMethod.CloseOk()));
+                connection.writeDecided(new MethodFrame(number, new ChannelMethod.CloseOk()));
             }
             return;
         }
@@ -312,7 +312,7 @@ final class ChannelSession implements ClientChannel {
 
     private void send(List<Frame> frames) {
         if (outbox.isEmpty()) {
-            frames.forEach(connection::write);
+            connection.writeDecided(frames);
             return;
         }
         Slot slot = new Slot();
@@ -322,7 +322,7 @@ final class ChannelSession implements ClientChannel {
 
     private void drainOutbox() {
         while (!outbox.isEmpty() && outbox.peek().frames != null) {
-            outbox.poll().frames.forEach(connection::write);
+            connection.writeDecided(outbox.poll().frames);
         }
     }
 
@@ -360,7 +360,7 @@ final class ChannelSession implements ClientChannel {
         transitionTo(State.CLOSING);
         assembler.reset();
         dropOutbox();
-        connection.write(new MethodFrame(number, new ChannelMethod.Close(error.replyCode().code(), error.replyText(),
+        connection.writeDecided(new MethodFrame(number, new ChannelMethod.Close(error.replyCode().code(), error.replyText(),
                 error.classId(), error.methodId())));
         closeBroker();
     }
@@ -372,7 +372,7 @@ final class ChannelSession implements ClientChannel {
         dropOutbox();
         closeBroker().whenComplete((ignored, error) -> connection.runOnLoop(() -> {
             if (state == State.CLOSING_BY_CLIENT) {
-                connection.write(new MethodFrame(number, new ChannelMethod.CloseOk()));
+                connection.writeDecided(new MethodFrame(number, new ChannelMethod.CloseOk()));
                 finishClose();
                 connection.flushSoon();
             }

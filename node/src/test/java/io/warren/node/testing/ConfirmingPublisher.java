@@ -30,10 +30,19 @@ public final class ConfirmingPublisher {
     private final String queue;
     private final String prefix;
     private final Thread thread;
+    /** Waited between publishes; 0 publishes as fast as the window allows. */
+    private final long gapMillis;
     private volatile boolean running = true;
     private int next;
 
     public ConfirmingPublisher(ConnectionFactory factory, List<Address> addresses, String queue, String prefix) {
+        this(factory, addresses, queue, prefix, 0);
+    }
+
+    /** A publisher that waits {@code gapMillis} between publishes (a steady trickle rather than a flood). */
+    public ConfirmingPublisher(ConnectionFactory factory, List<Address> addresses, String queue, String prefix,
+            long gapMillis) {
+        this.gapMillis = gapMillis;
         this.factory = factory;
         this.addresses = addresses;
         this.queue = queue;
@@ -58,6 +67,9 @@ public final class ConfirmingPublisher {
                     }
                     if (!ch.isOpen()) {
                         break;
+                    }
+                    if (gapMillis > 0) {
+                        Thread.sleep(gapMillis);
                     }
                     String id = prefix + "-" + next++;
                     outstanding.put(ch.getNextPublishSeqNo(), id);

@@ -17,8 +17,28 @@ import java.util.Map;
 public record GroupView(String self, String role, String leader, boolean leaderReady, long leaderSilenceMs,
         Map<String, Long> followerSilenceMs, List<String> members) {
 
-    /** In contact with a working majority: a ready leader, or a follower that heard its leader recently. */
+    /** In contact with a working majority within the last {@code silenceMaxMs}; see {@link #contactAgeMs}. */
     public boolean inContact(long silenceMaxMs) {
-        return leaderReady || (leader != null && !leader.equals(self) && leaderSilenceMs <= silenceMaxMs);
+        return contactAgeMs() <= silenceMaxMs;
+    }
+
+    /**
+     * How long ago this node was last in contact with a working majority: on a follower, since it last heard
+     * its leader; on a ready leader, since enough followers answered to make a majority with it (the
+     * slowest of the quickest ones). {@link Long#MAX_VALUE} when there is no such contact: no leader known,
+     * a leader not ready yet, or too few followers ever answered.
+     */
+    public long contactAgeMs() {
+        if (!leaderReady) {
+            return leader != null && !leader.equals(self) ? leaderSilenceMs : Long.MAX_VALUE;
+        }
+        int majority = members.size() / 2 + 1;
+        int needed = majority - (members.contains(self) ? 1 : 0);
+        if (needed <= 0) {
+            return 0;
+        }
+        List<Long> silences = members.stream().filter(member -> !member.equals(self))
+                .map(member -> followerSilenceMs.getOrDefault(member, Long.MAX_VALUE)).sorted().toList();
+        return silences.size() < needed ? Long.MAX_VALUE : silences.get(needed - 1);
     }
 }

@@ -44,6 +44,13 @@ public final class RaftNode implements AutoCloseable {
 
     private static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
     private static final long CLIENT_REQUEST_TIMEOUT_MS = 3_000;
+    /**
+     * Ratis' election timeouts. A new leader counts a follower's silence from {@code ELECTION_TIMEOUT_MAX_MS}
+     * before its own start, so a node's serving lease must end their difference before the down declaration
+     * (see NodeLiveness.Timing).
+     */
+    public static final long ELECTION_TIMEOUT_MIN_MS = 1_000;
+    public static final long ELECTION_TIMEOUT_MAX_MS = 2_000;
 
     /** A member of the group: its id and its Raft (gRPC) address, host:port. */
     public record Peer(String id, String address) {}
@@ -128,8 +135,10 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         // Entries hold only commands, but many of them: bound the log cache by bytes too (default 200 MB).
         RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(16 << 20));
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, java.util.concurrent.TimeUnit.SECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(ELECTION_TIMEOUT_MIN_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(ELECTION_TIMEOUT_MAX_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS));
         // The message store keeps entries' messages (DataApi): Ratis' log cache keeps only the commands
         // ("caching enabled" means the state machine caches the data), and its appenders read messages
         // back through WarrenStateMachine.read. Left false, Ratis would hold two segments' worth of
