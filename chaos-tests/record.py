@@ -60,8 +60,9 @@ def main():
         "|---|---|",
     ]
     for key in ["published", "confirmed", "nacked", "unknown", "unknown_delivered", "unknown_not_delivered",
-                "delivered", "deliveries", "lost", "unexpected", "duplicated", "drained_at_end"]:
-        lines.append(f"| {key.replace('_', ' ')} | {s[key]} |")
+                "delivered", "deliveries", "lost", "unexpected", "duplicated", "duplicated_unflagged",
+                "duplicated_after_ack", "drained_at_end"]:
+        lines.append(f"| {key.replace('_', ' ')} | {s.get(key, 'not recorded')} |")
     lines += [
         "",
         f"Queues after the drain, per node (name, messages): "
@@ -83,6 +84,10 @@ def main():
         "",
         f"Time to the first confirm after losing the leader (kill, pause or partition of the leader), ms: "
         f"{', '.join(str(r) for r in recover) if recover else 'none'}.",
+        "",
+        "Duplicated unflagged: a message delivered again without the redelivered flag (fatal: the consumer",
+        "is not told it may have seen it). Duplicated after ack: delivered again after its consumer acked it",
+        "(legitimate when the ack was lost with its connection, as in RabbitMQ).",
         "",
         "Availability counts every publish attempted in the window, including those of clients connected",
         "to the node under fault, which cannot be confirmed until they reconnect elsewhere; so a window",

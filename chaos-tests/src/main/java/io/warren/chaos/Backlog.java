@@ -71,21 +71,21 @@ final class Backlog {
         int drained = 0;
         try (Connection connection = factory.newConnection(addresses); Channel ch = connection.createChannel()) {
             int waiting = ch.queueDeclarePassive(QUEUE).getMessageCount();
-            LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
             ch.basicQos(1000);
             ch.basicConsume(QUEUE, false, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) throws java.io.IOException {
-                    received.add(body);
+                    received.add(new Received(body, envelope.isRedeliver()));
                     if (envelope.getDeliveryTag() % 250 == 0) {
                         ch.basicAck(envelope.getDeliveryTag(), true);
                     }
                 }
             });
-            byte[] body;
-            while (drained < waiting && (body = received.poll(60, TimeUnit.SECONDS)) != null) {
-                history.add("ok", "deliver", "drain", at, idOf(body), 0);
+            Received got;
+            while (drained < waiting && (got = received.poll(60, TimeUnit.SECONDS)) != null) {
+                history.delivered("drain", at, idOf(got.body()), got.redelivered());
                 drained++;
             }
             ch.basicAck(0, true); // every delivery of the channel, as AMQP defines tag 0 with multiple
@@ -93,4 +93,6 @@ final class Backlog {
         }
         return drained;
     }
+
+    private record Received(byte[] body, boolean redelivered) {}
 }

@@ -11,8 +11,10 @@ import java.util.Set;
 /**
  * Jepsen's total-queue check over a finished history (after the final drain): every confirmed publish
  * must have been delivered (lost = 0), nothing may be delivered that was never published
- * (unexpected = 0); duplicates are counted (at-least-once allows them); publishes with unknown outcome
- * are split by whether they arrived. Also availability in each fault window (ok / attempted publishes)
+ * (unexpected = 0); duplicates are counted (at-least-once allows them), but a duplicate must carry the
+ * redelivered flag (unflagged duplicates = 0: a consumer must be told it may have seen the message; a node
+ * that hands out what the cluster already gave another consumer fails this); duplicates delivered after the
+ * message was acked are counted too. Publishes with unknown outcome are split by whether they arrived. Also availability in each fault window (ok / attempted publishes)
  * and the time to the first confirm after each fault began. Pure: the same history gives the same verdict.
  */
 public final class Checker {
@@ -30,7 +32,8 @@ public final class Checker {
 
     public record Verdict(boolean valid, int published, int confirmed, int nacked, int unknown,
             int unknownDelivered, int delivered, int deliveries, int lost, int unexpected, int duplicated,
-            List<String> lostSample, List<String> unexpectedSample, List<WindowStats> windows) {
+            int duplicatedUnflagged, int duplicatedAfterAck, List<String> lostSample, List<String> unexpectedSample,
+            List<String> unflaggedSample, List<WindowStats> windows) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -46,8 +49,11 @@ public final class Checker {
             m.put("lost", lost);
             m.put("unexpected", unexpected);
             m.put("duplicated", duplicated);
+            m.put("duplicated_unflagged", duplicatedUnflagged);
+            m.put("duplicated_after_ack", duplicatedAfterAck);
             m.put("lost_sample", lostSample);
             m.put("unexpected_sample", unexpectedSample);
+            m.put("unflagged_sample", unflaggedSample);
             List<Map<String, Object>> w = new ArrayList<>();
             for (WindowStats s : windows) {
                 Map<String, Object> e = new LinkedHashMap<>();
@@ -72,6 +78,9 @@ public final class Checker {
         Set<String> nacked = new HashSet<>();
         Map<String, Long> invokedAt = new HashMap<>();
         Map<String, Integer> deliveries = new HashMap<>();
+        Set<String> acked = new HashSet<>();
+        List<String> unflagged = new ArrayList<>();
+        int afterAck = 0;
         for (Op op : history) {
             if (op.is("invoke", "publish")) {
                 invoked.add(op.id());
@@ -81,7 +90,15 @@ public final class Checker {
             } else if (op.is("fail", "publish")) {
                 nacked.add(op.id());
             } else if (op.is("ok", "deliver")) {
-                deliveries.merge(op.id(), 1, Integer::sum);
+                boolean again = deliveries.merge(op.id(), 1, Integer::sum) > 1;
+                if (again && !op.redelivered()) {
+                    unflagged.add(op.id() + "@" + op.timeMs() + "ms:" + op.process() + "/" + op.node());
+                }
+                if (again && acked.contains(op.id())) {
+                    afterAck++;
+                }
+            } else if (op.is("ok", "ack")) {
+                acked.add(op.id());
             }
         }
         Set<String> unknown = new HashSet<>(invoked);
@@ -93,9 +110,11 @@ public final class Checker {
         int unknownDelivered = (int) unknown.stream().filter(deliveries::containsKey).count();
         int totalDeliveries = deliveries.values().stream().mapToInt(Integer::intValue).sum();
         List<WindowStats> windows = windows(history).stream().map(w -> stats(w, history, invokedAt)).toList();
-        return new Verdict(lost.isEmpty() && unexpected.isEmpty(), invoked.size(), confirmed.size(), nacked.size(),
-                unknown.size(), unknownDelivered, deliveries.size(), totalDeliveries, lost.size(), unexpected.size(),
-                duplicated, lost.stream().limit(20).toList(), unexpected.stream().limit(20).toList(), windows);
+        return new Verdict(lost.isEmpty() && unexpected.isEmpty() && unflagged.isEmpty(), invoked.size(),
+                confirmed.size(), nacked.size(), unknown.size(), unknownDelivered, deliveries.size(), totalDeliveries,
+                lost.size(), unexpected.size(), duplicated, unflagged.size(), afterAck,
+                lost.stream().limit(20).toList(), unexpected.stream().limit(20).toList(),
+                unflagged.stream().limit(20).toList(), windows);
     }
 
     static List<Window> windows(List<Op> history) {

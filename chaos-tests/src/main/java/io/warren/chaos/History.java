@@ -23,8 +23,16 @@ public final class History implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    public synchronized Op add(String type, String f, String process, String node, String id, long latencyMs) {
-        Op op = new Op(nowMs(), type, f, process, node, id, latencyMs);
+    public Op add(String type, String f, String process, String node, String id, long latencyMs) {
+        return add(new Op(nowMs(), type, f, process, node, id, latencyMs));
+    }
+
+    /** A delivery (ok deliver), with the broker's redelivered flag. */
+    public Op delivered(String process, String node, String id, boolean redelivered) {
+        return add(new Op(nowMs(), "ok", "deliver", process, node, id, 0, redelivered));
+    }
+
+    private synchronized Op add(Op op) {
         ops.add(op);
         try {
             out.write(op.toJson());

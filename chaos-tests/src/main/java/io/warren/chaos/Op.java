@@ -14,8 +14,14 @@ import java.util.Map;
  * @param node the node the client was connected to, or the nemesis' target
  * @param id the message id, or the nemesis kind
  * @param latencyMs for an ok publish, the time from invoke to confirm; else 0
+ * @param redelivered for a delivery, whether the broker flagged it as possibly seen before
  */
-public record Op(long timeMs, String type, String f, String process, String node, String id, long latencyMs) {
+public record Op(long timeMs, String type, String f, String process, String node, String id, long latencyMs,
+        boolean redelivered) {
+
+    public Op(long timeMs, String type, String f, String process, String node, String id, long latencyMs) {
+        this(timeMs, type, f, process, node, id, latencyMs, false);
+    }
 
     public String toJson() {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -27,6 +33,9 @@ public record Op(long timeMs, String type, String f, String process, String node
         fields.put("id", id);
         if (latencyMs != 0) {
             fields.put("latency", latencyMs);
+        }
+        if (redelivered) {
+            fields.put("redelivered", true);
         }
         return Json.object(fields);
     }

@@ -51,13 +51,13 @@ public final class Report {
         html.append("<p>").append(escape(Json.value(summary.get("nemeses")))).append("</p>");
         html.append("<table><tr>");
         for (String key : List.of("published", "confirmed", "nacked", "unknown", "delivered", "lost", "unexpected",
-                "duplicated")) {
+                "duplicated", "duplicated_unflagged", "duplicated_after_ack")) {
             html.append("<th>").append(key).append("</th>");
         }
         html.append("</tr><tr>");
         Map<String, Object> v = verdict.toMap();
         for (String key : List.of("published", "confirmed", "nacked", "unknown", "delivered", "lost", "unexpected",
-                "duplicated")) {
+                "duplicated", "duplicated_unflagged", "duplicated_after_ack")) {
             html.append("<td>").append(v.get(key)).append("</td>");
         }
         html.append("</tr></table>");

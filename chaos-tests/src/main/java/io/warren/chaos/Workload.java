@@ -180,8 +180,10 @@ public final class Workload {
                 Channel ch = connection.createChannel();
                 ch.basicQos(50);
                 ch.basicConsume(queue, false, (tag, delivery) -> {
-                    history.add("ok", "deliver", name, node, new String(delivery.getBody(), StandardCharsets.UTF_8), 0);
+                    String id = new String(delivery.getBody(), StandardCharsets.UTF_8);
+                    history.delivered(name, node, id, delivery.getEnvelope().isRedeliver());
                     ch.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+                    history.add("ok", "ack", name, node, id, 0); // written to the socket; the broker may not get it
                 }, tag -> { });
                 while (consuming && connection.isOpen()) {
                     Thread.sleep(100);
@@ -206,7 +208,8 @@ public final class Workload {
             for (String queue : queues) {
                 GetResponse got;
                 while ((got = ch.basicGet(queue, true)) != null) {
-                    history.add("ok", "deliver", "drain", at, new String(got.getBody(), StandardCharsets.UTF_8), 0);
+                    history.delivered("drain", at, new String(got.getBody(), StandardCharsets.UTF_8),
+                            got.getEnvelope().isRedeliver());
                     drained++;
                 }
             }

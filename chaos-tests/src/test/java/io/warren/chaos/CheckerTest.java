@@ -35,18 +35,54 @@ class CheckerTest {
         assertEquals(List.of("b"), verdict.lostSample());
     }
 
+    private void delivered(String id, boolean redelivered) {
+        history.add(new Op(time++, "ok", "deliver", "c1", "n2", id, 0, redelivered));
+    }
+
     @Test
-    void everyConfirmedMessageDeliveredIsValidAndDuplicatesAreCountedNotFatal() {
+    void everyConfirmedMessageDeliveredIsValidAndFlaggedDuplicatesAreCountedNotFatal() {
         published("a", "ok");
         published("b", "ok");
         op("ok", "deliver", "a");
         op("ok", "deliver", "b");
-        op("ok", "deliver", "b");
+        delivered("b", true);
         Checker.Verdict verdict = Checker.check(history);
         assertTrue(verdict.valid());
         assertEquals(0, verdict.lost());
         assertEquals(1, verdict.duplicated());
+        assertEquals(0, verdict.duplicatedUnflagged());
         assertEquals(3, verdict.deliveries());
+    }
+
+    @Test
+    void aDuplicateWithoutTheRedeliveredFlagIsFatalAndNamed() {
+        published("a", "ok");
+        delivered("a", false);
+        delivered("a", true); // handed elsewhere after its first consumer's node was declared down: fine
+        delivered("a", false); // that node, thawed, sent its stale copy: nobody told the consumer
+        Checker.Verdict verdict = Checker.check(history);
+        assertFalse(verdict.valid());
+        assertEquals(2, verdict.duplicated());
+        assertEquals(1, verdict.duplicatedUnflagged());
+        assertEquals(List.of("a@4ms:c1/n2"), verdict.unflaggedSample()); // invoke 0, ok 1, deliveries 2, 3, 4
+        assertEquals(1, verdict.toMap().get("duplicated_unflagged"));
+    }
+
+    @Test
+    void duplicatesDeliveredAfterAnAckAreCounted() {
+        published("a", "ok");
+        published("b", "ok");
+        delivered("a", false);
+        op("ok", "ack", "a");
+        delivered("a", true); // the ack did not reach the broker: legitimate, but counted
+        delivered("b", false);
+        delivered("b", true); // redelivered before any ack: not "after an ack"
+        op("ok", "ack", "b");
+        Checker.Verdict verdict = Checker.check(history);
+        assertTrue(verdict.valid());
+        assertEquals(2, verdict.duplicated());
+        assertEquals(1, verdict.duplicatedAfterAck());
+        assertEquals(1, verdict.toMap().get("duplicated_after_ack"));
     }
 
     @Test
