@@ -32,9 +32,17 @@ public final class ChaosRun {
     /** Standing backlog messages are this big, so that 200 k of them fit each node's 512 MB disk. */
     private static final int BACKLOG_BODY_BYTES = 512;
 
-    /** What to run. {@code nodeFlags} go to every node (the fault switch test uses one). */
+    /**
+     * What to run. {@code nodeFlags} go to every node. {@code stealEveryMs} above 0 runs a {@link Thief}, for the
+     * checker's own test only: it makes confirmed messages vanish, and the run must be found invalid.
+     */
     public record Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
-            List<String> nodeFlags, int backlog) {}
+            List<String> nodeFlags, int backlog, long stealEveryMs) {
+        public Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
+                List<String> nodeFlags, int backlog) {
+            this(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, 0);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Settings settings = parse(args);
@@ -106,6 +114,10 @@ public final class ChaosRun {
                         BACKLOG_BODY_BYTES);
             }
             workload.start(4, 4);
+            Thief thief = settings.stealEveryMs() > 0
+                    ? new Thief(Workload.factory(), workload.addresses(1), List.of("chaos-a", "chaos-b"),
+                            settings.stealEveryMs())
+                    : null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
             List<Nemesis> firstPass = new ArrayList<>(nemeses);
             Collections.shuffle(firstPass, random);
@@ -168,6 +180,11 @@ public final class ChaosRun {
             }
             long recoveredAt = awaitServing(nodes);
             summary.put("ms_to_all_serving_after_heal", recoveredAt);
+            if (thief != null) {
+                thief.stop();
+                summary.put("stolen", thief.stolen().size());
+                summary.put("stolen_ids", thief.stolen().stream().sorted().toList());
+            }
             workload.stopPublishing();
             Thread.sleep(5_000); // consumers take what is in flight
             workload.stopConsuming();
@@ -207,7 +224,7 @@ public final class ChaosRun {
     }
 
     private static List<String> nodeFlags(Settings settings) {
-        List<String> flags = new ArrayList<>(List.of("--node-down-after-ms", "4000", "--quorum-lost-after-ms", "3000"));
+        List<String> flags = new ArrayList<>(List.of("--node-down-after-ms", "5000", "--quorum-lost-after-ms", "4000"));
         for (String flag : settings.nodeFlags()) {
             flags.addAll(List.of(flag.split("=", 2)));
         }

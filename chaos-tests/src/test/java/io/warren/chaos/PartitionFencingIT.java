@@ -46,7 +46,7 @@ class PartitionFencingIT {
         Path runDir = Path.of("target", "runs", "fencing-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (NodeProcesses nodes = NodeProcesses.start(Path.of("..", "node", "target"), runDir, 3, true,
-                List.of("--node-down-after-ms", "4000", "--quorum-lost-after-ms", "3000"))) {
+                List.of("--node-down-after-ms", "5000", "--quorum-lost-after-ms", "4000"))) {
             nodes.warrenctl(1, "add_user", Workload.USER, Workload.PASSWORD);
             nodes.warrenctl(1, "set_permissions", Workload.USER, ".*", ".*", ".*");
             int leader = await("a leader", nodes::leader);

@@ -43,26 +43,8 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
     /** Null until the node has an epoch to submit in: dead letters asked for before are asked for again. */
     private volatile DeadLetterForwarder deadLetters;
 
-    /** The chaos checker's own test fault; 0 (off) everywhere else. See NodeConfig.testFaultLoseEvery. */
-    private final long testFaultLoseEvery;
-    private final AtomicLong testFaultCounter = new AtomicLong();
-
     EffectDispatcher(String node) {
-        this(node, 0);
-    }
-
-    EffectDispatcher(String node, long testFaultLoseEvery) {
         this.node = node;
-        this.testFaultLoseEvery = testFaultLoseEvery;
-        if (testFaultLoseEvery > 0) {
-            log.warn("event=test_fault_enabled fault=lose_every_nth_confirmed_publish n={} note=\"for the chaos"
-                    + " checker's own test only: this node LOSES confirmed messages\"", testFaultLoseEvery);
-        }
-    }
-
-    /** True for every n-th confirmed publish when the test fault is on: confirm it and drop it. */
-    boolean testFaultLosesThisPublish() {
-        return testFaultLoseEvery > 0 && testFaultCounter.incrementAndGet() % testFaultLoseEvery == 0;
     }
 
     String node() {

@@ -274,10 +274,6 @@ final class NodeChannel implements BrokerChannel {
         } finally {
             body.release();
         }
-        if (publishSequence != 0 && dispatcher.testFaultLosesThisPublish()) {
-            client.confirm(publishSequence, false, true); // the test-only fault: confirmed, never replicated
-            return;
-        }
         if (publishSequence != 0) {
             unconfirmed.add(publishSequence);
         }

@@ -29,10 +29,9 @@ import java.util.Set;
  * @param logSegmentBytesMax Raft log segment size: a snapshot purges the log by whole closed segments
  * @param resendWindowMs how long an entry Raft did not commit (a leader change) is sent again before its
  *        publishes are nacked and its waiting clients closed with 320
- * @param testFaultLoseEvery a deliberate fault for the chaos checker's own test, OFF (0) by default: when
- *        n > 0 the node confirms every n-th confirm-mode publish without replicating it, so it is lost
- * @param quorumLostAfterMs how long this node serves without contact to a working majority before it
- *        closes its clients (320) and refuses new ones until contact is back
+ * @param quorumLostAfterMs the serving lease: how long after its last contact with a working majority this
+ *        node stops sending what the state decided, closes its clients (320) and refuses new ones until
+ *        contact is back; at least 1000 ms below {@code nodeDownAfterMs}
  * @param snapshotLogBytes commands and messages applied after which a snapshot is taken (as are
  *        {@code snapshotEveryEntries} entries, or {@code snapshotIntervalMs} with anything applied)
  * @param memoryHighWatermark heap in use after a collection, as a fraction of the maximum heap, above which
@@ -53,7 +52,7 @@ import java.util.Set;
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
-        long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs, long testFaultLoseEvery,
+        long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
         double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs, long livenessTickMs,
         long registrationStuckAfterMs, long redeclareDownAfterMs) {
@@ -72,11 +71,10 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("entries.in.flight.max", "8"),
             Map.entry("backlog.bytes.max", Long.toString(64L << 20)),
             Map.entry("node.down.after.ms", "5000"),
-            Map.entry("quorum.lost.after.ms", "3000"),
+            Map.entry("quorum.lost.after.ms", "4000"),
             Map.entry("join", "false"),
             Map.entry("log.segment.bytes.max", Long.toString(32L << 20)),
             Map.entry("resend.window.ms", "20000"),
-            Map.entry("test.fault.lose.every", "0"),
             Map.entry("store.segment.bytes.max", Long.toString(64L << 20)),
             Map.entry("store.cache.bytes.max", Long.toString(64L << 20)),
             Map.entry("consumer.timeout.ms", "1800000"),
@@ -87,7 +85,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
-            "resend.window.ms", "test.fault.lose.every", "store.segment.bytes.max", "store.cache.bytes.max",
+            "resend.window.ms", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
             "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms");
 
@@ -155,7 +153,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
                 number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000),
                 join.equals("true"), number(v, "log.segment.bytes.max", 1 << 20, 1L << 32),
-                number(v, "resend.window.ms", 0, 3_600_000), number(v, "test.fault.lose.every", 0, Long.MAX_VALUE),
+                number(v, "resend.window.ms", 0, 3_600_000),
                 number(v, "store.segment.bytes.max", 1 << 20, 1L << 30),
                 number(v, "store.cache.bytes.max", 0, 1L << 40),
                 number(v, "snapshot.log.bytes", 1 << 20, 1L << 40), number(v, "snapshot.interval.ms", 1000, 86_400_000),

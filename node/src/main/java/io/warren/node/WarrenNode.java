@@ -60,7 +60,7 @@ public final class WarrenNode implements AutoCloseable {
         requirePortFree(config.amqpHost(), config.amqpPort(), "AMQP");
         requirePortFree(config.raftHost(), config.raftPort(), "Raft");
         requirePortFree("127.0.0.1", config.adminPort(), "admin");
-        EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId(), config.testFaultLoseEvery());
+        EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId());
         WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant,
                 new MessageStore.Settings(config.storeSegmentBytesMax(), config.storeCacheBytesMax()),
                 new SnapshotPolicy(config.snapshotEveryEntries(), config.snapshotLogBytes(), config.snapshotIntervalMs()));

@@ -28,7 +28,7 @@ class ClusterFailoverTest {
 
     @Test
     void killingTheLeaderMidStreamLosesNoConfirmedMessage() throws Exception {
-        try (Cluster cluster = Cluster.start("failover", 3, "--node-down-after-ms", "4000")) {
+        try (Cluster cluster = Cluster.start("failover", 3)) {
             NodeProcess leader = cluster.leader();
             List<NodeProcess> survivors = cluster.others(leader);
             NodeProcess publisherNode = survivors.get(0);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class DeadLetterFailoverTest {
     @Test
     void killingTheLeaderWhileMessagesExpireIntoADeadLetterExchangeLosesAndDoublesNothing() throws Exception {
-        try (Cluster cluster = Cluster.start("dead-letter-failover", 3, "--node-down-after-ms", "4000")) {
+        try (Cluster cluster = Cluster.start("dead-letter-failover", 3)) {
             NodeProcess leader = cluster.leader();
             List<NodeProcess> survivors = cluster.others(leader);
             ConnectionFactory factory = Cluster.factory(survivors.get(0));

@@ -27,7 +27,7 @@ class DelayedMessageFailoverTest {
 
     @Test
     void killingTheLeaderWhileMessagesAreDelayedLosesAndDoublesNothing() throws Exception {
-        try (Cluster cluster = Cluster.start("delayed-failover", 3, "--node-down-after-ms", "4000")) {
+        try (Cluster cluster = Cluster.start("delayed-failover", 3)) {
             NodeProcess leader = cluster.leader();
             List<NodeProcess> survivors = cluster.others(leader);
             ConnectionFactory factory = Cluster.factory(survivors.get(0));

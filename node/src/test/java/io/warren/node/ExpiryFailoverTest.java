@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ExpiryFailoverTest {
     @Test
     void killingTheLeaderWhileMessagesExpireLosesNothingAndExpiresEverything() throws Exception {
-        try (Cluster cluster = Cluster.start("expiry-failover", 3, "--node-down-after-ms", "4000")) {
+        try (Cluster cluster = Cluster.start("expiry-failover", 3)) {
             NodeProcess leader = cluster.leader();
             List<NodeProcess> survivors = cluster.others(leader);
             ConnectionFactory factory = Cluster.factory(survivors.get(0));

@@ -404,7 +404,7 @@ class NodeLivenessTest {
         assertTrue(e.getMessage().contains("every other timeout at least one tick"), e.getMessage());
         ConfigException config = assertThrows(ConfigException.class, () -> NodeConfig.parse(new String[] {
             "--node-id", "n1", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:6001",
-            "--liveness-tick-ms", "4000"}));
+            "--liveness-tick-ms", "5000"}));
         assertTrue(config.getMessage().contains("liveness timing"), config.getMessage());
     }
 
