@@ -21,6 +21,7 @@ import io.warren.amqp.method.TxMethod;
 import io.warren.amqp.protocol.Command;
 import io.warren.amqp.protocol.CommandAssembler;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,9 +34,12 @@ import org.slf4j.LoggerFactory;
  * {@link BrokerChannel}, and writes what goes back in order.
  *
  * <p>Order: every reply takes a slot in {@link #outbox} when its request arrives; a slot is written
- * once it and every slot before it are filled. Deliveries, confirms and returns join the same queue,
- * so a consumer never sees a delivery before its consume-ok, and replies leave in request order even
- * when the broker completes them out of order.
+ * once it and every slot before it are filled, so replies leave in request order even when the broker
+ * completes them out of order. The broker's own output (deliveries, returns, confirms) leaves in
+ * the order the broker decided it, ahead of replies still pending, as in RabbitMQ, except that it waits
+ * behind a consume-ok not yet written: no consumer sees a delivery before its consume-ok, and a delivery
+ * decided before a basic.cancel goes out before its cancel-ok (the Java client treats a delivery after
+ * cancel-ok as unsolicited and closes the connection). A broker-sent basic.cancel queues like a reply.
  *
  * <p>Everything here runs on the connection's event loop; the {@link ClientChannel} methods hop onto it.
  */
@@ -57,6 +61,14 @@ final class ChannelSession implements ClientChannel {
     /** A place in the outbound order: its frames, or null while the broker has not answered. */
     private static final class Slot {
         private List<Frame> frames;
+        /** basic.consume's reply: the broker's own output waits behind it until it is written. */
+        private final boolean consume;
+        /** The broker's output that arrived while this consume slot was in the outbox, written right after it. */
+        private final List<List<Frame>> after = new ArrayList<>();
+
+        Slot(boolean consume) {
+            this.consume = consume;
+        }
     }
 
     private final AmqpConnectionHandler connection;
@@ -285,7 +297,7 @@ final class ChannelSession implements ClientChannel {
     }
 
     private void replyFrames(Method request, Supplier<CompletionStage<List<Frame>>> call) {
-        Slot slot = new Slot();
+        Slot slot = new Slot(request instanceof BasicMethod.Consume);
         outbox.add(slot);
         connection.replyPending();
         CompletionStage<List<Frame>> stage;
@@ -310,19 +322,34 @@ final class ChannelSession implements ClientChannel {
         }));
     }
 
+    /** A reply made here, without the broker: in request order, behind every pending reply. */
     private void send(List<Frame> frames) {
         if (outbox.isEmpty()) {
             connection.writeDecided(frames);
             return;
         }
-        Slot slot = new Slot();
+        Slot slot = new Slot(false);
         slot.frames = frames;
         outbox.add(slot);
     }
 
+    /** The broker's own output: at once, or right after the last consume-ok still in the outbox. */
+    private void sendFromBroker(List<Frame> frames) {
+        for (var slots = outbox.descendingIterator(); slots.hasNext(); ) {
+            Slot slot = slots.next();
+            if (slot.consume) {
+                slot.after.add(frames);
+                return;
+            }
+        }
+        connection.writeDecided(frames);
+    }
+
     private void drainOutbox() {
         while (!outbox.isEmpty() && outbox.peek().frames != null) {
-            connection.writeDecided(outbox.poll().frames);
+            Slot slot = outbox.poll();
+            connection.writeDecided(slot.frames);
+            slot.after.forEach(connection::writeDecided);
         }
     }
 
@@ -331,6 +358,7 @@ final class ChannelSession implements ClientChannel {
             if (slot.frames != null) {
                 slot.frames.forEach(ReferenceCountUtil::release);
             }
+            slot.after.forEach(frames -> frames.forEach(ReferenceCountUtil::release));
         }
         outbox.clear();
     }
@@ -436,7 +464,7 @@ final class ChannelSession implements ClientChannel {
                 body.release();
                 return;
             }
-            send(ContentFrames.of(number, method, properties, body, connection.frameMax()));
+            sendFromBroker(ContentFrames.of(number, method, properties, body, connection.frameMax()));
             connection.flushSoon();
         });
         if (!queued) {
@@ -447,20 +475,29 @@ final class ChannelSession implements ClientChannel {
     @Override
     public void confirm(long sequence, boolean multiple, boolean ack) {
         Method method = ack ? new BasicMethod.Ack(sequence, multiple) : new BasicMethod.Nack(sequence, multiple, false);
-        sendFromBroker(method);
+        sendFromBroker(method, true);
     }
 
+    /**
+     * The consumer's end goes behind the replies already awaited, as RabbitMQ's channel sends it after the
+     * reply to the method it is handling (a queue.delete's delete-ok before the cancel it caused).
+     */
     @Override
     public void cancelConsumer(String consumerTag) {
         if (connection.clientHas(ServerProperties.CONSUMER_CANCEL_NOTIFY)) {
-            sendFromBroker(new BasicMethod.Cancel(consumerTag, true));
+            sendFromBroker(new BasicMethod.Cancel(consumerTag, true), false);
         }
     }
 
-    private void sendFromBroker(Method method) {
+    private void sendFromBroker(Method method, boolean asDecided) {
         connection.runOnLoop(() -> {
             if (state == State.OPEN) {
-                send(List.of(new MethodFrame(number, method)));
+                List<Frame> frames = List.of(new MethodFrame(number, method));
+                if (asDecided) {
+                    sendFromBroker(frames);
+                } else {
+                    send(frames);
+                }
                 connection.flushSoon();
             }
         });

@@ -268,6 +268,55 @@ class ChannelProtocolTest {
     }
 
     @Test
+    void shouldSendADeliveryDecidedBeforeACancelBeforeItsCancelOk() {
+        declare(1, "q");
+        client.send(1, new BasicMethod.Consume("q", "c1", false, false, false, false, FieldTable.EMPTY));
+        client.expect(1, BasicMethod.ConsumeOk.class);
+        broker.holdReplies(true);
+        client.send(1, new BasicMethod.Cancel("c1", false));
+        // The broker delivered to c1 before it applied the cancel; its cancel-ok is still on the way.
+        broker.clientChannels.get(0).deliver(new BasicMethod.Deliver("c1", 1, false, "", "q"), BasicProperties.EMPTY,
+                io.netty.buffer.Unpooled.copiedBuffer("before the cancel".getBytes()));
+        assertEquals("c1", client.expect(1, BasicMethod.Deliver.class).consumerTag());
+        assertArrayEquals("before the cancel".getBytes(), client.expectContent(1));
+        broker.releaseHeldReplies(false);
+        assertEquals("c1", client.expect(1, BasicMethod.CancelOk.class).consumerTag());
+        client.assertNothingMore();
+    }
+
+    @Test
+    void shouldHoldBrokerOutputBehindAConsumeOkNotYetWrittenButNotBehindOtherReplies() {
+        declare(1, "q");
+        ClientChannelProbe probe = new ClientChannelProbe(broker.clientChannels.get(0));
+        broker.holdReplies(true);
+        client.send(1, new QueueMethod.Declare("other", false, false, false, false, false, FieldTable.EMPTY));
+        probe.confirm(1);
+        assertEquals(1L, client.expect(1, BasicMethod.Ack.class).deliveryTag(), "a confirm overtakes a pending reply");
+        client.send(1, new BasicMethod.Consume("q", "c2", false, false, false, false, FieldTable.EMPTY));
+        probe.confirm(2);
+        probe.deliver("c2", "after consume-ok");
+        client.assertNothingMore();
+        broker.releaseHeldReplies(false);
+        client.expect(1, QueueMethod.DeclareOk.class);
+        client.expect(1, BasicMethod.ConsumeOk.class);
+        assertEquals(2L, client.expect(1, BasicMethod.Ack.class).deliveryTag());
+        assertEquals("c2", client.expect(1, BasicMethod.Deliver.class).consumerTag());
+        assertArrayEquals("after consume-ok".getBytes(), client.expectContent(1));
+    }
+
+    /** The broker's side of channel 1, as the test drives it. */
+    private record ClientChannelProbe(io.warren.amqp.broker.ClientChannel channel) {
+        void confirm(long sequence) {
+            channel.confirm(sequence, false, true);
+        }
+
+        void deliver(String tag, String body) {
+            channel.deliver(new BasicMethod.Deliver(tag, 1, false, "", "q"), BasicProperties.EMPTY,
+                    io.netty.buffer.Unpooled.copiedBuffer(body.getBytes()));
+        }
+    }
+
+    @Test
     void shouldCloseTheChannelWithPreconditionFailedOnAnUnknownDeliveryTag() {
         client.send(1, new BasicMethod.Ack(99, false));
         assertEquals("PRECONDITION_FAILED - unknown delivery tag 99", client.expectChannelClose(1, 406).replyText());
