@@ -33,14 +33,14 @@ public final class ChaosRun {
     private static final int BACKLOG_BODY_BYTES = 512;
 
     /**
-     * What to run. {@code nodeFlags} go to every node. {@code stealEveryMs} above 0 runs a {@link Thief}, for the
-     * checker's own test only: it makes confirmed messages vanish, and the run must be found invalid.
+     * What to run. {@code nodeFlags} go to every node. {@code thief} runs a {@link Thief}, for the checker's own
+     * test only: it makes confirmed messages vanish, and the run must be found invalid.
      */
     public record Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
-            List<String> nodeFlags, int backlog, long stealEveryMs) {
+            List<String> nodeFlags, int backlog, boolean thief) {
         public Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
                 List<String> nodeFlags, int backlog) {
-            this(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, 0);
+            this(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, false);
         }
     }
 
@@ -114,10 +114,8 @@ public final class ChaosRun {
                         BACKLOG_BODY_BYTES);
             }
             workload.start(4, 4);
-            Thief thief = settings.stealEveryMs() > 0
-                    ? new Thief(Workload.factory(), workload.addresses(1), List.of("chaos-a", "chaos-b"),
-                            settings.stealEveryMs())
-                    : null;
+            Thief thief = settings.thief()
+                    ? new Thief(Workload.factory(), workload.addresses(1), List.of("chaos-a", "chaos-b")) : null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
             List<Nemesis> firstPass = new ArrayList<>(nemeses);
             Collections.shuffle(firstPass, random);

@@ -9,16 +9,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checker is able to fail: while the workload runs, a client the history does not know of takes a
- * message every 200 ms with basic.get and auto-ack ({@link Thief}), so confirmed messages vanish as if the
- * broker had lost them. The same run, check and verdict must report those as lost, and only those.
+ * The checker is able to fail: while the workload runs, a consumer the history does not know of takes its
+ * share of the messages with auto-ack ({@link Thief}), so confirmed messages vanish as if the broker had lost
+ * them. The same run, check and verdict must report those as lost, and only those.
  */
 class CheckerCatchesLossIT {
 
     @Test
     void confirmedMessagesThatVanishAreReportedLost() throws Exception {
         Map<String, Object> summary = ChaosRun.run(new ChaosRun.Settings(Path.of("..", "node", "target"),
-                Path.of("target", "runs"), 15, List.of(), 7, List.of(), 0, 200));
+                Path.of("target", "runs"), 15, List.of(), 7, List.of(), 0, true));
         assertEquals(Boolean.FALSE, summary.get("valid"), summary.toString());
         int lost = (Integer) summary.get("lost");
         int stolen = (Integer) summary.get("stolen");
