@@ -3,14 +3,9 @@ package io.warren.node;
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.warren.proto.ClearPermissions;
 import io.warren.proto.Command;
-import io.warren.proto.DeleteUser;
-import io.warren.proto.DeleteVhost;
-import io.warren.proto.PutUser;
-import io.warren.proto.PutVhost;
 import io.warren.proto.Reply;
-import io.warren.proto.SetPermissions;
+import io.warren.raft.core.Commands;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.GroupView;
 import io.warren.raft.ratis.RaftNode;
@@ -160,31 +155,22 @@ final class AdminServer implements AutoCloseable {
                 case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()));
                 case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()));
                 case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost);
-                case "add_user", "change_password" -> write(Command.newBuilder().setPutUser(PutUser.newBuilder()
-                        .setName(required(p, "name")).setPasswordHash(newHash(required(p, "password")))
-                        .addAllTags(existingTags(p.get("name")))));
-                case "set_user_tags" -> write(Command.newBuilder().setPutUser(PutUser.newBuilder()
-                        .setName(required(p, "name")).setPasswordHash(existingHash(required(p, "name")))
-                        .addAllTags(tags(p.getOrDefault("tags", "")))));
-                case "delete_user" -> write(Command.newBuilder().setDeleteUser(DeleteUser.newBuilder()
-                        .setName(required(p, "name"))));
-                case "add_vhost" -> write(Command.newBuilder().setPutVhost(PutVhost.newBuilder().setName(required(p, "name"))));
-                case "delete_vhost" -> write(Command.newBuilder().setDeleteVhost(DeleteVhost.newBuilder()
-                        .setName(required(p, "name"))));
-                case "set_permissions" -> write(Command.newBuilder().setSetPermissions(SetPermissions.newBuilder()
-                        .setUser(required(p, "user")).setVhost(vhost).setConfigure(p.getOrDefault("configure", ""))
-                        .setWrite(p.getOrDefault("write", "")).setRead(p.getOrDefault("read", ""))));
-                case "clear_permissions" -> write(Command.newBuilder().setClearPermissions(ClearPermissions.newBuilder()
-                        .setUser(required(p, "user")).setVhost(vhost)));
-                case "set_policy", "set_operator_policy" -> write(Command.newBuilder().setSetPolicy(
-                        io.warren.proto.SetPolicy.newBuilder().setVhost(vhost).setName(required(p, "name"))
-                                .setPattern(required(p, "pattern")).setApplyTo(p.getOrDefault("apply_to", "all"))
-                                .setPriority(priority(p.getOrDefault("priority", "0")))
-                                .setDefinition(definition(required(p, "definition")))
-                                .setOperator(command.equals("set_operator_policy"))));
-                case "clear_policy", "clear_operator_policy" -> write(Command.newBuilder().setClearPolicy(
-                        io.warren.proto.ClearPolicy.newBuilder().setVhost(vhost).setName(required(p, "name"))
-                                .setOperator(command.equals("clear_operator_policy"))));
+                case "add_user", "change_password" -> write(Commands.putUser(required(p, "name"),
+                        newHash(required(p, "password")), existingTags(p.get("name"))));
+                case "set_user_tags" -> write(Commands.putUser(required(p, "name"), existingHash(required(p, "name")),
+                        tags(p.getOrDefault("tags", ""))));
+                case "delete_user" -> write(Commands.deleteUser(required(p, "name")));
+                case "add_vhost" -> write(Commands.putVhost(required(p, "name")));
+                case "delete_vhost" -> write(Commands.deleteVhost(required(p, "name")));
+                case "set_permissions" -> write(Commands.setPermissions(required(p, "user"), vhost,
+                        p.getOrDefault("configure", ""), p.getOrDefault("write", ""), p.getOrDefault("read", "")));
+                case "clear_permissions" -> write(Commands.clearPermissions(required(p, "user"), vhost));
+                case "set_policy", "set_operator_policy" -> write(Commands.setPolicy(vhost, required(p, "name"),
+                        required(p, "pattern"), p.getOrDefault("apply_to", "all"),
+                        priority(p.getOrDefault("priority", "0")), definition(required(p, "definition")),
+                        command.equals("set_operator_policy")));
+                case "clear_policy", "clear_operator_policy" -> write(Commands.clearPolicy(vhost, required(p, "name"),
+                        command.equals("clear_operator_policy")));
                 case "list_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, false)));
                 case "list_operator_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, true)));
                 case "status" -> status();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.warren.amqp.codec.BasicProperties;
 import io.warren.proto.Command;
 import io.warren.proto.DeadLetter;
+import io.warren.raft.core.Commands;
 import io.warren.raft.core.Effect;
 import io.warren.raft.store.MessageReader;
 import io.warren.raft.store.StoredMessage;
@@ -44,7 +45,7 @@ final class DeadLetterForwarder {
                 dead.queue(), dead.deadLetterRoutingKey(), dead.diedAtMs() / 1000);
         ByteString message = StoredMessages.encode(dead.exchange(), copy.routingKey(), copy.properties(),
                 original.body().asReadOnlyByteBuffer());
-        submit.submit(Command.newBuilder().setDeadLetter(DeadLetter.newBuilder().setId(dead.id())
+        submit.submit(Commands.deadLetter(DeadLetter.newBuilder().setId(dead.id())
                 .setRoutingKey(copy.routingKey()).setHeaders(ProtoTables.toProto(copy.properties().headers()))
                 .setSize(message.size()).addAllCycleQueues(copy.cycleQueues())
                 .setPriority(properties.priority() == null ? 0 : properties.priority())).build(), message);

@@ -1,7 +1,6 @@
 package io.warren.node;
 
-import io.warren.proto.Command;
-import io.warren.proto.Tick;
+import io.warren.raft.core.Commands;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.WarrenStateMachine;
@@ -60,7 +59,7 @@ final class ExpiryTicks implements AutoCloseable {
 
             @Override
             public void submitTick() {
-                submitter.submit(Command.newBuilder().setTick(Tick.getDefaultInstance()).build());
+                submitter.submit(Commands.tick().build());
             }
         };
     }

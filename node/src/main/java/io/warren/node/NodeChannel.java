@@ -14,34 +14,15 @@ import io.warren.amqp.codec.FieldValue;
 import io.warren.amqp.method.BasicMethod;
 import io.warren.amqp.method.ExchangeMethod;
 import io.warren.amqp.method.QueueMethod;
-import io.warren.proto.Ack;
-import io.warren.proto.BindExchange;
-import io.warren.proto.BindQueue;
-import io.warren.proto.Credit;
-import io.warren.proto.Cancel;
 import io.warren.proto.ChannelRef;
-import io.warren.proto.CloseChannel;
 import io.warren.proto.Command;
-import io.warren.proto.Consume;
-import io.warren.proto.DeclareExchange;
-import io.warren.proto.DeclareQueue;
-import io.warren.proto.DeleteExchange;
-import io.warren.proto.DeleteQueue;
-import io.warren.proto.Get;
-import io.warren.proto.Nack;
 import io.warren.proto.Publish;
-import io.warren.proto.PurgeQueue;
-import io.warren.proto.Qos;
-import io.warren.proto.Recover;
-import io.warren.proto.TxCommit;
-import io.warren.proto.TxRollback;
 import io.warren.proto.Refusal;
 import io.warren.proto.Reply;
-import io.warren.proto.UnbindExchange;
-import io.warren.proto.UnbindQueue;
+import io.warren.raft.core.Commands;
 import io.warren.raft.core.Effect;
-import io.warren.raft.store.StoredMessage;
 import io.warren.raft.ratis.CommandSubmitter;
+import io.warren.raft.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -121,65 +102,58 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<ExchangeMethod.DeclareOk> exchangeDeclare(ExchangeMethod.Declare r) {
-        return call(Command.newBuilder().setDeclareExchange(DeclareExchange.newBuilder().setName(r.exchange())
-                .setType(r.type()).setPassive(r.passive()).setDurable(r.durable()).setAutoDelete(r.autoDelete())
-                .setInternal(r.internal()).setArguments(ProtoTables.toProto(r.arguments()))), 40, 10,
+        return call(Commands.declareExchange(r.exchange(), r.type(), r.passive(), r.durable(), r.autoDelete(),
+                r.internal(), ProtoTables.toProto(r.arguments())), 40, 10,
                 reply -> new ExchangeMethod.DeclareOk());
     }
 
     @Override
     public CompletionStage<ExchangeMethod.DeleteOk> exchangeDelete(ExchangeMethod.Delete r) {
-        return call(Command.newBuilder().setDeleteExchange(DeleteExchange.newBuilder().setName(r.exchange())
-                .setIfUnused(r.ifUnused())), 40, 20, reply -> new ExchangeMethod.DeleteOk());
+        return call(Commands.deleteExchange(r.exchange(), r.ifUnused()), 40, 20,
+                reply -> new ExchangeMethod.DeleteOk());
     }
 
     @Override
     public CompletionStage<ExchangeMethod.BindOk> exchangeBind(ExchangeMethod.Bind r) {
-        return call(Command.newBuilder().setBindExchange(BindExchange.newBuilder().setDestination(r.destination())
-                .setSource(r.source()).setRoutingKey(r.routingKey())
-                .setArguments(ProtoTables.toProto(r.arguments()))), 40, 30, reply -> new ExchangeMethod.BindOk());
+        return call(Commands.bindExchange(r.destination(), r.source(), r.routingKey(),
+                ProtoTables.toProto(r.arguments())), 40, 30, reply -> new ExchangeMethod.BindOk());
     }
 
     @Override
     public CompletionStage<ExchangeMethod.UnbindOk> exchangeUnbind(ExchangeMethod.Unbind r) {
-        return call(Command.newBuilder().setUnbindExchange(UnbindExchange.newBuilder().setDestination(r.destination())
-                .setSource(r.source()).setRoutingKey(r.routingKey())
-                .setArguments(ProtoTables.toProto(r.arguments()))), 40, 40, reply -> new ExchangeMethod.UnbindOk());
+        return call(Commands.unbindExchange(r.destination(), r.source(), r.routingKey(),
+                ProtoTables.toProto(r.arguments())), 40, 40, reply -> new ExchangeMethod.UnbindOk());
     }
 
     @Override
     public CompletionStage<QueueMethod.DeclareOk> queueDeclare(QueueMethod.Declare r) {
-        return call(Command.newBuilder().setDeclareQueue(DeclareQueue.newBuilder().setName(r.queue())
-                .setPassive(r.passive()).setDurable(r.durable()).setExclusive(r.exclusive())
-                .setAutoDelete(r.autoDelete()).setArguments(ProtoTables.toProto(r.arguments()))), 50, 10,
+        return call(Commands.declareQueue(r.queue(), r.passive(), r.durable(), r.exclusive(), r.autoDelete(),
+                ProtoTables.toProto(r.arguments())), 50, 10,
                 reply -> new QueueMethod.DeclareOk(reply.getQueueDeclared().getQueue(),
                         reply.getQueueDeclared().getMessageCount(), reply.getQueueDeclared().getConsumerCount()));
     }
 
     @Override
     public CompletionStage<QueueMethod.BindOk> queueBind(QueueMethod.Bind r) {
-        return call(Command.newBuilder().setBindQueue(BindQueue.newBuilder().setQueue(r.queue())
-                .setExchange(r.exchange()).setRoutingKey(r.routingKey())
-                .setArguments(ProtoTables.toProto(r.arguments()))), 50, 20, reply -> new QueueMethod.BindOk());
+        return call(Commands.bind(r.queue(), r.exchange(), r.routingKey(), ProtoTables.toProto(r.arguments())),
+                50, 20, reply -> new QueueMethod.BindOk());
     }
 
     @Override
     public CompletionStage<QueueMethod.UnbindOk> queueUnbind(QueueMethod.Unbind r) {
-        return call(Command.newBuilder().setUnbindQueue(UnbindQueue.newBuilder().setQueue(r.queue())
-                .setExchange(r.exchange()).setRoutingKey(r.routingKey())
-                .setArguments(ProtoTables.toProto(r.arguments()))), 50, 50, reply -> new QueueMethod.UnbindOk());
+        return call(Commands.unbind(r.queue(), r.exchange(), r.routingKey(), ProtoTables.toProto(r.arguments())),
+                50, 50, reply -> new QueueMethod.UnbindOk());
     }
 
     @Override
     public CompletionStage<QueueMethod.PurgeOk> queuePurge(QueueMethod.Purge r) {
-        return call(Command.newBuilder().setPurgeQueue(PurgeQueue.newBuilder().setQueue(r.queue())), 50, 30,
+        return call(Commands.purge(r.queue()), 50, 30,
                 reply -> new QueueMethod.PurgeOk(reply.getMessageCount().getMessageCount()));
     }
 
     @Override
     public CompletionStage<QueueMethod.DeleteOk> queueDelete(QueueMethod.Delete r) {
-        return call(Command.newBuilder().setDeleteQueue(DeleteQueue.newBuilder().setQueue(r.queue())
-                .setIfUnused(r.ifUnused()).setIfEmpty(r.ifEmpty())), 50, 40,
+        return call(Commands.deleteQueue(r.queue(), r.ifUnused(), r.ifEmpty()), 50, 40,
                 reply -> new QueueMethod.DeleteOk(reply.getMessageCount().getMessageCount()));
     }
 
@@ -189,8 +163,7 @@ final class NodeChannel implements BrokerChannel {
             return CompletableFuture.failedFuture(AmqpException.of(ReplyCode.NOT_IMPLEMENTED,
                     "prefetch_size!=0 (" + r.prefetchSize() + ")", 60, 10));
         }
-        return call(Command.newBuilder().setQos(Qos.newBuilder().setPrefetchCount(r.prefetchCount())
-                .setGlobal(r.global())), 60, 10, reply -> new BasicMethod.QosOk());
+        return call(Commands.qos(r.prefetchCount(), r.global()), 60, 10, reply -> new BasicMethod.QosOk());
     }
 
     @Override
@@ -198,9 +171,8 @@ final class NodeChannel implements BrokerChannel {
         if (r.queue().equals(io.warren.raft.core.DirectReplyTo.QUEUE)) {
             return consumeReplies(r);
         }
-        return call(Command.newBuilder().setConsume(Consume.newBuilder().setQueue(r.queue())
-                .setConsumerTag(r.consumerTag()).setNoAck(r.noAck()).setExclusive(r.exclusive())
-                .setArguments(ProtoTables.toProto(r.arguments())).setCredit(ConsumerCredit.WINDOW)), 60, 20,
+        return call(Commands.consume(r.queue(), r.consumerTag(), r.noAck(), r.exclusive(),
+                ProtoTables.toProto(r.arguments()), ConsumerCredit.WINDOW), 60, 20,
                 reply -> {
                     credit.started(reply.getConsumerStarted().getConsumerTag());
                     return new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag());
@@ -215,9 +187,8 @@ final class NodeChannel implements BrokerChannel {
         byte[] secret = new byte[16];
         REPLY_KEYS.nextBytes(secret);
         String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        return call(Command.newBuilder().setConsume(Consume.newBuilder().setQueue(r.queue())
-                .setConsumerTag(r.consumerTag()).setNoAck(r.noAck()).setExclusive(r.exclusive())
-                .setArguments(ProtoTables.toProto(r.arguments())).setReplyKey(key)), 60, 20,
+        return call(Commands.consumeReplies(r.queue(), r.consumerTag(), r.noAck(), r.exclusive(),
+                ProtoTables.toProto(r.arguments()), key), 60, 20,
                 reply -> {
                     replyConsumerTag = reply.getConsumerStarted().getConsumerTag();
                     replyAddress = io.warren.raft.core.DirectReplyTo.address(ref, key);
@@ -229,7 +200,7 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<BasicMethod.CancelOk> basicCancel(BasicMethod.Cancel r) {
-        return call(Command.newBuilder().setCancel(Cancel.newBuilder().setConsumerTag(r.consumerTag())), 60, 30,
+        return call(Commands.cancel(r.consumerTag()), 60, 30,
                 reply -> {
                     if (r.consumerTag().equals(replyConsumerTag)) {
                         replyAddress = null;
@@ -242,7 +213,7 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<GetResponse> basicGet(BasicMethod.Get r) {
-        return call(Command.newBuilder().setGet(Get.newBuilder().setQueue(r.queue()).setNoAck(r.noAck())), 60, 70,
+        return call(Commands.get(r.queue(), r.noAck()), 60, 70,
                 reply -> {
                     if (!reply.hasGotMessage()) {
                         return GetResponse.Empty.INSTANCE;
@@ -294,30 +265,27 @@ final class NodeChannel implements BrokerChannel {
         if (transactional) {
             publish.setTxOp(++txOps);
         }
-        submitter.submit(Command.newBuilder().setChannel(ref).setPublish(publish).build(), message);
+        submitter.submit(Commands.publish(publish).setChannel(ref).build(), message);
     }
 
     @Override
     public void ack(BasicMethod.Ack r) {
-        send(Command.newBuilder().setAck(Ack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())
-                .setTxOp(nextTxOp())));
+        send(Commands.ack(r.deliveryTag(), r.multiple(), nextTxOp()));
     }
 
     @Override
     public void nack(BasicMethod.Nack r) {
-        send(Command.newBuilder().setNack(Nack.newBuilder().setDeliveryTag(r.deliveryTag()).setMultiple(r.multiple())
-                .setRequeue(r.requeue()).setTxOp(nextTxOp())));
+        send(Commands.nack(r.deliveryTag(), r.multiple(), r.requeue(), nextTxOp()));
     }
 
     @Override
     public void reject(BasicMethod.Reject r) {
-        send(Command.newBuilder().setNack(Nack.newBuilder().setDeliveryTag(r.deliveryTag()).setRequeue(r.requeue())
-                .setReject(true).setTxOp(nextTxOp())));
+        send(Commands.reject(r.deliveryTag(), r.requeue(), nextTxOp()));
     }
 
     @Override
     public CompletionStage<BasicMethod.RecoverOk> recover(boolean requeue) {
-        return call(Command.newBuilder().setRecover(Recover.newBuilder().setRequeue(requeue)), 60, 110,
+        return call(Commands.recover(requeue), 60, 110,
                 reply -> new BasicMethod.RecoverOk());
     }
 
@@ -344,19 +312,19 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<Void> txCommit() {
-        return call(Command.newBuilder().setTxCommit(TxCommit.newBuilder().setThrough(txOps)), 90, 20,
+        return call(Commands.txCommit(txOps), 90, 20,
                 reply -> (Void) null);
     }
 
     @Override
     public CompletionStage<Void> txRollback() {
-        return call(Command.newBuilder().setTxRollback(TxRollback.newBuilder().setThrough(txOps)), 90, 30,
+        return call(Commands.txRollback(txOps), 90, 30,
                 reply -> (Void) null);
     }
 
     @Override
     public CompletionStage<Void> close() {
-        Command.Builder command = Command.newBuilder().setCloseChannel(CloseChannel.getDefaultInstance());
+        Command.Builder command = Commands.closeChannel();
         return call(command, 20, 40, reply -> (Void) null).handle((ignored, error) -> {
             dispatcher.remove(this);
             return null;
@@ -387,7 +355,7 @@ final class NodeChannel implements BrokerChannel {
     }
 
     private void grant(ConsumerCredit.Grant grant) {
-        send(Command.newBuilder().setCredit(Credit.newBuilder().setConsumerTag(grant.tag()).setCredit(grant.credit())));
+        send(Commands.credit(grant.tag(), grant.credit()));
     }
 
     void returned(Effect.Return r, StoredMessage m) {

@@ -7,10 +7,9 @@ import io.warren.amqp.broker.BrokerConnection;
 import io.warren.amqp.broker.ClientChannel;
 import io.warren.amqp.broker.ClientConnection;
 import io.warren.amqp.broker.ConnectionInfo;
-import io.warren.proto.CloseConnection;
 import io.warren.proto.Command;
 import io.warren.proto.ConnectionRef;
-import io.warren.proto.OpenConnection;
+import io.warren.raft.core.Commands;
 import io.warren.raft.ratis.CommandSubmitter;
 
 /**
@@ -44,8 +43,7 @@ final class NodeConnection implements BrokerConnection {
 
     /** Registers the connection in the log; a refusal (the vhost went away meanwhile) closes it with 530. */
     void open() {
-        Command.Builder command = Command.newBuilder().setOpenConnection(OpenConnection.newBuilder()
-                .setConnection(ref).setUser(info.user()).setVhost(info.virtualHost()).setName(info.name()));
+        Command.Builder command = Commands.openConnection(ref, info.user(), info.virtualHost(), info.name());
         dispatcher.expectReply(command).whenComplete((reply, error) -> {
             if (reply != null && reply.hasRefusal()) {
                 client.close(AmqpException.of(ReplyCode.NOT_ALLOWED, reply.getRefusal().getText()));
@@ -65,7 +63,7 @@ final class NodeConnection implements BrokerConnection {
     @Override
     public void closed() {
         dispatcher.remove(this);
-        Command.Builder command = Command.newBuilder().setCloseConnection(CloseConnection.newBuilder().setConnection(ref));
+        Command.Builder command = Commands.closeConnection(ref);
         dispatcher.expectReply(command);
         submitter.submit(command.build());
     }

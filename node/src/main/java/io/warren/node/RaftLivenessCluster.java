@@ -1,8 +1,7 @@
 package io.warren.node;
 
-import io.warren.proto.Command;
-import io.warren.proto.DeclareNodeDown;
 import io.warren.raft.core.BrokerQueries;
+import io.warren.raft.core.Commands;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.GroupView;
 import io.warren.raft.ratis.RaftNode;
@@ -80,7 +79,6 @@ final class RaftLivenessCluster implements LivenessCluster {
 
     @Override
     public void declareDown(String node, long epoch) {
-        submitter.submit(Command.newBuilder().setDeclareNodeDown(DeclareNodeDown.newBuilder()
-                .setNode(node).setEpoch(epoch)).build());
+        submitter.submit(Commands.declareNodeDown(node, epoch).build());
     }
 }

@@ -1,7 +1,6 @@
 package io.warren.node;
 
-import io.warren.proto.Command;
-import io.warren.proto.SetAlarms;
+import io.warren.raft.core.Commands;
 import io.warren.raft.ratis.CommandSubmitter;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -187,8 +186,7 @@ final class ResourceMonitor implements AutoCloseable {
                     memory, disk, readings.heapUsed(), heapMax, memoryHighWatermark, diskFreeLimit);
         }
         if (current != 0 && (memory != memoryAlarm || disk != diskAlarm || current != reportedEpoch)) {
-            submitter.submit(Command.newBuilder().setSetAlarms(SetAlarms.newBuilder().setNode(node)
-                    .setMemory(memory).setDisk(disk)).build());
+            submitter.submit(Commands.setAlarms(node, memory, disk).build());
             reportedEpoch = current;
         }
         memoryAlarm = memory;

@@ -110,7 +110,7 @@ class ClusterCatchUpTest {
         // Liveness timings far beyond the pause, so that only the snapshot can end n3's epoch.
         try (Cluster cluster = Cluster.start("snapshot-replaced", 3, "--snapshot-every-entries", "16",
                 "--log-segment-bytes-max", Integer.toString(1 << 20), "--message-bytes-max", Integer.toString(64 << 10),
-                "--node-down-after-ms", "300000", "--quorum-lost-after-ms", "300000")) {
+                "--node-down-after-ms", "300000", "--quorum-lost-after-ms", "299000")) {
             NodeProcess paused = cluster.node(3);
             makeNotLeader(paused, "n1");
             CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();

@@ -1,16 +1,11 @@
 package io.warren.raft.core;
 
 import io.warren.proto.Batch;
-import io.warren.proto.BindQueue;
 import io.warren.proto.ChannelRef;
-import io.warren.proto.Command;
 import io.warren.proto.ConnectionRef;
-import io.warren.proto.Consume;
-import io.warren.proto.DeclareQueue;
-import io.warren.proto.OpenConnection;
 import io.warren.proto.Publish;
-import io.warren.proto.RegisterNode;
 import io.warren.proto.SnapshotRecord;
+import io.warren.proto.Table;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -32,48 +27,41 @@ public final class SnapshotWarmUp {
     public static Set<SnapshotRecord.KindCase> run() {
         BrokerCore core = BrokerCore.initial();
         String node = "warm-up";
-        core.apply(1, 1, Batch.newBuilder().setNode(node).addCommands(Command.newBuilder().setRequest(1)
-                .setRegisterNode(RegisterNode.newBuilder().setNode(node))).build());
+        core.apply(1, 1, Batch.newBuilder().setNode(node).addCommands(Commands.registerNode(node,
+                com.google.protobuf.ByteString.EMPTY, 0).setRequest(1)).build());
         long epoch = core.queries().nodes().get(0).epoch();
         ConnectionRef connection = ConnectionRef.newBuilder().setNode(node).setEpoch(epoch).setId(1).build();
         ChannelRef channel = ChannelRef.newBuilder().setConnection(connection).setId(2).setNumber(1).build();
         Publish publish = Publish.newBuilder().setExchange("amq.direct").setRoutingKey("q").setPersistent(true)
                 .setSize(1).setBodySize(1).build();
         core.apply(2, 1, Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(1)
-                .addCommands(Command.newBuilder().setOpenConnection(OpenConnection.newBuilder()
-                        .setConnection(connection).setUser("guest").setVhost("/")))
-                .addCommands(Command.newBuilder().setChannel(channel).setDeclareQueue(DeclareQueue.newBuilder()
-                        .setName("q").setDurable(true)))
-                .addCommands(Command.newBuilder().setChannel(channel).setBindQueue(BindQueue.newBuilder()
-                        .setQueue("q").setExchange("amq.direct").setRoutingKey("q")))
-                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish))
-                .addCommands(Command.newBuilder().setChannel(channel).setConsume(Consume.newBuilder()
-                        .setQueue("q").setConsumerTag("c").setCredit(1)))
-                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish))
+                .addCommands(Commands.openConnection(connection, "guest", "/", ""))
+                .addCommands(Commands.declareQueue("q", true, false, false).setChannel(channel))
+                .addCommands(Commands.bind("q", "amq.direct", "q").setChannel(channel))
+                .addCommands(Commands.publish(publish.toBuilder()).setChannel(channel))
+                .addCommands(Commands.consume("q", "c", false, false, Table.getDefaultInstance(), 1)
+                        .setChannel(channel))
+                .addCommands(Commands.publish(publish.toBuilder()).setChannel(channel))
                 // a queue that holds nothing: what it is sent dies at once and waits as a dead letter
-                .addCommands(Command.newBuilder().setChannel(channel).setDeclareQueue(DeclareQueue.newBuilder()
-                        .setName("d").setArguments(io.warren.proto.Table.newBuilder()
-                                .addEntries(entry("x-dead-letter-exchange", text("dlx")))
-                                .addEntries(entry("x-max-length", io.warren.proto.Value.newBuilder().setInt32(0)
-                                        .build())))))
-                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish.toBuilder()
-                        .setExchange("").setRoutingKey("d")))
+                .addCommands(Commands.declareQueue("d", false, false, false, false, Table.newBuilder()
+                        .addEntries(entry("x-dead-letter-exchange", text("dlx")))
+                        .addEntries(entry("x-max-length", io.warren.proto.Value.newBuilder().setInt32(0).build()))
+                        .build()).setChannel(channel))
+                .addCommands(Commands.publish(publish.toBuilder().setExchange("").setRoutingKey("d"))
+                        .setChannel(channel))
                 .build());
         core.apply(3, 1, Batch.newBuilder().setNode(node).setEpoch(epoch).setSequence(2)
-                .addCommands(Command.newBuilder().setSetPolicy(io.warren.proto.SetPolicy.newBuilder().setVhost("/")
-                        .setName("p").setPattern("^p$").setDefinition(io.warren.proto.Table.newBuilder()
-                                .addEntries(entry("max-length", io.warren.proto.Value.newBuilder().setInt64(1)
-                                        .build())))))
+                .addCommands(Commands.setPolicy("/", "p", "^p$", "", 0, Table.newBuilder()
+                        .addEntries(entry("max-length", io.warren.proto.Value.newBuilder().setInt64(1).build()))
+                        .build(), false))
                 // a delayed exchange holding a message, and a transaction with a staged publish
-                .addCommands(Command.newBuilder().setChannel(channel).setDeclareExchange(
-                        io.warren.proto.DeclareExchange.newBuilder().setName("dx").setType("x-delayed-message")
-                                .setArguments(io.warren.proto.Table.newBuilder()
-                                        .addEntries(entry("x-delayed-type", text("direct"))))))
-                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish.toBuilder()
-                        .setExchange("dx").setHeaders(io.warren.proto.Table.newBuilder()
-                                .addEntries(entry("x-delay", io.warren.proto.Value.newBuilder().setInt32(60_000)
-                                        .build())))))
-                .addCommands(Command.newBuilder().setChannel(channel).setPublish(publish.toBuilder().setTxOp(1)))
+                .addCommands(Commands.declareExchange("dx", "x-delayed-message", false, false, false, false,
+                        Table.newBuilder().addEntries(entry("x-delayed-type", text("direct"))).build())
+                        .setChannel(channel))
+                .addCommands(Commands.publish(publish.toBuilder().setExchange("dx").setHeaders(Table.newBuilder()
+                        .addEntries(entry("x-delay", io.warren.proto.Value.newBuilder().setInt32(60_000).build()))))
+                        .setChannel(channel))
+                .addCommands(Commands.publish(publish.toBuilder().setTxOp(1)).setChannel(channel))
                 .build());
         Set<SnapshotRecord.KindCase> kinds = EnumSet.noneOf(SnapshotRecord.KindCase.class);
         SnapshotRecords.freeze(core).write(record -> kinds.add(record.getKindCase()));

@@ -2,7 +2,7 @@ package io.warren.raft.ratis;
 
 import io.warren.proto.Batch;
 import io.warren.proto.Command;
-import io.warren.proto.RegisterNode;
+import io.warren.raft.core.Commands;
 import io.warren.raft.core.MessageKeys;
 import io.warren.raft.store.StoreRecords;
 import java.util.ArrayList;
@@ -110,9 +110,8 @@ public final class CommandSubmitter implements AutoCloseable {
      */
     public CompletableFuture<Void> register(byte[] incarnation) {
         // A request id, so the core answers; the node tells its answer from others' by the incarnation.
-        Command command = Command.newBuilder().setRequest(1).setRegisterNode(RegisterNode.newBuilder().setNode(node)
-                .setIncarnation(com.google.protobuf.ByteString.copyFrom(incarnation))
-                .setConsumerTimeoutMs(consumerTimeoutMs)).build();
+        Command command = Commands.registerNode(node, com.google.protobuf.ByteString.copyFrom(incarnation),
+                consumerTimeoutMs).setRequest(1).build();
         Batch batch = Batch.newBuilder().setNode(node).setEpoch(0).addCommands(command).build();
         return entryLog.append(EntryFrame.encode(batch, List.of()));
     }

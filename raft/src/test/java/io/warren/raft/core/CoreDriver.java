@@ -299,11 +299,11 @@ final class CoreDriver {
         }
 
         List<Effect> publish(String exchange, String routingKey, String body) {
-            return send(Commands.publish(exchange, routingKey, body, false, 0));
+            return send(CommandFixtures.publish(exchange, routingKey, body, false, 0));
         }
 
         long publishConfirmed(String exchange, String routingKey, String body) {
-            send(Commands.publish(exchange, routingKey, body, false, ++publishSequence));
+            send(CommandFixtures.publish(exchange, routingKey, body, false, ++publishSequence));
             return publishSequence;
         }
 

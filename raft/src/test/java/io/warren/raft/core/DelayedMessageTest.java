@@ -1,5 +1,6 @@
 package io.warren.raft.core;
 
+import static io.warren.raft.core.CommandFixtures.*;
 import static io.warren.raft.core.Commands.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class DelayedMessageTest {
     }
 
     private List<Effect> publishDelayed(String exchange, String key, String body, Object delay, long sequence) {
-        Command.Builder command = Commands.publish(exchange, key, body, false, sequence);
+        Command.Builder command = CommandFixtures.publish(exchange, key, body, false, sequence);
         if (delay != null) {
             command.getPublishBuilder().setHeaders(table("x-delay", delay));
         }
@@ -140,7 +141,7 @@ class DelayedMessageTest {
     @Test
     void aDelayedPublishInATransactionIsHeldFromTheCommit() {
         setUp("direct");
-        Command.Builder publish = Commands.publish("dx", "k", "tx", false, 0);
+        Command.Builder publish = CommandFixtures.publish("dx", "k", "tx", false, 0);
         publish.getPublishBuilder().setHeaders(table("x-delay", 100)).setTxOp(1);
         ch.send(publish);
         driver.clockMs = 50;

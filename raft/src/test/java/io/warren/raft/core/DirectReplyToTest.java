@@ -1,5 +1,6 @@
 package io.warren.raft.core;
 
+import static io.warren.raft.core.CommandFixtures.*;
 import static io.warren.raft.core.Commands.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,14 +70,14 @@ class DirectReplyToTest {
     @Test
     void aReplyToAWrongKeyOrAGoneChannelGoesNowhereAndIsReturnedWhenMandatory() {
         requester.ok(consumeReplies("replies", true, "secret"));
-        responder.send(Commands.publish("", address("guessed"), "forged", true, 0));
+        responder.send(CommandFixtures.publish("", address("guessed"), "forged", true, 0));
         assertEquals(0, replies().size());
         assertTrue(driver.effects.stream().anyMatch(e -> e instanceof Effect.Return r && r.replyCode() == 312));
         requester.ok(closeChannel());
         int returns = (int) driver.effects.stream().filter(e -> e instanceof Effect.Return).count();
-        responder.send(Commands.publish("", address("secret"), "late", true, 0));
+        responder.send(CommandFixtures.publish("", address("secret"), "late", true, 0));
         assertEquals(returns + 1, driver.effects.stream().filter(e -> e instanceof Effect.Return).count());
-        responder.send(Commands.publish("", "amq.rabbitmq.reply-to.not-base64!.x", "garbage", false, 0));
+        responder.send(CommandFixtures.publish("", "amq.rabbitmq.reply-to.not-base64!.x", "garbage", false, 0));
         driver.checkNoStoredMessageLeaks();
     }
 

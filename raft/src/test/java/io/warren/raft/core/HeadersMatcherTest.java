@@ -1,6 +1,6 @@
 package io.warren.raft.core;
 
-import static io.warren.raft.core.Commands.table;
+import static io.warren.raft.core.CommandFixtures.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package io.warren.raft.core;
 
+import static io.warren.raft.core.CommandFixtures.*;
 import static io.warren.raft.core.Commands.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +22,7 @@ class MessagePriorityTest {
     private final CoreDriver.Channel ch = driver.connect().channel();
 
     private void publish(String queue, String body, Integer priority) {
-        Command.Builder command = Commands.publish("", queue, body, false, 0);
+        Command.Builder command = CommandFixtures.publish("", queue, body, false, 0);
         if (priority != null) {
             command.getPublishBuilder().setPriority(priority);
         }
@@ -29,7 +30,7 @@ class MessagePriorityTest {
     }
 
     private void publishExpiring(String queue, String body, int priority, String expiration) {
-        Command.Builder command = Commands.publish("", queue, body, false, 0);
+        Command.Builder command = CommandFixtures.publish("", queue, body, false, 0);
         command.getPublishBuilder().setPriority(priority).setExpiration(expiration);
         ch.send(command);
     }

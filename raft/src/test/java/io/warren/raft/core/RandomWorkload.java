@@ -1,5 +1,6 @@
 package io.warren.raft.core;
 
+import static io.warren.raft.core.CommandFixtures.*;
 import static io.warren.raft.core.Commands.*;
 
 import io.warren.proto.Reply;
@@ -190,7 +191,7 @@ final class RandomWorkload {
     private void publishExpiring() {
         String body = "m" + (published++);
         String q = pick(EXPIRING);
-        var command = Commands.publish("", q, body, false, 0);
+        var command = CommandFixtures.publish("", q, body, false, 0);
         long messageTtl = -1;
         if (random.nextBoolean()) {
             messageTtl = random.nextInt(60);
@@ -213,7 +214,7 @@ final class RandomWorkload {
         String body = "m" + (published++);
         if (random.nextBoolean()) {
             String key = pick(List.of("a", "b", "c"));
-            channel.send(withPriority(Commands.publish("x", key, body, false, 0), body));
+            channel.send(withPriority(CommandFixtures.publish("x", key, body, false, 0), body));
             enqueueOrder.put(body, enqueueOrder.size());
             if (key.equals("a")) {
                 model.get("q0").add(body);
@@ -221,7 +222,7 @@ final class RandomWorkload {
                 model.get("q1").add(body);
             }
         } else {
-            channel.send(withPriority(Commands.publish("f", "", body, false, 0), body));
+            channel.send(withPriority(CommandFixtures.publish("f", "", body, false, 0), body));
             enqueueOrder.put(body, enqueueOrder.size());
             for (String q : QUEUES) {
                 if (!q.equals("q1") || !q1Refusing) {
@@ -256,7 +257,7 @@ final class RandomWorkload {
         }
         String body = "m" + (published++);
         String key = random.nextBoolean() ? pick(List.of("a", "b", "c")) : null;
-        var command = withPriority(Commands.publish(key == null ? "f" : "x", key == null ? "" : key, body, false, 0),
+        var command = withPriority(CommandFixtures.publish(key == null ? "f" : "x", key == null ? "" : key, body, false, 0),
                 body);
         command.getPublishBuilder().setTxOp(++txOps);
         txChannel.send(command);

@@ -1,5 +1,6 @@
 package io.warren.raft.core;
 
+import static io.warren.raft.core.CommandFixtures.*;
 import static io.warren.raft.core.Commands.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class TransactionTest {
     private long txOps;
 
     private List<Effect> publishInTx(String exchange, String key, String body, boolean mandatory) {
-        Command.Builder command = Commands.publish(exchange, key, body, mandatory, 0);
+        Command.Builder command = CommandFixtures.publish(exchange, key, body, mandatory, 0);
         command.getPublishBuilder().setTxOp(++txOps);
         return tx.send(command);
     }
@@ -225,14 +226,14 @@ class TransactionTest {
     void aCommitWaitsForAnOpAResentBatchBringsLate() {
         ch.ok(declareWith("q"));
         publishInTx("", "q", "a", false);
-        Command.Builder late = Commands.publish("", "q", "b", false, 0);
+        Command.Builder late = CommandFixtures.publish("", "q", "b", false, 0);
         late.getPublishBuilder().setTxOp(++txOps); // number 2, held back as a failed batch would be
         long request = 902;
         List<Effect> atCommit = driver.submit("n1", Command.newBuilder().setChannel(tx.ref).setRequest(request)
                 .setTxCommit(TxCommit.newBuilder().setThrough(txOps)).build());
         assertTrue(atCommit.stream().noneMatch(e -> e instanceof Effect.Answer), "answered before op 2");
         assertEquals(0, ch.ready("q"));
-        Command.Builder next = Commands.publish("", "q", "next-tx", false, 0);
+        Command.Builder next = CommandFixtures.publish("", "q", "next-tx", false, 0);
         next.getPublishBuilder().setTxOp(3); // the next transaction's first, applied before the resend
         tx.send(next);
         List<Effect> atResend = tx.send(late);
@@ -256,7 +257,7 @@ class TransactionTest {
         long tag = tx.ok(get("q", false)).getGotMessage().getDeliveryTag();
         ackInTx(tag);
         publishInTx("", "q", "staged", false);
-        Command.Builder late = Commands.publish("", "q", "late", false, 0);
+        Command.Builder late = CommandFixtures.publish("", "q", "late", false, 0);
         late.getPublishBuilder().setTxOp(++txOps);
         driver.submit("n1", Command.newBuilder().setChannel(tx.ref).setRequest(903)
                 .setTxCommit(TxCommit.newBuilder().setThrough(txOps)).build());
