@@ -12,8 +12,11 @@ import io.warren.amqp.codec.BasicProperties;
 import io.warren.amqp.codec.FieldTable;
 import io.warren.amqp.codec.FieldValue;
 import io.warren.amqp.method.BasicMethod;
+import io.warren.amqp.method.ChannelMethod;
 import io.warren.amqp.method.ExchangeMethod;
+import io.warren.amqp.method.Method;
 import io.warren.amqp.method.QueueMethod;
+import io.warren.amqp.method.TxMethod;
 import io.warren.proto.ChannelRef;
 import io.warren.proto.Command;
 import io.warren.proto.Publish;
@@ -74,6 +77,10 @@ final class NodeChannel implements BrokerChannel {
     }
 
     /** Submits a command and maps its reply; a refusal becomes the AMQP error it names. */
+    private <T> CompletionStage<T> call(Command.Builder command, Method request, Function<Reply, T> ok) {
+        return call(command, request.classId(), request.methodId(), ok);
+    }
+
     private <T> CompletionStage<T> call(Command.Builder command, int classId, int methodId, Function<Reply, T> ok) {
         command.setChannel(ref);
         CompletableFuture<Reply> reply = dispatcher.expectReply(command);
@@ -103,32 +110,32 @@ final class NodeChannel implements BrokerChannel {
     @Override
     public CompletionStage<ExchangeMethod.DeclareOk> exchangeDeclare(ExchangeMethod.Declare r) {
         return call(Commands.declareExchange(r.exchange(), r.type(), r.passive(), r.durable(), r.autoDelete(),
-                r.internal(), ProtoTables.toProto(r.arguments())), 40, 10,
+                r.internal(), ProtoTables.toProto(r.arguments())), r,
                 reply -> new ExchangeMethod.DeclareOk());
     }
 
     @Override
     public CompletionStage<ExchangeMethod.DeleteOk> exchangeDelete(ExchangeMethod.Delete r) {
-        return call(Commands.deleteExchange(r.exchange(), r.ifUnused()), 40, 20,
+        return call(Commands.deleteExchange(r.exchange(), r.ifUnused()), r,
                 reply -> new ExchangeMethod.DeleteOk());
     }
 
     @Override
     public CompletionStage<ExchangeMethod.BindOk> exchangeBind(ExchangeMethod.Bind r) {
         return call(Commands.bindExchange(r.destination(), r.source(), r.routingKey(),
-                ProtoTables.toProto(r.arguments())), 40, 30, reply -> new ExchangeMethod.BindOk());
+                ProtoTables.toProto(r.arguments())), r, reply -> new ExchangeMethod.BindOk());
     }
 
     @Override
     public CompletionStage<ExchangeMethod.UnbindOk> exchangeUnbind(ExchangeMethod.Unbind r) {
         return call(Commands.unbindExchange(r.destination(), r.source(), r.routingKey(),
-                ProtoTables.toProto(r.arguments())), 40, 40, reply -> new ExchangeMethod.UnbindOk());
+                ProtoTables.toProto(r.arguments())), r, reply -> new ExchangeMethod.UnbindOk());
     }
 
     @Override
     public CompletionStage<QueueMethod.DeclareOk> queueDeclare(QueueMethod.Declare r) {
         return call(Commands.declareQueue(r.queue(), r.passive(), r.durable(), r.exclusive(), r.autoDelete(),
-                ProtoTables.toProto(r.arguments())), 50, 10,
+                ProtoTables.toProto(r.arguments())), r,
                 reply -> new QueueMethod.DeclareOk(reply.getQueueDeclared().getQueue(),
                         reply.getQueueDeclared().getMessageCount(), reply.getQueueDeclared().getConsumerCount()));
     }
@@ -136,24 +143,24 @@ final class NodeChannel implements BrokerChannel {
     @Override
     public CompletionStage<QueueMethod.BindOk> queueBind(QueueMethod.Bind r) {
         return call(Commands.bind(r.queue(), r.exchange(), r.routingKey(), ProtoTables.toProto(r.arguments())),
-                50, 20, reply -> new QueueMethod.BindOk());
+                r, reply -> new QueueMethod.BindOk());
     }
 
     @Override
     public CompletionStage<QueueMethod.UnbindOk> queueUnbind(QueueMethod.Unbind r) {
         return call(Commands.unbind(r.queue(), r.exchange(), r.routingKey(), ProtoTables.toProto(r.arguments())),
-                50, 50, reply -> new QueueMethod.UnbindOk());
+                r, reply -> new QueueMethod.UnbindOk());
     }
 
     @Override
     public CompletionStage<QueueMethod.PurgeOk> queuePurge(QueueMethod.Purge r) {
-        return call(Commands.purge(r.queue()), 50, 30,
+        return call(Commands.purge(r.queue()), r,
                 reply -> new QueueMethod.PurgeOk(reply.getMessageCount().getMessageCount()));
     }
 
     @Override
     public CompletionStage<QueueMethod.DeleteOk> queueDelete(QueueMethod.Delete r) {
-        return call(Commands.deleteQueue(r.queue(), r.ifUnused(), r.ifEmpty()), 50, 40,
+        return call(Commands.deleteQueue(r.queue(), r.ifUnused(), r.ifEmpty()), r,
                 reply -> new QueueMethod.DeleteOk(reply.getMessageCount().getMessageCount()));
     }
 
@@ -161,9 +168,9 @@ final class NodeChannel implements BrokerChannel {
     public CompletionStage<BasicMethod.QosOk> basicQos(BasicMethod.Qos r) {
         if (r.prefetchSize() != 0) {
             return CompletableFuture.failedFuture(AmqpException.of(ReplyCode.NOT_IMPLEMENTED,
-                    "prefetch_size!=0 (" + r.prefetchSize() + ")", 60, 10));
+                    "prefetch_size!=0 (" + r.prefetchSize() + ")", r.classId(), r.methodId()));
         }
-        return call(Commands.qos(r.prefetchCount(), r.global()), 60, 10, reply -> new BasicMethod.QosOk());
+        return call(Commands.qos(r.prefetchCount(), r.global()), r, reply -> new BasicMethod.QosOk());
     }
 
     @Override
@@ -172,7 +179,7 @@ final class NodeChannel implements BrokerChannel {
             return consumeReplies(r);
         }
         return call(Commands.consume(r.queue(), r.consumerTag(), r.noAck(), r.exclusive(),
-                ProtoTables.toProto(r.arguments()), ConsumerCredit.WINDOW), 60, 20,
+                ProtoTables.toProto(r.arguments()), ConsumerCredit.WINDOW), r,
                 reply -> {
                     credit.started(reply.getConsumerStarted().getConsumerTag());
                     return new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag());
@@ -188,7 +195,7 @@ final class NodeChannel implements BrokerChannel {
         REPLY_KEYS.nextBytes(secret);
         String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         return call(Commands.consumeReplies(r.queue(), r.consumerTag(), r.noAck(), r.exclusive(),
-                ProtoTables.toProto(r.arguments()), key), 60, 20,
+                ProtoTables.toProto(r.arguments()), key), r,
                 reply -> {
                     replyConsumerTag = reply.getConsumerStarted().getConsumerTag();
                     replyAddress = io.warren.raft.core.DirectReplyTo.address(ref, key);
@@ -200,7 +207,7 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<BasicMethod.CancelOk> basicCancel(BasicMethod.Cancel r) {
-        return call(Commands.cancel(r.consumerTag()), 60, 30,
+        return call(Commands.cancel(r.consumerTag()), r,
                 reply -> {
                     if (r.consumerTag().equals(replyConsumerTag)) {
                         replyAddress = null;
@@ -213,7 +220,7 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<GetResponse> basicGet(BasicMethod.Get r) {
-        return call(Commands.get(r.queue(), r.noAck()), 60, 70,
+        return call(Commands.get(r.queue(), r.noAck()), r,
                 reply -> {
                     if (!reply.hasGotMessage()) {
                         return GetResponse.Empty.INSTANCE;
@@ -232,7 +239,8 @@ final class NodeChannel implements BrokerChannel {
             String address = replyAddress;
             if (address == null) {
                 body.release();
-                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "fast reply consumer does not exist", 60, 40);
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "fast reply consumer does not exist",
+                        r.classId(), r.methodId());
             }
             properties = properties.withReplyTo(address); // where the responder sends its answer
         }
@@ -285,7 +293,7 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<BasicMethod.RecoverOk> recover(boolean requeue) {
-        return call(Commands.recover(requeue), 60, 110,
+        return call(Commands.recover(requeue), BasicMethod.CLASS_ID, BasicMethod.Recover.METHOD_ID,
                 reply -> new BasicMethod.RecoverOk());
     }
 
@@ -312,20 +320,20 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public CompletionStage<Void> txCommit() {
-        return call(Commands.txCommit(txOps), 90, 20,
+        return call(Commands.txCommit(txOps), TxMethod.CLASS_ID, TxMethod.Commit.METHOD_ID,
                 reply -> (Void) null);
     }
 
     @Override
     public CompletionStage<Void> txRollback() {
-        return call(Commands.txRollback(txOps), 90, 30,
+        return call(Commands.txRollback(txOps), TxMethod.CLASS_ID, TxMethod.Rollback.METHOD_ID,
                 reply -> (Void) null);
     }
 
     @Override
     public CompletionStage<Void> close() {
         Command.Builder command = Commands.closeChannel();
-        return call(command, 20, 40, reply -> (Void) null).handle((ignored, error) -> {
+        return call(command, ChannelMethod.CLASS_ID, ChannelMethod.Close.METHOD_ID, reply -> (Void) null).handle((ignored, error) -> {
             dispatcher.remove(this);
             return null;
         });

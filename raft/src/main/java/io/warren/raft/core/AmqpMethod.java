@@ -1,29 +1,39 @@
 package io.warren.raft.core;
 
-/** The AMQP (class id, method id) a refusal names, so the client's error says which method failed. */
+import io.warren.amqp.method.BasicMethod;
+import io.warren.amqp.method.ChannelMethod;
+import io.warren.amqp.method.ConnectionMethod;
+import io.warren.amqp.method.ExchangeMethod;
+import io.warren.amqp.method.QueueMethod;
+import io.warren.amqp.method.TxMethod;
+
+/**
+ * The AMQP (class id, method id) a refusal names, so the client's error says which method failed. The numbers
+ * are the wire module's, where they are defined once.
+ */
 enum AmqpMethod {
-    CONNECTION_OPEN(10, 40),
-    CHANNEL_CLOSE(20, 40),
-    EXCHANGE_DECLARE(40, 10),
-    EXCHANGE_DELETE(40, 20),
-    EXCHANGE_BIND(40, 30),
-    EXCHANGE_UNBIND(40, 40),
-    QUEUE_DECLARE(50, 10),
-    QUEUE_BIND(50, 20),
-    QUEUE_PURGE(50, 30),
-    QUEUE_DELETE(50, 40),
-    QUEUE_UNBIND(50, 50),
-    BASIC_QOS(60, 10),
-    BASIC_CONSUME(60, 20),
-    BASIC_CANCEL(60, 30),
-    BASIC_PUBLISH(60, 40),
-    BASIC_GET(60, 70),
-    BASIC_ACK(60, 80),
-    BASIC_REJECT(60, 90),
-    BASIC_RECOVER(60, 110),
-    BASIC_NACK(60, 120),
-    TX_COMMIT(90, 20),
-    TX_ROLLBACK(90, 30),
+    CONNECTION_OPEN(ConnectionMethod.CLASS_ID, ConnectionMethod.Open.METHOD_ID),
+    CHANNEL_CLOSE(ChannelMethod.CLASS_ID, ChannelMethod.Close.METHOD_ID),
+    EXCHANGE_DECLARE(ExchangeMethod.CLASS_ID, ExchangeMethod.Declare.METHOD_ID),
+    EXCHANGE_DELETE(ExchangeMethod.CLASS_ID, ExchangeMethod.Delete.METHOD_ID),
+    EXCHANGE_BIND(ExchangeMethod.CLASS_ID, ExchangeMethod.Bind.METHOD_ID),
+    EXCHANGE_UNBIND(ExchangeMethod.CLASS_ID, ExchangeMethod.Unbind.METHOD_ID),
+    QUEUE_DECLARE(QueueMethod.CLASS_ID, QueueMethod.Declare.METHOD_ID),
+    QUEUE_BIND(QueueMethod.CLASS_ID, QueueMethod.Bind.METHOD_ID),
+    QUEUE_PURGE(QueueMethod.CLASS_ID, QueueMethod.Purge.METHOD_ID),
+    QUEUE_DELETE(QueueMethod.CLASS_ID, QueueMethod.Delete.METHOD_ID),
+    QUEUE_UNBIND(QueueMethod.CLASS_ID, QueueMethod.Unbind.METHOD_ID),
+    BASIC_QOS(BasicMethod.CLASS_ID, BasicMethod.Qos.METHOD_ID),
+    BASIC_CONSUME(BasicMethod.CLASS_ID, BasicMethod.Consume.METHOD_ID),
+    BASIC_CANCEL(BasicMethod.CLASS_ID, BasicMethod.Cancel.METHOD_ID),
+    BASIC_PUBLISH(BasicMethod.CLASS_ID, BasicMethod.Publish.METHOD_ID),
+    BASIC_GET(BasicMethod.CLASS_ID, BasicMethod.Get.METHOD_ID),
+    BASIC_ACK(BasicMethod.CLASS_ID, BasicMethod.Ack.METHOD_ID),
+    BASIC_REJECT(BasicMethod.CLASS_ID, BasicMethod.Reject.METHOD_ID),
+    BASIC_RECOVER(BasicMethod.CLASS_ID, BasicMethod.Recover.METHOD_ID),
+    BASIC_NACK(BasicMethod.CLASS_ID, BasicMethod.Nack.METHOD_ID),
+    TX_COMMIT(TxMethod.CLASS_ID, TxMethod.Commit.METHOD_ID),
+    TX_ROLLBACK(TxMethod.CLASS_ID, TxMethod.Rollback.METHOD_ID),
     NONE(0, 0);
 
     final int classId;

@@ -281,7 +281,7 @@ public final class BrokerCore {
         }
         VhostState vhost = state.vhosts.get(connection.vhost());
         if (vhost == null) {
-            throw AmqpMethod.NONE.refuse(320, "vhost '" + connection.vhost() + "' was deleted");
+            throw AmqpMethod.NONE.refuse(ReplyCodes.CONNECTION_FORCED, "vhost '" + connection.vhost() + "' was deleted");
         }
         return new Session(channel, connection, vhost);
     }
