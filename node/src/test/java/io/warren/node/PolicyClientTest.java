@@ -108,9 +108,20 @@ class PolicyClientTest {
             confirms.put(queue.getKey(), publish(channel, queue.getKey(), 8));
             channel.close();
         }
-        assertEquals(Map.of("mix-c", "aaannnnn", "mix-q", "aaaannnn", "mix-c-arg", "aaaaaaaa",
-                "mix-q-arg", "aaannnnn", "mix-c-big", "aaannnnn"), confirms,
-                "smallest limit; classic overflow: argument first; quorum overflow: policy first");
+        Map<String, String> expected = Map.of("mix-c", "aaannnnn", "mix-q", "aaaannnn", "mix-c-arg", "aaaaaaaa",
+                "mix-q-arg", "aaannnnn", "mix-c-big", "aaannnnn");
+        if (io.warren.node.testing.TestBroker.referenceMode()) {
+            // RabbitMQ tells a channel that a quorum reject-publish queue is full a moment after it crossed its
+            // limit (docs/compliance.md), so it may take one publish more (seen once in CI, on mix-q-arg).
+            for (String quorum : List.of("mix-q", "mix-q-arg")) {
+                String oneMore = "a" + expected.get(quorum).substring(0, 7);
+                if (confirms.get(quorum).equals(oneMore)) {
+                    confirms.put(quorum, expected.get(quorum));
+                }
+            }
+        }
+        assertEquals(expected, confirms, "smallest limit; classic overflow: argument first; quorum overflow: policy"
+                + " first");
         String policies = ctl("list_policies").requireSuccess().out();
         assertTrue(policies.contains("/\tmix\t^mix-\tqueues\t{\"max-length\":5,\"overflow\":\"reject-publish\"}\t1\n"),
                 policies);
