@@ -77,10 +77,12 @@ final class Backlog {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) throws java.io.IOException {
-                    received.add(new Received(body, envelope.isRedeliver()));
+                    // Ack first: once the last message is handed over, the drain acks the rest and closes the
+                    // channel, and an ack still to come from here would then fail and close it with an error.
                     if (envelope.getDeliveryTag() % 250 == 0) {
                         ch.basicAck(envelope.getDeliveryTag(), true);
                     }
+                    received.add(new Received(body, envelope.isRedeliver()));
                 }
             });
             Received got;
