@@ -333,10 +333,11 @@ final class NodeChannel implements BrokerChannel {
     @Override
     public CompletionStage<Void> close() {
         Command.Builder command = Commands.closeChannel();
-        return call(command, ChannelMethod.CLASS_ID, ChannelMethod.Close.METHOD_ID, reply -> (Void) null).handle((ignored, error) -> {
-            dispatcher.remove(this);
-            return null;
-        });
+        return call(command, ChannelMethod.CLASS_ID, ChannelMethod.Close.METHOD_ID, reply -> (Void) null)
+                .handle((ignored, error) -> {
+                    dispatcher.remove(this);
+                    return null;
+                });
     }
 
     void deliver(Effect.Deliver d, StoredMessage m) {

@@ -548,16 +548,22 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
 
     private static AmqpException leaseLapsed() {
         return AmqpException.of(ReplyCode.CONNECTION_FORCED, "this node's serving lease lapsed (it was out of"
-                + " contact with its cluster, or paused): it sends nothing it decided before; reconnect to another node");
+                + " contact with its cluster, or paused): it sends nothing it decided before; reconnect to another"
+                + " node");
     }
 
     private void fence() {
+        logFencedOnce("dropped_and_closed_320");
+        connectionError(leaseLapsed());
+    }
+
+    /** One line per connection when its output is first fenced, however many writes are dropped after. */
+    private void logFencedOnce(String action) {
         if (!fenced) {
             fenced = true;
-            log.warn("event=output_fenced remote={} action=dropped_and_closed_320 reason=\"the node's serving lease"
-                    + " lapsed\"", ctx.channel().remoteAddress());
+            log.warn("event=output_fenced remote={} action={} reason=\"the node's serving lease lapsed\"",
+                    ctx.channel().remoteAddress(), action);
         }
-        connectionError(leaseLapsed());
     }
 
     /** Flushes at the end of the current read batch, or once after the current burst of tasks. */
@@ -590,11 +596,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
             return false;
         }
         decidedUnflushed = false;
-        if (!fenced) {
-            fenced = true;
-            log.warn("event=output_fenced remote={} action=socket_closed reason=\"the node's serving lease lapsed"
-                    + " with its output unflushed\"", ctx.channel().remoteAddress());
-        }
+        logFencedOnce("socket_closed_output_unflushed");
         teardown();
         transitionTo(ConnectionState.CLOSED, "serving lease lapsed");
         ctx.close();

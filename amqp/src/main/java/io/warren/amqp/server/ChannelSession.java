@@ -322,7 +322,7 @@ final class ChannelSession implements ClientChannel {
         }));
     }
 
-    /** A reply made here, without the broker: in request order, behind every pending reply. */
+    /** Output that keeps request order, behind every pending reply: a reply made here, a broker-sent cancel. */
     private void send(List<Frame> frames) {
         if (outbox.isEmpty()) {
             connection.writeDecided(frames);
@@ -388,8 +388,8 @@ final class ChannelSession implements ClientChannel {
         transitionTo(State.CLOSING);
         assembler.reset();
         dropOutbox();
-        connection.writeDecided(new MethodFrame(number, new ChannelMethod.Close(error.replyCode().code(), error.replyText(),
-                error.classId(), error.methodId())));
+        connection.writeDecided(new MethodFrame(number, new ChannelMethod.Close(error.replyCode().code(),
+                error.replyText(), error.classId(), error.methodId())));
         closeBroker();
     }
 
