@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # local-cluster.sh: runs Warren nodes on this machine, data and logs under one folder.
-#   start [--nodes N]   build what is missing, start nodes 1..N (default 3), return once they serve AMQP
+#   start [--nodes N] [--tls]
+#                       build what is missing, start nodes 1..N (default 3), return once they serve AMQP;
+#                       --tls makes a throw-away CA and certificates under $WARREN_HOME/tls (once) and
+#                       turns TLS on: AMQPS beside AMQP (SASL EXTERNAL for client certificates) and mutual
+#                       TLS for the Raft traffic between nodes; remembered until the next 'start' without it
 #   start I             start node I again, with its data
 #   stop                stop every node (SIGTERM: clients get 320 CONNECTION_FORCED)
 #   status              which nodes run, their ports
 #   kill I              kill -9 node I
-# Node I: AMQP on 5671+I, Raft on 9870+I, admin API on 15671+I, data in $WARREN_HOME/nI
+# Node I: AMQP on 5671+I, AMQPS on 5672-I (5671 for node 1, counting down), Raft on 9870+I, admin API on
+# 15671+I, data in $WARREN_HOME/nI
 # (WARREN_HOME defaults to ./data in the repository; WARREN_PORT_OFFSET moves all ports). The cluster's size is remembered in
 # $WARREN_HOME/nodes so that 'start I' knows the peers.
 set -euo pipefail
@@ -20,6 +25,7 @@ mkdir -p "$home"
 # WARREN_NODE_FLAGS adds settings to every node's command line (e.g. "--entries-in-flight-max 4").
 offset=${WARREN_PORT_OFFSET:-0}
 amqp_port() { echo $((5671 + offset + $1)); }
+amqps_port() { echo $((5672 + offset - $1)); }
 raft_port() { echo $((9870 + offset + $1)); }
 admin_port() { echo $((15671 + offset + $1)); }
 pid_file() { echo "$home/n$1/warren.pid"; }
@@ -41,6 +47,33 @@ build_if_missing() {
     (cd "$root" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:+IgnoreUnrecognizedVMOptions --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
       mvn -B -q -ntp -DskipTests package) || { echo "warren: build failed" >&2; exit 1; }
   fi
+}
+
+tls_on() { [ -f "$home/tls/enabled" ]; }
+
+# The throw-away authority and a certificate per node (SANs 127.0.0.1 and localhost), and "client"
+# (CN=client,O=warren) for trying certificate logins; made once, kept with the data.
+make_certs() {
+  local count=$1 i
+  [ -f "$home/tls/ca.pem" ] || "$root/deploy/lib/make-certs.sh" cluster "$home/tls" "$count"
+  for i in $(seq 1 "$count"); do
+    [ -f "$home/tls/n$i.pem" ] || "$root/deploy/lib/make-certs.sh" cert "$home/tls" "n$i" "/O=warren/CN=n$i"
+  done
+  touch "$home/tls/enabled"
+}
+
+tls_flags() {
+  local i=$1
+  tls_on || return 0
+  echo "--amqps-port $(amqps_port "$i") --tls-cert $home/tls/n$i.pem --tls-key $home/tls/n$i.key" \
+    "--tls-ca $home/tls/ca.pem --tls-verify verify_peer --raft-tls true"
+}
+
+urls() {
+  local i=$1
+  echo -n "amqp://guest:guest@127.0.0.1:$(amqp_port "$i")/"
+  tls_on && echo -n " amqps://guest:guest@localhost:$(amqps_port "$i")/ (CA $home/tls/ca.pem)"
+  echo
 }
 
 peers() {
@@ -67,7 +100,7 @@ start_node() {
   [ "$share" -ge 256 ] || share=256
   WARREN_HEAP="${WARREN_HEAP:-${share}m}" nohup "$root/deploy/warren" --node-id "n$i" --data-dir "$home/n$i" \
     --amqp-port "$(amqp_port "$i")" --raft-address "127.0.0.1:$(raft_port "$i")" \
-    --admin-port "$(admin_port "$i")" --peers "$(peers "$count")" ${WARREN_NODE_FLAGS:-} \
+    --admin-port "$(admin_port "$i")" --peers "$(peers "$count")" $(tls_flags "$i") ${WARREN_NODE_FLAGS:-} \
     >>"$home/n$i/warren.log" 2>&1 &
   echo $! >"$(pid_file "$i")"
 }
@@ -84,7 +117,7 @@ wait_ready() {
     fi
     if "$root/deploy/warrenctl" -n "127.0.0.1:$(admin_port "$i")" status >/dev/null 2>&1 \
         && (exec 3<>"/dev/tcp/127.0.0.1/$(amqp_port "$i")") 2>/dev/null; then
-      echo "warren: node $i ready: amqp://guest:guest@127.0.0.1:$(amqp_port "$i")/ (log: $home/n$i/warren.log)"
+      echo "warren: node $i ready: $(urls "$i") (log: $home/n$i/warren.log)"
       return 0
     fi
     sleep 0.5
@@ -98,16 +131,23 @@ shift || true
 case "$cmd" in
   start)
     build_if_missing
-    if [ "${1:-}" != "" ] && [ "${1:-}" != "--nodes" ]; then
+    if [ "${1:-}" != "" ] && [ "${1:-}" != "--nodes" ] && [ "${1:-}" != "--tls" ]; then
       i=$1
       count=$(cat "$home/nodes" 2>/dev/null || echo "$i")
       start_node "$i" "$count"
       wait_ready "$i"
       exit $?
     fi
-    count=3
-    if [ "${1:-}" = "--nodes" ]; then count=${2:?start --nodes N}; fi
+    count=3 tls=""
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --nodes) count=${2:?start --nodes N}; shift 2 ;;
+        --tls) tls=1; shift ;;
+        *) echo "warren: unknown start option '$1' (start [--nodes N] [--tls] | start I)" >&2; exit 2 ;;
+      esac
+    done
     echo "$count" >"$home/nodes"
+    if [ -n "$tls" ]; then make_certs "$count"; else rm -f "$home/tls/enabled"; fi
     for i in $(seq 1 "$count"); do start_node "$i" "$count"; done
     for i in $(seq 1 "$count"); do wait_ready "$i"; done
     ;;
@@ -128,7 +168,7 @@ case "$cmd" in
     count=$(cat "$home/nodes" 2>/dev/null || echo 0)
     for i in $(seq 1 "$count"); do
       if running "$i"; then
-        echo "node $i: running (pid $(cat "$(pid_file "$i")"), amqp $(amqp_port "$i"), admin $(admin_port "$i"))"
+        echo "node $i: running (pid $(cat "$(pid_file "$i")"), admin $(admin_port "$i")): $(urls "$i")"
       else
         echo "node $i: stopped"
       fi
@@ -148,7 +188,7 @@ case "$cmd" in
     fi
     ;;
   *)
-    echo "usage: $0 start [--nodes N] | start I | stop | status | kill I" >&2
+    echo "usage: $0 start [--nodes N] [--tls] | start I | stop | status | kill I" >&2
     exit 2
     ;;
 esac

@@ -250,7 +250,7 @@ final class AdminServer implements AutoCloseable {
             HotPathRates.Rates rates = hotPath.rates();
             return "node\tepoch\tconnections\trole\tleader\tserving\tentries_per_s\tcommands_per_entry"
                     + "\tbytes_per_entry\tapply_us_per_entry\tcommit_ms\tstore_fsyncs_per_s\tstore_fsync_ms"
-                    + "\tsubmit_queue_commands\tsubmit_queue_bytes\tentries_in_flight\n"
+                    + "\tsubmit_queue_commands\tsubmit_queue_bytes\tentries_in_flight\tterm\n"
                     + dispatcher.node() + "\t" + dispatcher.epoch()
                     + "\t" + dispatcher.connectionCount() + "\t" + view.role().toLowerCase(java.util.Locale.ROOT) + "\t"
                     + (view.leader() == null ? "none" : view.leader()) + "\t" + liveness.isServing()
@@ -258,11 +258,19 @@ final class AdminServer implements AutoCloseable {
                     + "\t" + decimal(rates.bytesPerEntry()) + "\t" + decimal(rates.applyMicrosPerEntry())
                     + "\t" + decimal(rates.commitMillisPerEntry()) + "\t" + decimal(rates.fsyncsPerSecond())
                     + "\t" + decimal(rates.fsyncMillis()) + "\t" + hotPath.queuedCommands() + "\t"
-                    + hotPath.queuedBytes() + "\t" + hotPath.entriesInFlight() + "\n";
+                    + hotPath.queuedBytes() + "\t" + hotPath.entriesInFlight() + "\t" + term() + "\n";
         }
 
         private static String decimal(double value) {
             return String.format(java.util.Locale.ROOT, "%.1f", value);
+        }
+
+        private long term() {
+            try {
+                return raft.currentTerm();
+            } catch (IOException e) {
+                throw new AdminError(503, "Raft is not running: " + e.getMessage());
+            }
         }
 
         private GroupView view() {

@@ -10,23 +10,32 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Logins against the replicated user table. Passwords are checked against the salted SHA-256 hash the
  * core stores (RabbitMQ's layout: 4-byte salt, then SHA-256(salt ++ password)). Users listed in
  * {@code loopback.users} (guest by default) may log in only from a loopback address, as RabbitMQ does.
+ * A certificate login (SASL EXTERNAL) names the user by the certificate's subject, whole or its common name
+ * ({@code ssl.cert.login.from}); the user must exist, its password is not asked.
  */
 final class CoreAuthenticator implements Authenticator {
     private final WarrenStateMachine stateMachine;
     private final Set<String> loopbackUsers;
+    private final TlsConfig.CertificateLogin certificateLogin;
 
-    CoreAuthenticator(WarrenStateMachine stateMachine, Set<String> loopbackUsers) {
+    CoreAuthenticator(WarrenStateMachine stateMachine, Set<String> loopbackUsers,
+            TlsConfig.CertificateLogin certificateLogin) {
         this.stateMachine = stateMachine;
         this.loopbackUsers = loopbackUsers;
+        this.certificateLogin = certificateLogin;
     }
 
     @Override
@@ -39,6 +48,41 @@ final class CoreAuthenticator implements Authenticator {
             return refused("user '" + username + "' can only connect via localhost");
         }
         return CompletableFuture.completedFuture(username);
+    }
+
+    @Override
+    public CompletionStage<String> authenticateCertificate(X509Certificate certificate, SocketAddress remoteAddress) {
+        Optional<String> name = certificateUser(certificate, certificateLogin);
+        if (name.isEmpty()) {
+            return refused("EXTERNAL login refused: the certificate's subject has no common name");
+        }
+        String username = name.get();
+        if (stateMachine.query(q -> q.user(username)).isEmpty()) {
+            return refused("EXTERNAL login refused: user '" + username + "' - invalid credentials");
+        }
+        if (loopbackUsers.contains(username) && !isLoopback(remoteAddress)) {
+            return refused("user '" + username + "' can only connect via localhost");
+        }
+        return CompletableFuture.completedFuture(username);
+    }
+
+    /**
+     * The user a certificate names: its subject as RFC 2253 writes it (the most specific part first, as
+     * RabbitMQ formats it: {@code CN=client,O=warren}), or the subject's common name (the first in the certificate's order, as RabbitMQ takes it).
+     */
+    static Optional<String> certificateUser(X509Certificate certificate, TlsConfig.CertificateLogin from) {
+        String subject = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        if (from == TlsConfig.CertificateLogin.DISTINGUISHED_NAME) {
+            return Optional.of(subject);
+        }
+        try {
+            return new LdapName(subject).getRdns().stream()
+                    .filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+                    .map(rdn -> rdn.getValue().toString())
+                    .findFirst();
+        } catch (InvalidNameException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -48,6 +48,10 @@ import java.util.Set;
  * @param registrationStuckAfterMs how long a registration may go unapplied while a leader is heard before the
  *        node asks for the leadership to move (a Ratis appender stuck on this follower)
  * @param redeclareDownAfterMs how long a leader's down declaration may stay uncommitted before it is sent again
+ * @param amqpPort the plain AMQP port, or {@link #NO_PORT} for none ({@code amqp.port = none}: AMQPS only)
+ * @param handshakeTimeoutMs how long a client has from connecting (TLS handshake included) to an open
+ *        connection (RabbitMQ's handshake_timeout)
+ * @param tls AMQPS and Raft TLS (see {@link TlsConfig})
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
@@ -55,9 +59,12 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
         double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs, long livenessTickMs,
-        long registrationStuckAfterMs, long redeclareDownAfterMs) {
+        long registrationStuckAfterMs, long redeclareDownAfterMs, long handshakeTimeoutMs, TlsConfig tls) {
 
-    static final Map<String, String> DEFAULTS = Map.ofEntries(
+    /** {@code amqp.port = none}: no plain AMQP listener, as RabbitMQ's {@code listeners.tcp = none}. */
+    static final int NO_PORT = -1;
+
+    static final Map<String, String> DEFAULTS = withTls(Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
             Map.entry("amqp.port", "5672"),
             Map.entry("admin.port", "15672"),
@@ -80,14 +87,23 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("consumer.timeout.ms", "1800000"),
             Map.entry("liveness.tick.ms", "250"),
             Map.entry("registration.stuck.after.ms", "30000"),
-            Map.entry("redeclare.down.after.ms", "5000"));
+            Map.entry("redeclare.down.after.ms", "5000"),
+            Map.entry("handshake.timeout.ms", "10000")));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
             "resend.window.ms", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
-            "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms");
+            "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms",
+            "handshake.timeout.ms", "amqps.port", "tls.cert", "tls.key", "tls.ca", "tls.versions", "tls.ciphers", "tls.verify",
+            "tls.fail.if.no.peer.cert", "tls.engine", "ssl.cert.login.from", "raft.tls");
+
+    private static Map<String, String> withTls(Map<String, String> plain) {
+        Map<String, String> all = new LinkedHashMap<>(plain);
+        all.putAll(TlsConfig.DEFAULTS);
+        return Map.copyOf(all);
+    }
 
     public static NodeConfig parse(String[] args) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -146,7 +162,13 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         List<RaftNode.Peer> peers = peers(v.getOrDefault("peers", nodeId + "=" + raftAddress), nodeId,
                 join.equals("true"));
         int bytesMax = (int) number(v, "message.bytes.max", 4096, 64L << 20);
-        NodeConfig config = new NodeConfig(nodeId, dataDir, v.get("amqp.host"), port(v.get("amqp.port"), "amqp.port"),
+        int amqpPort = v.get("amqp.port").trim().equals("none") ? NO_PORT : port(v.get("amqp.port"), "amqp.port");
+        TlsConfig tls = TlsConfig.parse(v, v.get("amqps.port").trim().equals("none") ? NO_PORT
+                : port(v.get("amqps.port"), "amqps.port"));
+        if (amqpPort == NO_PORT && !tls.listenerEnabled()) {
+            throw new ConfigException("amqp.port none leaves no listener: set tls.cert and tls.key for AMQPS");
+        }
+        NodeConfig config = new NodeConfig(nodeId, dataDir, v.get("amqp.host"), amqpPort,
                 raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
@@ -160,7 +182,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 fraction(v, "memory.high.watermark"), number(v, "disk.free.limit", 0, Long.MAX_VALUE),
                 number(v, "consumer.timeout.ms", 1, 315_360_000_000L), number(v, "liveness.tick.ms", 10, 60_000),
                 number(v, "registration.stuck.after.ms", 1000, 3_600_000),
-                number(v, "redeclare.down.after.ms", 100, 3_600_000));
+                number(v, "redeclare.down.after.ms", 100, 3_600_000), number(v, "handshake.timeout.ms", 100, 3_600_000),
+                tls);
         try {
             config.livenessTiming();
         } catch (IllegalArgumentException e) {

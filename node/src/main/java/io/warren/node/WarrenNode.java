@@ -1,9 +1,11 @@
 package io.warren.node;
 
+import io.netty.handler.ssl.SslContext;
 import io.warren.amqp.AmqpException;
 import io.warren.amqp.ReplyCode;
-import io.warren.amqp.server.AmqpServer;
 import io.warren.amqp.server.AmqpServerConfig;
+import io.warren.amqp.tls.TlsConfigException;
+import io.warren.amqp.tls.TlsMaterial;
 import io.warren.raft.ratis.CommandSubmitter;
 import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.SnapshotPolicy;
@@ -15,6 +17,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +37,7 @@ public final class WarrenNode implements AutoCloseable {
     private final EffectDispatcher dispatcher;
     private final RaftNode raft;
     private final CommandSubmitter submitter;
-    private final AmqpServer amqp;
+    private final AmqpListeners amqp;
     private final AdminServer admin;
     private final NodeLiveness liveness;
     private final ResourceMonitor resources;
@@ -40,7 +46,7 @@ public final class WarrenNode implements AutoCloseable {
     private final ExpiryTicks expiryTicks;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
-            AmqpServer amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources,
+            AmqpListeners amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources,
             HotPathSampler hotPath, StoreHousekeeper housekeeper, ExpiryTicks expiryTicks) {
         this.hotPath = hotPath;
         this.expiryTicks = expiryTicks;
@@ -58,6 +64,18 @@ public final class WarrenNode implements AutoCloseable {
     public static WarrenNode start(NodeConfig config) throws ConfigException, InterruptedException {
         Path storage = prepareDataDir(config.dataDir());
         requirePortFree(config.amqpHost(), config.amqpPort(), "AMQP");
+        Optional<TlsMaterial> tlsMaterial = config.tls().certificate().isPresent()
+                ? Optional.of(config.tls().material()) : Optional.empty();
+        tlsMaterial.ifPresent(WarrenNode::warnIfExpired);
+        Optional<SslContext> amqpsContext = Optional.empty();
+        if (config.tls().listenerEnabled()) {
+            requirePortFree(config.amqpHost(), config.tls().amqpsPort(), "AMQPS");
+            try {
+                amqpsContext = Optional.of(config.tls().listener(tlsMaterial.get()).serverContext());
+            } catch (TlsConfigException e) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+        }
         requirePortFree(config.raftHost(), config.raftPort(), "Raft");
         requirePortFree("127.0.0.1", config.adminPort(), "admin");
         EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId());
@@ -68,7 +86,8 @@ public final class WarrenNode implements AutoCloseable {
         RaftNode raft;
         try {
             raft = RaftNode.start(new RaftNode.Settings(config.nodeId(), storage, config.raftHost(), config.raftPort(),
-                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.logSegmentBytesMax(), config.join()),
+                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.logSegmentBytesMax(), config.join(),
+                    raftTls(config, tlsMaterial)),
                     stateMachine);
         } catch (IOException | RuntimeException e) {
             // Ratis reports a damaged log (a corrupt entry, not a torn tail, which it drops) this way.
@@ -103,8 +122,10 @@ public final class WarrenNode implements AutoCloseable {
         stateMachine.onStateReplaced(liveness::stateReplaced);
         long epoch = liveness.registerFirstEpoch(REGISTRATION_TIMEOUT_SECONDS * 1000);
         dispatcher.forwardDeadLettersWith(new DeadLetterForwarder(raft::leaderReady, submitter::submit));
-        AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax());
-        AmqpServer amqp = startAmqp(config, amqpConfig, new CoreAuthenticator(stateMachine, config.loopbackUsers()),
+        AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax())
+                .withHandshakeTimeoutMs(config.handshakeTimeoutMs());
+        AmqpListeners amqp = AmqpListeners.start(config, amqpConfig, amqpsContext,
+                new CoreAuthenticator(stateMachine, config.loopbackUsers(), config.tls().certificateLogin()),
                 new NodeBroker(dispatcher, submitter, liveness::holdsLease));
         liveness.start(new NodeLiveness.Clients() {
             @Override
@@ -124,28 +145,31 @@ public final class WarrenNode implements AutoCloseable {
         expiryTicks.start();
         AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness,
                 resources, hotPath);
-        log.info("event=node_ready epoch={} amqp={}:{} raft={}:{} admin=127.0.0.1:{} data={}", epoch,
-                config.amqpHost(), amqp.localAddress().getPort(), config.raftHost(), config.raftPort(),
-                config.adminPort(), config.dataDir());
+        log.info("event=node_ready epoch={} amqp={}:{} amqps={}:{} raft={}:{} raft_tls={} admin=127.0.0.1:{} data={}",
+                epoch, config.amqpHost(), amqp.plainPort(), config.amqpHost(), amqp.tlsPort(), config.raftHost(),
+                config.raftPort(), config.tls().raft(), config.adminPort(), config.dataDir());
         return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath,
                 housekeeper, expiryTicks);
     }
 
-    /**
-     * The port was free at start-up, but the node binds it only once registered (so no client sees stale
-     * state), which may be long after on a newcomer; a port taken meanwhile still ends in one line.
-     */
-    private static AmqpServer startAmqp(NodeConfig config, AmqpServerConfig amqpConfig, CoreAuthenticator authenticator,
-            NodeBroker broker) throws ConfigException, InterruptedException {
+    /** Mutual TLS between nodes, with the node's key and certificate and tls.ca's authorities. */
+    private static Optional<RaftNode.Tls> raftTls(NodeConfig config, Optional<TlsMaterial> material) {
+        if (!config.tls().raft()) {
+            return Optional.empty();
+        }
+        // TlsConfig refuses raft.tls without tls.cert, tls.key and tls.ca.
+        return Optional.of(new RaftNode.Tls(material.orElseThrow().keys(), material.orElseThrow().trust().orElseThrow()));
+    }
+
+    /** RabbitMQ starts with an expired certificate too; clients then refuse it, so the log says why first. */
+    private static void warnIfExpired(TlsMaterial material) {
+        X509Certificate own = material.chain().get(0);
         try {
-            return AmqpServer.start(new InetSocketAddress(config.amqpHost(), config.amqpPort()), 2, amqpConfig,
-                    authenticator, broker);
-        } catch (Exception e) {
-            if (e instanceof java.net.BindException) {
-                throw new ConfigException("AMQP port " + config.amqpHost() + ":" + config.amqpPort()
-                        + " is in use or cannot be bound (" + e.getMessage() + ")", e);
-            }
-            throw e;
+            own.checkValidity();
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            log.warn("event=tls_certificate_not_valid subject=\"{}\" not_before={} not_after={} reason=\"{}\"",
+                    own.getSubjectX500Principal().getName(), own.getNotBefore().toInstant(),
+                    own.getNotAfter().toInstant(), e.getMessage());
         }
     }
 
@@ -170,7 +194,7 @@ public final class WarrenNode implements AutoCloseable {
     }
 
     private static void requirePortFree(String host, int port, String what) throws ConfigException {
-        if (port == 0) {
+        if (port == 0 || port == NodeConfig.NO_PORT) {
             return;
         }
         try (ServerSocket socket = new ServerSocket()) {
@@ -193,7 +217,12 @@ public final class WarrenNode implements AutoCloseable {
     }
 
     public int amqpPort() {
-        return amqp.localAddress().getPort();
+        return amqp.plainPort();
+    }
+
+    /** The AMQPS port as bound, or -1 without TLS. */
+    public int amqpsPort() {
+        return amqp.tlsPort();
     }
 
     public int connectionCount() {

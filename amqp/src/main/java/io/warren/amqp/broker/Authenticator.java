@@ -1,6 +1,11 @@
 package io.warren.amqp.broker;
 
+import io.warren.amqp.AmqpException;
+import io.warren.amqp.ReplyCode;
+import io.warren.amqp.method.ConnectionMethod;
 import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,6 +24,20 @@ public interface Authenticator {
      * @return completes with the authenticated user name, or exceptionally with 403 ACCESS_REFUSED
      */
     CompletionStage<String> authenticate(String username, String password, SocketAddress remoteAddress);
+
+    /**
+     * SASL EXTERNAL: the client is who its certificate says (TLS checked the certificate against the trusted
+     * authorities before this call), if a user of that name exists. RabbitMQ's rabbitmq_auth_mechanism_ssl.
+     *
+     * @param certificate the client's own certificate, first of the chain it presented
+     * @return completes with the user name taken from the certificate, or exceptionally with 403
+     *     ACCESS_REFUSED
+     */
+    default CompletionStage<String> authenticateCertificate(X509Certificate certificate, SocketAddress remoteAddress) {
+        return CompletableFuture.failedFuture(AmqpException.connectionError(ReplyCode.ACCESS_REFUSED,
+                "EXTERNAL login refused: no certificate logins here", ConnectionMethod.CLASS_ID,
+                ConnectionMethod.StartOk.METHOD_ID));
+    }
 
     /**
      * Checks that {@code virtualHost} exists and that {@code username} may use it.

@@ -87,9 +87,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private void refuseProtocolHeader(ByteBuf in, List<Object> out) {
+        boolean tls = ProtocolHeader.startsTlsHandshake(in, in.readerIndex());
         in.skipBytes(in.readableBytes());
         state = State.DISCARD;
-        out.add(ProtocolHeader.REFUSED);
+        out.add(tls ? ProtocolHeader.REFUSED_TLS : ProtocolHeader.REFUSED);
     }
 
     private void decodeFrameHeader(ByteBuf in, List<Object> out) {

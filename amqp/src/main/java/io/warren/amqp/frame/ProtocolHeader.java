@@ -11,7 +11,9 @@ public enum ProtocolHeader {
     /** The client speaks AMQP 0-9-1: answer with connection.start. */
     ACCEPTED,
     /** The client sent another header: answer with ours and close. */
-    REFUSED;
+    REFUSED,
+    /** The client began a TLS handshake on a plain port: refused as any other header, logged as such. */
+    REFUSED_TLS;
 
     public static final int LENGTH = 8;
 
@@ -20,6 +22,11 @@ public enum ProtocolHeader {
     /** A new buffer holding the supported header. */
     public static ByteBuf supported() {
         return Unpooled.wrappedBuffer(SUPPORTED.clone());
+    }
+
+    /** A TLS record of type handshake (22), version 3.x: a TLS client on a plain port. */
+    static boolean startsTlsHandshake(ByteBuf in, int index) {
+        return in.readableBytes() >= 2 && in.getByte(index) == 0x16 && in.getByte(index + 1) == 0x03;
     }
 
     static boolean matches(ByteBuf in, int index) {

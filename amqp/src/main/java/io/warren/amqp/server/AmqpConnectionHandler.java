@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -30,10 +31,15 @@ import io.warren.amqp.frame.ProtocolHeader;
 import io.warren.amqp.method.ChannelMethod;
 import io.warren.amqp.method.ConnectionMethod;
 import io.warren.amqp.protocol.CommandAssembler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,14 +172,15 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     private void onProtocolHeader(ProtocolHeader header) {
-        if (header == ProtocolHeader.REFUSED) {
-            log.info("event=protocol_header_refused remote={}", ctx.channel().remoteAddress());
+        if (header != ProtocolHeader.ACCEPTED) {
+            log.info("event=protocol_header_refused remote={}{}", ctx.channel().remoteAddress(),
+                    header == ProtocolHeader.REFUSED_TLS ? " reason=\"a TLS handshake on a plain AMQP port\"" : "");
             transitionTo(ConnectionState.CLOSED, "bad protocol header");
             ctx.writeAndFlush(ProtocolHeader.supported()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ConnectionMethod.Start start = new ConnectionMethod.Start(0, 9, ServerProperties.of(config),
-                LongString.of(SaslResponse.MECHANISMS), LongString.of("en_US"));
+                LongString.of(SaslResponse.mechanisms(peerCertificate().isPresent())), LongString.of("en_US"));
         write(new MethodFrame(0, start));
         transitionTo(ConnectionState.AWAITING_START_OK, "protocol header accepted");
     }
@@ -274,24 +281,48 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
         if (clientProperties.get("capabilities") instanceof FieldValue.Table table) {
             clientCapabilities = table.value();
         }
-        SaslResponse credentials = SaslResponse.parse(startOk.mechanism(), startOk.response());
-        transitionTo(ConnectionState.AUTHENTICATING, "start-ok mechanism=" + startOk.mechanism());
         String mechanism = startOk.mechanism();
-        authenticator.authenticate(credentials.username(), credentials.password(), ctx.channel().remoteAddress())
-                .whenComplete((authenticatedUser, error) -> runOnLoop(() -> {
-                    if (state != ConnectionState.AUTHENTICATING) {
-                        return;
-                    }
-                    if (error != null) {
-                        onAuthenticationFailed(credentials.username(), mechanism, Futures.unwrap(error));
-                    } else {
-                        user = authenticatedUser;
-                        write(new MethodFrame(0, new ConnectionMethod.Tune(config.channelMax(), config.frameMax(),
-                                config.heartbeatSeconds())));
-                        transitionTo(ConnectionState.AWAITING_TUNE_OK, "authenticated user=" + user);
-                    }
-                    flushSoon();
-                }));
+        Optional<X509Certificate> certificate = peerCertificate();
+        String claimed;
+        CompletionStage<String> login;
+        if (mechanism.equals(SaslResponse.EXTERNAL) && certificate.isPresent()) {
+            claimed = certificate.get().getSubjectX500Principal().getName();
+            login = authenticator.authenticateCertificate(certificate.get(), ctx.channel().remoteAddress());
+        } else {
+            SaslResponse credentials = SaslResponse.parse(mechanism, startOk.response());
+            claimed = credentials.username();
+            login = authenticator.authenticate(credentials.username(), credentials.password(),
+                    ctx.channel().remoteAddress());
+        }
+        transitionTo(ConnectionState.AUTHENTICATING, "start-ok mechanism=" + mechanism);
+        login.whenComplete((authenticatedUser, error) -> runOnLoop(() -> {
+            if (state != ConnectionState.AUTHENTICATING) {
+                return;
+            }
+            if (error != null) {
+                onAuthenticationFailed(claimed, mechanism, Futures.unwrap(error));
+            } else {
+                user = authenticatedUser;
+                write(new MethodFrame(0, new ConnectionMethod.Tune(config.channelMax(), config.frameMax(),
+                        config.heartbeatSeconds())));
+                transitionTo(ConnectionState.AWAITING_TUNE_OK, "authenticated user=" + user);
+            }
+            flushSoon();
+        }));
+    }
+
+    /** The client's TLS certificate, on a TLS listener whose client presented one. */
+    private Optional<X509Certificate> peerCertificate() {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate own ? Optional.of(own) : Optional.empty();
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return Optional.empty();
+        }
     }
 
     private void onAuthenticationFailed(String username, String mechanism, Throwable cause) {
@@ -361,7 +392,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
     }
 
     private void onHandshakeTimeout() {
-        if (state != ConnectionState.OPEN && state != ConnectionState.CLOSED) {
+        // On a TLS listener a stalled TLS handshake times out at the same moment and was closed (and
+        // logged) by the TLS handler already.
+        if (state != ConnectionState.OPEN && state != ConnectionState.CLOSED && ctx.channel().isActive()) {
             log.info("event=handshake_timeout remote={} state={} timeout_ms={}", ctx.channel().remoteAddress(), state,
                     config.handshakeTimeoutMs());
             teardown();

@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.warren.amqp.AmqpException;
 import io.warren.amqp.ReplyCode;
@@ -36,6 +37,8 @@ public final class AmqpServer implements AutoCloseable {
     private static final int WRITE_BUFFER_HIGH_BYTES = 1024 * 1024;
 
     private final AmqpServerConfig config;
+    /** The TLS context of an AMQPS listener; null for plain AMQP. */
+    private final SslContext tls;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -43,8 +46,9 @@ public final class AmqpServer implements AutoCloseable {
     private ServerBootstrap bootstrap;
     private InetSocketAddress boundAddress;
 
-    private AmqpServer(AmqpServerConfig config, int ioThreads) {
+    private AmqpServer(AmqpServerConfig config, SslContext tls, int ioThreads) {
         this.config = config;
+        this.tls = tls;
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
     }
@@ -57,10 +61,19 @@ public final class AmqpServer implements AutoCloseable {
      */
     public static AmqpServer start(InetSocketAddress address, int ioThreads, AmqpServerConfig config,
             Authenticator authenticator, Broker broker) throws InterruptedException {
+        return start(address, ioThreads, config, null, authenticator, broker);
+    }
+
+    /**
+     * Binds {@code address} and serves AMQP inside TLS with {@code tls} (AMQPS), or plain AMQP when it is
+     * null. On a TLS listener SASL EXTERNAL is offered to clients that presented a certificate.
+     */
+    public static AmqpServer start(InetSocketAddress address, int ioThreads, AmqpServerConfig config,
+            SslContext tls, Authenticator authenticator, Broker broker) throws InterruptedException {
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
         }
-        AmqpServer server = new AmqpServer(config, ioThreads);
+        AmqpServer server = new AmqpServer(config, tls, ioThreads);
         try {
             server.bind(address, authenticator, broker);
             return server;
@@ -83,12 +96,13 @@ public final class AmqpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        AmqpServerInitializer.configure(channel.pipeline(), config, authenticator, broker);
+                        AmqpServerInitializer.configure(channel.pipeline(), config, tls, authenticator, broker);
                     }
                 });
         serverChannel = bootstrap.bind(address).sync().channel();
         boundAddress = (InetSocketAddress) serverChannel.localAddress();
-        log.info("event=amqp_listening address={}", Addresses.format(serverChannel.localAddress()));
+        log.info("event=amqp_listening address={} tls={}", Addresses.format(serverChannel.localAddress()),
+                tls != null);
     }
 
     /**
@@ -103,7 +117,7 @@ public final class AmqpServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         awaitListenerGone();
         closeAll(reason);
-        log.info("event=amqp_suspended reason=\"{}\"", reason.getMessage());
+        log.info("event=amqp_suspended address={} reason=\"{}\"", Addresses.format(boundAddress), reason.getMessage());
     }
 
     /**
@@ -173,7 +187,7 @@ public final class AmqpServer implements AutoCloseable {
         connections.newCloseFuture().awaitUninterruptibly(config.closeTimeoutMs() + 1000, TimeUnit.MILLISECONDS);
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         shutdownLoops();
-        log.info("event=amqp_stopped");
+        log.info("event=amqp_stopped address={}", Addresses.format(boundAddress));
     }
 
     private void shutdownLoops() {

@@ -12,12 +12,20 @@ import io.warren.amqp.method.ConnectionMethod;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The user name and password in a connection.start-ok response, for the two mechanisms Warren offers:
- * PLAIN ({@code [authzid] NUL user NUL password}, RFC 4616) and AMQPLAIN (a field table with LOGIN and
- * PASSWORD, sent without its length prefix). Pure.
+ * The user name and password in a connection.start-ok response, for the two password mechanisms Warren
+ * offers: PLAIN ({@code [authzid] NUL user NUL password}, RFC 4616) and AMQPLAIN (a field table with LOGIN
+ * and PASSWORD, sent without its length prefix). The third, EXTERNAL, takes the name from the client's TLS
+ * certificate and ignores the response; it is offered only to a client that presented a certificate, as
+ * RabbitMQ's rabbitmq_auth_mechanism_ssl does. Pure.
  */
 record SaslResponse(String username, String password) {
     static final String MECHANISMS = "PLAIN AMQPLAIN";
+    static final String EXTERNAL = "EXTERNAL";
+
+    /** The mechanisms for connection.start: EXTERNAL too when the client's certificate is known. */
+    static String mechanisms(boolean peerCertificate) {
+        return peerCertificate ? MECHANISMS + " " + EXTERNAL : MECHANISMS;
+    }
 
     /**
      * @throws AmqpException 503 COMMAND_INVALID for a mechanism not offered (as RabbitMQ), 403

@@ -22,6 +22,11 @@ public final class Cluster implements AutoCloseable {
         return new Cluster(NodeProcess.startCluster(name, size, extraArgs));
     }
 
+    /** Nodes started by the caller (see {@link NodeProcess#unstartedCluster}). */
+    public static Cluster of(List<NodeProcess> nodes) {
+        return new Cluster(nodes);
+    }
+
     public NodeProcess node(int number) {
         return nodes.get(number - 1);
     }

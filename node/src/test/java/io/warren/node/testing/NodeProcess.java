@@ -78,6 +78,22 @@ public final class NodeProcess implements AutoCloseable {
         return nodes;
     }
 
+    /**
+     * Nodes n1..n{count} of one Raft group, each with flags of its own (its certificate, say), not yet
+     * launched: the caller launches them and waits for those that should become ready.
+     */
+    public static List<NodeProcess> unstartedCluster(String name, int count,
+            java.util.function.IntFunction<List<String>> argsOfNode) throws IOException {
+        Path root = Files.createTempDirectory("warren-" + name);
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            nodes.add(new NodeProcess("n" + i, root.resolve("n" + i), argsOfNode.apply(i)));
+        }
+        String peers = String.join(",", nodes.stream().map(n -> n.nodeId + "=127.0.0.1:" + n.raftPort).toList());
+        nodes.forEach(node -> node.peers = peers);
+        return nodes;
+    }
+
     /** A node that is not yet a member: it starts with the group's id and only itself as peer list. */
     public static NodeProcess newcomer(Path root, String nodeId, String... extraArgs) throws IOException {
         NodeProcess node = new NodeProcess(nodeId, root.resolve(nodeId), List.of(extraArgs));
@@ -128,6 +144,7 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts the process without waiting for it to serve. */
     public void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2", "-cp", classpath(), "io.warren.node.Main",
                 "--node-id", nodeId, "--data-dir", dataDir.toString(), "--amqp-host", "127.0.0.1",
                 "--amqp-port", Integer.toString(amqpPort), "--raft-address", "127.0.0.1:" + raftPort,

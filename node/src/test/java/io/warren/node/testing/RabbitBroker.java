@@ -19,6 +19,7 @@ final class RabbitBroker implements TestBroker {
     private static final long START_SECONDS = 300;
 
     private final Path home;
+    private final List<Integer> tlsPorts = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -28,6 +29,49 @@ final class RabbitBroker implements TestBroker {
     }
 
     static RabbitBroker start(String name, int size, List<String> conf) throws IOException, InterruptedException {
+        return start(name, size, conf, "[]", null);
+    }
+
+    /**
+     * One node with an AMQPS listener on a free port: the certificates are copied under the broker's folder
+     * (RabbitMQ runs as the rabbitmq user, who cannot read root's keys), EXTERNAL offered through
+     * rabbitmq_auth_mechanism_ssl.
+     */
+    static RabbitBroker startTls(String name, TestCertificates certificates, TestBroker.TlsSetup setup)
+            throws IOException, InterruptedException {
+        int port = NodeProcess.freePort();
+        List<String> conf = List.of("listeners.ssl.default = " + port,
+                "ssl_options.cacertfile = {home}/tls/ca.pem",
+                "ssl_options.certfile = {home}/tls/n1.pem",
+                "ssl_options.keyfile = {home}/tls/n1.key",
+                "ssl_options.verify = " + setup.verify(),
+                "ssl_options.fail_if_no_peer_cert = " + setup.failIfNoPeerCert(),
+                "ssl_options.versions.1 = tlsv1.3",
+                "ssl_options.versions.2 = tlsv1.2",
+                "auth_mechanisms.1 = PLAIN",
+                "auth_mechanisms.2 = AMQPLAIN",
+                "auth_mechanisms.3 = EXTERNAL",
+                "handshake_timeout = " + setup.handshakeTimeoutMs());
+        RabbitBroker broker = start(name, 1, conf, "[rabbitmq_auth_mechanism_ssl]", certificates.dir());
+        broker.tlsPorts.add(port);
+        return broker;
+    }
+
+    @Override
+    public int tlsPort(int node) {
+        if (tlsPorts.isEmpty()) {
+            return TestBroker.super.tlsPort(node);
+        }
+        return tlsPorts.get(node - 1);
+    }
+
+    /**
+     * @param conf rabbitmq.conf lines; {@code {home}} stands for the broker's folder
+     * @param plugins the enabled_plugins list, e.g. {@code [rabbitmq_auth_mechanism_ssl]}
+     * @param tlsFiles copied to {@code {home}/tls} when not null
+     */
+    private static RabbitBroker start(String name, int size, List<String> conf, String plugins, Path tlsFiles)
+            throws IOException, InterruptedException {
         if (!new File(BIN + "rabbitmq-server").canExecute()) {
             throw new AssertionError("reference mode needs Debian's rabbitmq-server (deploy/test.sh --reference"
                     + " installs it: apt-get install rabbitmq-server)");
@@ -39,9 +83,18 @@ final class RabbitBroker implements TestBroker {
         RabbitBroker broker = new RabbitBroker(home);
         // Only this test's settings: RabbitMQ reads every .conf file of the folder, and none from /etc.
         Files.createDirectories(home.resolve("conf.d"));
-        Files.write(home.resolve("conf.d").resolve("10-test.conf"), conf);
+        Files.write(home.resolve("conf.d").resolve("10-test.conf"),
+                conf.stream().map(line -> line.replace("{home}", home.toString())).toList());
+        if (tlsFiles != null) {
+            Path target = Files.createDirectories(home.resolve("tls"));
+            try (var files = Files.list(tlsFiles)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+        }
         try {
-            broker.launch(size);
+            broker.launch(size, plugins);
             return broker;
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             broker.close();
@@ -49,8 +102,8 @@ final class RabbitBroker implements TestBroker {
         }
     }
 
-    private void launch(int size) throws IOException, InterruptedException {
-        Files.writeString(home.resolve("enabled_plugins"), "[].\n");
+    private void launch(int size, String plugins) throws IOException, InterruptedException {
+        Files.writeString(home.resolve("enabled_plugins"), plugins + ".\n");
         for (int i = 1; i <= size; i++) {
             int port = NodeProcess.freePort();
             int distPort = NodeProcess.freePort();

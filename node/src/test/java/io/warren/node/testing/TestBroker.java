@@ -29,6 +29,31 @@ public interface TestBroker extends AutoCloseable {
         return referenceMode() ? RabbitBroker.start(name, size, rabbitConf) : WarrenBroker.start(name, size, warrenArgs);
     }
 
+    /**
+     * How a TLS listener is set up on both sides.
+     *
+     * @param verify RabbitMQ's ssl_options.verify: verify_peer or verify_none (Warren's tls.verify)
+     * @param failIfNoPeerCert ssl_options.fail_if_no_peer_cert (tls.fail.if.no.peer.cert)
+     * @param handshakeTimeoutMs handshake_timeout (handshake.timeout.ms)
+     */
+    record TlsSetup(String verify, boolean failIfNoPeerCert, long handshakeTimeoutMs) {}
+
+    /**
+     * One node serving AMQPS beside plain AMQP with node n1's certificate of {@code certificates}, trusting
+     * its authority, SASL EXTERNAL enabled (RabbitMQ: rabbitmq_auth_mechanism_ssl, user from the whole
+     * distinguished name); {@link #tlsPort} is the AMQPS port.
+     */
+    static TestBroker startTls(String name, TestCertificates certificates, TlsSetup setup)
+            throws IOException, InterruptedException {
+        return referenceMode() ? RabbitBroker.startTls(name, certificates, setup)
+                : WarrenBroker.startTls(name, certificates, setup);
+    }
+
+    /** The AMQPS port of node {@code node}, on a broker started with {@link #startTls}. */
+    default int tlsPort(int node) {
+        throw new UnsupportedOperationException(describe() + " was started without TLS");
+    }
+
     /** "Warren" or "RabbitMQ 3.10.x": for messages. */
     String describe();
 

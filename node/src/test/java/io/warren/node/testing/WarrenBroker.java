@@ -8,13 +8,34 @@ import java.util.List;
 /** Warren's node processes behind {@link TestBroker}; warrenctl for control commands. */
 public final class WarrenBroker implements TestBroker {
     private final Cluster cluster;
+    /** The AMQPS port of the single node of a TLS broker, else -1. */
+    private final int tlsPort;
 
-    private WarrenBroker(Cluster cluster) {
+    private WarrenBroker(Cluster cluster, int tlsPort) {
         this.cluster = cluster;
+        this.tlsPort = tlsPort;
     }
 
     static WarrenBroker start(String name, int size, String... args) throws IOException, InterruptedException {
-        return new WarrenBroker(Cluster.start(name, size, args));
+        return new WarrenBroker(Cluster.start(name, size, args), -1);
+    }
+
+    static WarrenBroker startTls(String name, TestCertificates certificates, TestBroker.TlsSetup setup)
+            throws IOException, InterruptedException {
+        int port = NodeProcess.freePort();
+        return new WarrenBroker(Cluster.start(name, 1, "--amqps-port", Integer.toString(port),
+                "--tls-cert", certificates.certificate("n1").toString(), "--tls-key", certificates.key("n1").toString(),
+                "--tls-ca", certificates.authority().toString(), "--tls-verify", setup.verify(),
+                "--tls-fail-if-no-peer-cert", Boolean.toString(setup.failIfNoPeerCert()),
+                "--handshake-timeout-ms", Long.toString(setup.handshakeTimeoutMs())), port);
+    }
+
+    @Override
+    public int tlsPort(int node) {
+        if (tlsPort < 0) {
+            return TestBroker.super.tlsPort(node);
+        }
+        return tlsPort;
     }
 
     /** The node processes, for what only Warren has (its admin API, its logs). */

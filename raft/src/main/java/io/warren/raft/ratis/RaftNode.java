@@ -5,16 +5,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
@@ -62,9 +67,34 @@ public final class RaftNode implements AutoCloseable {
      *        segments, so this bounds what a purge leaves (raised to twice the largest entry)
      * @param join a newcomer: its server starts with an empty configuration and waits to be added by a
      *        member ({@link #addMember}); {@code peers} then names the members its client talks to
+     * @param tls mutual TLS for all Raft traffic, the node's own clients included; empty for plaintext
      */
     public record Settings(String nodeId, Path storageDir, String bindHost, int raftPort, List<Peer> peers,
-            int entryBytesMax, long snapshotCheckEveryEntries, long segmentBytesMax, boolean join) {}
+            int entryBytesMax, long snapshotCheckEveryEntries, long segmentBytesMax, boolean join,
+            Optional<Tls> tls) {
+
+        /** Plaintext between nodes. */
+        public Settings(String nodeId, Path storageDir, String bindHost, int raftPort, List<Peer> peers,
+                int entryBytesMax, long snapshotCheckEveryEntries, long segmentBytesMax, boolean join) {
+            this(nodeId, storageDir, bindHost, raftPort, peers, entryBytesMax, snapshotCheckEveryEntries,
+                    segmentBytesMax, join, Optional.empty());
+        }
+    }
+
+    /**
+     * Mutual TLS between nodes: every gRPC connection, both ways, presents this node's certificate and accepts
+     * only a peer whose certificate chains to the trusted authorities and names the address it was reached at
+     * (gRPC checks the peer's subject alternative names against the host of its Raft address). A process
+     * without such a certificate cannot append entries, vote or join.
+     */
+    public record Tls(KeyManagerFactory keys, TrustManagerFactory trust) {
+        Parameters parameters() {
+            Parameters parameters = new Parameters();
+            GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(keys.getKeyManagers()[0],
+                    trust.getTrustManagers()[0], true));
+            return parameters;
+        }
+    }
 
     private final RaftServer server;
     private final RaftClient client;
@@ -81,10 +111,15 @@ public final class RaftNode implements AutoCloseable {
     };
     private final RaftProperties clientProperties;
 
-    private RaftNode(RaftServer server, RaftClient client, RaftProperties clientProperties) {
+    /** The TLS of this node's Raft clients, or null for plaintext. */
+    private final Parameters clientParameters;
+
+    private RaftNode(RaftServer server, RaftClient client, RaftProperties clientProperties,
+            Parameters clientParameters) {
         this.server = server;
         this.client = client;
         this.clientProperties = clientProperties;
+        this.clientParameters = clientParameters;
     }
 
     public static RaftNode start(Settings settings, WarrenStateMachine stateMachine) throws IOException {
@@ -94,8 +129,10 @@ public final class RaftNode implements AutoCloseable {
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, settings.peers().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
         RaftProperties properties = serverProperties(settings);
+        Parameters parameters = settings.tls().map(Tls::parameters).orElse(null);
         RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.nodeId()))
-                .setGroup(settings.join() ? RaftGroup.valueOf(GROUP_ID) : group).setProperties(properties).setStateMachine(stateMachine)
+                .setGroup(settings.join() ? RaftGroup.valueOf(GROUP_ID) : group).setProperties(properties)
+                .setParameters(parameters).setStateMachine(stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER).build();
         server.start();
         RaftProperties clientProperties = new RaftProperties();
@@ -106,11 +143,12 @@ public final class RaftNode implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         GrpcConfigKeys.setMessageSizeMax(clientProperties, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
         RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(clientProperties)
+                .setParameters(parameters)
                 .setClientId(ClientId.randomId())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
                         TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)))
                 .build();
-        return new RaftNode(server, client, clientProperties);
+        return new RaftNode(server, client, clientProperties, parameters);
     }
 
     private static RaftProperties serverProperties(Settings settings) {
@@ -213,6 +251,11 @@ public final class RaftNode implements AutoCloseable {
         List<String> members = division.getGroup().getPeers().stream().map(p -> p.getId().toString()).sorted().toList();
         return new GroupView(division.getId().toString(), role.getRole().name(),
                 leaderId == null ? null : leaderId.toString(), leaderReady, leaderSilence, followers, members);
+    }
+
+    /** This server's current Raft term. */
+    public long currentTerm() throws IOException {
+        return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
     }
 
     /** A membership change given how long it may take; IOException when Ratis refused or it timed out. */
@@ -363,7 +406,7 @@ public final class RaftNode implements AutoCloseable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(timeoutMs,
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         RaftClient admin = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(GROUP_ID, currentPeers()))
-                .setProperties(properties).setClientId(ClientId.randomId())
+                .setProperties(properties).setParameters(clientParameters).setClientId(ClientId.randomId())
                 .setRetryPolicy(ADMIN_RETRY)
                 .build();
         CompletableFuture<RaftClientReply> answer = new CompletableFuture<>();
