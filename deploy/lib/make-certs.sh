@@ -28,7 +28,10 @@ make_ca() {
 
 make_cert() {
   local dir=$1 name=$2 subject=$3 sans=${4:-$sans_default} days=${5:-$days_default}
-  [ -f "$dir/ca.pem" ] && [ -f "$dir/ca.key" ] || { echo "make-certs: no authority in $dir (run: ca $dir)" >&2; exit 2; }
+  if [ ! -f "$dir/ca.pem" ] || [ ! -f "$dir/ca.key" ]; then
+    echo "make-certs: no authority in $dir (run: ca $dir)" >&2
+    exit 2
+  fi
   new_key "$dir/$name.key"
   local ext
   ext=$(mktemp)

@@ -68,7 +68,8 @@ final class CoreAuthenticator implements Authenticator {
 
     /**
      * The user a certificate names: its subject as RFC 2253 writes it (the most specific part first, as
-     * RabbitMQ formats it: {@code CN=client,O=warren}), or the subject's common name (the first in the certificate's order, as RabbitMQ takes it).
+     * RabbitMQ formats it: {@code CN=client,O=warren}), or the subject's common name (the first in the
+     * certificate's order, as RabbitMQ takes it).
      */
     static Optional<String> certificateUser(X509Certificate certificate, TlsConfig.CertificateLogin from) {
         String subject = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);

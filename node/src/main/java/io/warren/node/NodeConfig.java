@@ -96,7 +96,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             "resend.window.ms", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
             "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms",
-            "handshake.timeout.ms", "amqps.port", "tls.cert", "tls.key", "tls.ca", "tls.versions", "tls.ciphers", "tls.verify",
+            "handshake.timeout.ms", "amqps.port", "tls.cert", "tls.key", "tls.ca", "tls.versions", "tls.ciphers",
+            "tls.verify",
             "tls.fail.if.no.peer.cert", "tls.engine", "ssl.cert.login.from", "raft.tls");
 
     private static Map<String, String> withTls(Map<String, String> plain) {

@@ -86,8 +86,8 @@ public final class WarrenNode implements AutoCloseable {
         RaftNode raft;
         try {
             raft = RaftNode.start(new RaftNode.Settings(config.nodeId(), storage, config.raftHost(), config.raftPort(),
-                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.logSegmentBytesMax(), config.join(),
-                    raftTls(config, tlsMaterial)),
+                    config.peers(), entryBytesMax, config.snapshotEveryEntries(), config.logSegmentBytesMax(),
+                    config.join(), raftTls(config, tlsMaterial)),
                     stateMachine);
         } catch (IOException | RuntimeException e) {
             // Ratis reports a damaged log (a corrupt entry, not a torn tail, which it drops) this way.
@@ -158,7 +158,8 @@ public final class WarrenNode implements AutoCloseable {
             return Optional.empty();
         }
         // TlsConfig refuses raft.tls without tls.cert, tls.key and tls.ca.
-        return Optional.of(new RaftNode.Tls(material.orElseThrow().keys(), material.orElseThrow().trust().orElseThrow()));
+        TlsMaterial own = material.orElseThrow();
+        return Optional.of(new RaftNode.Tls(own.keys(), own.trust().orElseThrow()));
     }
 
     /** RabbitMQ starts with an expired certificate too; clients then refuse it, so the log says why first. */

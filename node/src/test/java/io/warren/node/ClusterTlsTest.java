@@ -102,7 +102,8 @@ class ClusterTlsTest {
             assertEquals(term, leader.status("term"), "no vote request of n3 reached the leader");
             assertFalse(n3.output().stream().anyMatch(line -> line.contains("to LEADER")
                     || line.contains("event=node_ready")), "n3 never led nor served");
-            try (Connection connection = Cluster.factory(n1).newConnection(); Channel channel = connection.createChannel()) {
+            try (Connection connection = Cluster.factory(n1).newConnection();
+                    Channel channel = connection.createChannel()) {
                 channel.confirmSelect();
                 channel.queueDeclare("majority", true, false, false, null);
                 // Persistent: a transient message of a classic queue goes with a restart of the node it came through.

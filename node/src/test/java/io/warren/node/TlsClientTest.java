@@ -133,7 +133,8 @@ class TlsClientTest {
 
     @Test
     void aCertificateFromAnotherAuthorityIsRefusedInTheHandshake() throws Exception {
-        assertCertificateRefused(certificates.clientContext(stranger, "client"), "unable to find valid certification path");
+        assertCertificateRefused(certificates.clientContext(stranger, "client"),
+                "unable to find valid certification path");
     }
 
     @Test

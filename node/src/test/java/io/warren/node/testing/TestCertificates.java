@@ -57,7 +57,7 @@ public final class TestCertificates {
         return new TestCertificates(other);
     }
 
-    /** Issues {@code name}.pem/.key with {@code subject} (e.g. /O=warren/CN=late), valid {@code days} (< 0: expired). */
+    /** Issues {@code name}.pem/.key with {@code subject} (/O=warren/CN=late), valid {@code days} (< 0: expired). */
     public TestCertificates issue(String name, String subject, int days) throws IOException, InterruptedException {
         run("cert", dir.toString(), name, subject, "IP:127.0.0.1,DNS:localhost", Integer.toString(days));
         return this;
