@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
+import io.warren.amqp.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /**
  * The README's start command on the built distribution: deploy/local-cluster.sh starts three nodes and
  * returns once they serve; kill 2 and start 2 work on the running cluster, which goes on serving; stop
- * stops them all. Ports are moved by WARREN_PORT_OFFSET so the test does not need 5672-5674 free.
+ * stops them all; start --tls serves AMQPS with the authority it made. Ports are moved by
+ * WARREN_PORT_OFFSET so the test does not need 5672-5674 free.
  * And deploy/warren refuses a WARREN_HEAP it cannot read, with one line and exit code 2.
  */
 class LocalClusterScriptIT {
@@ -51,6 +54,37 @@ class LocalClusterScriptIT {
             Run stopped = run(home, offset, "stop");
             assertEquals(0, stopped.exit, stopped.output);
             assertTrue(run(home, offset, "status").output.lines().allMatch(l -> l.endsWith("stopped")));
+        }
+    }
+
+    @Test
+    void startWithTlsServesAmqpsWithTheAuthorityItMadeAndRaftOverMutualTls() throws Exception {
+        Path home = Files.createTempDirectory("warren-local-cluster-tls");
+        int offset = freeOffset();
+        try {
+            Run started = run(home, offset, "start", "--tls");
+            assertEquals(0, started.exit, started.output);
+            for (int i = 1; i <= 3; i++) {
+                String url = "amqps://guest:guest@localhost:" + (5672 + offset - i) + "/";
+                assertTrue(started.output.contains(url), url + " in: " + started.output);
+            }
+            assertTrue(run(home, offset, "status").output.contains("amqps://guest:guest@localhost:" + (5671 + offset)));
+            SSLContext trusting = SSLContext.getInstance("TLS");
+            trusting.init(null, TlsMaterial.trustManagers(home.resolve("tls").resolve("ca.pem")).getTrustManagers(),
+                    null);
+            ConnectionFactory node1 = factory(5671 + offset);
+            node1.setHost("localhost");
+            node1.useSslProtocol(trusting);
+            node1.enableHostnameVerification();
+            // A confirm needs a majority: the entry went to another node over Raft's mutual TLS.
+            publish(node1, "over amqps");
+            try (Connection connection = factory(5673 + offset).newConnection();
+                    Channel ch = connection.createChannel()) {
+                assertEquals(1, ch.queueDeclarePassive("script").getMessageCount(), "node 2 has it");
+            }
+        } finally {
+            Run stopped = run(home, offset, "stop");
+            assertEquals(0, stopped.exit, stopped.output);
         }
     }
 
@@ -98,10 +132,10 @@ class LocalClusterScriptIT {
         return new Run(process.exitValue(), output);
     }
 
-    /** An offset under which the nine ports of three nodes are free now. */
+    /** An offset under which the twelve ports of three nodes (AMQPS too) are free now. */
     private static int freeOffset() throws IOException {
         for (int offset = 20000; offset < 40000; offset += 97) {
-            if (free(5672 + offset, 3) && free(9871 + offset, 3) && free(15672 + offset, 3)) {
+            if (free(5669 + offset, 6) && free(9871 + offset, 3) && free(15672 + offset, 3)) {
                 return offset;
             }
         }
