@@ -44,7 +44,7 @@ record TlsConfig(Optional<Path> certificate, Optional<Path> key, Optional<Path> 
             "tls.versions", "TLSv1.3,TLSv1.2",
             "tls.verify", "verify_none",
             "tls.fail.if.no.peer.cert", "false",
-            "tls.engine", "openssl",
+            "tls.engine", "jdk",
             "ssl.cert.login.from", "distinguished_name",
             "raft.tls", "false");
 
