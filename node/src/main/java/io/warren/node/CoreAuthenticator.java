@@ -44,10 +44,7 @@ final class CoreAuthenticator implements Authenticator {
         if (user.isEmpty() || !passwordMatches(user.get().passwordHash().toByteArray(), password)) {
             return refused("Login was refused using authentication mechanism PLAIN. For details see the broker logfile.");
         }
-        if (loopbackUsers.contains(username) && !isLoopback(remoteAddress)) {
-            return refused("user '" + username + "' can only connect via localhost");
-        }
-        return CompletableFuture.completedFuture(username);
+        return admitFrom(username, remoteAddress);
     }
 
     @Override
@@ -60,10 +57,7 @@ final class CoreAuthenticator implements Authenticator {
         if (stateMachine.query(q -> q.user(username)).isEmpty()) {
             return refused("EXTERNAL login refused: user '" + username + "' - invalid credentials");
         }
-        if (loopbackUsers.contains(username) && !isLoopback(remoteAddress)) {
-            return refused("user '" + username + "' can only connect via localhost");
-        }
-        return CompletableFuture.completedFuture(username);
+        return admitFrom(username, remoteAddress);
     }
 
     /**
@@ -94,6 +88,14 @@ final class CoreAuthenticator implements Authenticator {
                     "access to vhost '" + virtualHost + "' refused for user '" + username + "'"));
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** The last check of every login: {@code loopback.users} come from loopback only, as in RabbitMQ. */
+    private CompletionStage<String> admitFrom(String username, SocketAddress remoteAddress) {
+        if (loopbackUsers.contains(username) && !isLoopback(remoteAddress)) {
+            return refused("user '" + username + "' can only connect via localhost");
+        }
+        return CompletableFuture.completedFuture(username);
     }
 
     private static CompletionStage<String> refused(String text) {

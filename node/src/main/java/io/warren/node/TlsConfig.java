@@ -41,7 +41,7 @@ record TlsConfig(Optional<Path> certificate, Optional<Path> key, Optional<Path> 
 
     static final Map<String, String> DEFAULTS = Map.of(
             "amqps.port", "5671",
-            "tls.versions", "TLSv1.3,TLSv1.2",
+            "tls.versions", String.join(",", ListenerTls.PROTOCOLS_DEFAULT),
             "tls.verify", "verify_none",
             "tls.fail.if.no.peer.cert", "false",
             "tls.engine", "jdk",

@@ -37,7 +37,7 @@ class ClusterMembershipTest {
                     "members", "m");
             CollectingConsumer consumer = new CollectingConsumer(Cluster.factory(n2), Cluster.addresses(List.of(n2)),
                     "members", 100, true);
-            awaitMoreConfirms(publisher, 100);
+            publisher.awaitMoreConfirms(100, 90);
 
             String members = cluster.nodes().stream().map(n -> n.nodeId() + "=" + n.raftAddress())
                     .reduce((a, b) -> a + "," + b).orElseThrow();
@@ -46,13 +46,13 @@ class ClusterMembershipTest {
             n4.launch();
             WarrenCtlRun.run(n1.adminPort(), "add_cluster_node", "n4", n4.raftAddress()).requireSuccess();
             n4.awaitReady();
-            awaitMoreConfirms(publisher, 100);
+            publisher.awaitMoreConfirms(100, 90);
             List<String> status = WarrenCtlRun.run(n4.adminPort(), "cluster_status").requireSuccess().rows();
             assertTrue(status.contains("n4\ttrue\tfalse\t1\trunning"), "n4 is a running member: " + status);
 
             WarrenCtlRun.run(n2.adminPort(), "transfer_leadership", "n4").requireSuccess();
             Cluster.await("n4 leads", 60, () -> n4.role().equals("leader"));
-            awaitMoreConfirms(publisher, 100);
+            publisher.awaitMoreConfirms(100, 90);
 
             NodeProcess n3 = cluster.node(3);
             WarrenCtlRun.run(n1.adminPort(), "forget_cluster_node", "n3").requireSuccess();
@@ -64,7 +64,7 @@ class ClusterMembershipTest {
                 }
             });
             n3.close();
-            awaitMoreConfirms(publisher, 100);
+            publisher.awaitMoreConfirms(100, 90);
             assertEquals("true", n4.status("serving"));
 
             publisher.stop();
@@ -92,7 +92,7 @@ class ClusterMembershipTest {
                 NodeProcess admin = others.get(0);
                 ConfirmingPublisher publisher = new ConfirmingPublisher(Cluster.factory(admin),
                         Cluster.addresses(others), "rejoin", "r" + round + "-");
-                awaitMoreConfirms(publisher, 50);
+                publisher.awaitMoreConfirms(50, 90);
                 removeFreezingTheLeaderMidChange(leader, admin, others.get(1));
                 org.apache.ratis.util.FileUtils.deleteFully(leader.dataDir());
                 String members = others.stream().map(n -> n.nodeId() + "=" + n.raftAddress())
@@ -104,7 +104,7 @@ class ClusterMembershipTest {
                 WarrenCtlRun.run(admin.adminPort(), "add_cluster_node", fresh.nodeId(), fresh.raftAddress())
                         .requireSuccess();
                 fresh.awaitReady();
-                awaitMoreConfirms(publisher, 50);
+                publisher.awaitMoreConfirms(50, 90);
                 publisher.stop();
                 assertEquals(Set.of(), publisher.nacked, "round " + round);
             }
@@ -147,10 +147,5 @@ class ClusterMembershipTest {
                 return false;
             }
         });
-    }
-
-    private static void awaitMoreConfirms(ConfirmingPublisher publisher, int more) throws InterruptedException {
-        int target = publisher.confirmed.size() + more;
-        Cluster.await(more + " more confirms", 90, () -> publisher.confirmed.size() >= target);
     }
 }

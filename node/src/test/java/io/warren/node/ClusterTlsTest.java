@@ -53,7 +53,7 @@ class ClusterTlsTest {
                     "over-tls", "m");
             CollectingConsumer consumer = new CollectingConsumer(Cluster.factory(n2), Cluster.addresses(List.of(n2)),
                     "over-tls", 100, true);
-            awaitMoreConfirms(publisher, 200);
+            publisher.awaitMoreConfirms(200, Cluster.WAIT_SECONDS);
 
             String members = String.join(",", nodes.stream().map(n -> n.nodeId() + "=" + n.raftAddress()).toList());
             List<String> newcomerArgs = new java.util.ArrayList<>(List.of("--peers", members));
@@ -67,7 +67,7 @@ class ClusterTlsTest {
             String status = n1.admin("cluster_status");
             assertFalse(status.lines().anyMatch(line -> line.startsWith("n4\ttrue")), "n4 is no member: " + status);
             assertFalse(n4.output().stream().anyMatch(line -> line.contains("event=node_ready")), "n4 never served");
-            awaitMoreConfirms(publisher, 200);
+            publisher.awaitMoreConfirms(200, Cluster.WAIT_SECONDS);
 
             publisher.stop();
             Cluster.await("every confirmed message is consumed", 60,
@@ -134,10 +134,5 @@ class ClusterTlsTest {
         } catch (IOException | InterruptedException | RuntimeException e) {
             return "unknown";
         }
-    }
-
-    private static void awaitMoreConfirms(ConfirmingPublisher publisher, int more) throws InterruptedException {
-        int target = publisher.confirmed.size() + more;
-        Cluster.await(more + " more confirms", Cluster.WAIT_SECONDS, () -> publisher.confirmed.size() >= target);
     }
 }

@@ -14,7 +14,6 @@ import com.rabbitmq.client.DefaultSaslConfig;
 import com.rabbitmq.client.GetResponse;
 import io.warren.node.testing.Cluster;
 import io.warren.node.testing.PikaTutorials;
-import io.warren.node.testing.ScenarioScript;
 import io.warren.node.testing.TestBroker;
 import io.warren.node.testing.TestCertificates;
 import io.warren.node.testing.WarrenBroker;
@@ -96,17 +95,11 @@ class TlsClientTest {
 
     @Test
     void pikaVerifiesTheServerAndLogsInWithPasswordOrCertificate() throws Exception {
-        PikaTutorials.prepare("tls.py");
-        java.nio.file.Path script = java.nio.file.Files.createTempFile("pika-tls-", ".py");
-        try (InputStream in = TlsClientTest.class.getResourceAsStream("/pika/tls.py")) {
-            java.nio.file.Files.write(script, in.readAllBytes());
-        }
+        PikaTutorials pika = PikaTutorials.prepare("tls.py");
         String port = Integer.toString(broker.tlsPort(1));
-        ScenarioScript.runToOk(new ProcessBuilder("/usr/bin/python3", script.toString(), port,
-                certificates.authority().toString()), "pika TLS, PLAIN");
-        ScenarioScript.runToOk(new ProcessBuilder("/usr/bin/python3", script.toString(), port,
-                certificates.authority().toString(), certificates.certificate("client").toString(),
-                certificates.key("client").toString()), "pika TLS, EXTERNAL");
+        pika.runToOk("pika TLS, PLAIN", port, certificates.authority().toString());
+        pika.runToOk("pika TLS, EXTERNAL", port, certificates.authority().toString(),
+                certificates.certificate("client").toString(), certificates.key("client").toString());
     }
 
     @Test

@@ -116,6 +116,12 @@ public final class ConfirmingPublisher {
         return next;
     }
 
+    /** Waits, up to {@code seconds}, until {@code more} publishes beyond those confirmed now are confirmed. */
+    public void awaitMoreConfirms(int more, long seconds) throws InterruptedException {
+        int target = confirmed.size() + more;
+        Cluster.await(more + " more confirms", seconds, () -> confirmed.size() >= target);
+    }
+
     /** Stops publishing, waits for the last confirms, and settles what stays unconfirmed as unknown. */
     public void stop() throws InterruptedException {
         running = false;

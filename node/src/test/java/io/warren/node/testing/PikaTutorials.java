@@ -36,6 +36,14 @@ public final class PikaTutorials {
         return new PikaTutorials(script);
     }
 
+    /** Runs the script with {@code args}; asserts it printed OK ({@code what} names the run in failures). */
+    public void runToOk(String what, String... args) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3",
+                script.toString()));
+        command.addAll(java.util.List.of(args));
+        ScenarioScript.runToOk(new ProcessBuilder(command), what);
+    }
+
     /** Runs one scenario, publishers on {@code port}, consumers on {@code consumerPort}; asserts it printed OK. */
     public void run(String scenario, int port, int consumerPort) throws IOException, InterruptedException {
         ScenarioScript.runToOk(new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(port),

@@ -3,15 +3,12 @@ package io.warren.node.testing;
 import io.warren.amqp.tls.TlsConfigException;
 import io.warren.amqp.tls.TlsMaterial;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,13 +87,12 @@ public final class TestCertificates {
     }
 
     private SSLContext context(TestCertificates issuer, String name) throws IOException, GeneralSecurityException {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        try (InputStream in = Files.newInputStream(authority())) {
-            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        TrustManagerFactory trust;
+        try {
+            trust = TlsMaterial.trustManagers(authority());
+        } catch (TlsConfigException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
         KeyManagerFactory keys = null;
         if (name != null) {
             try {
