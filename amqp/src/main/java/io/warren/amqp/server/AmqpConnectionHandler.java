@@ -36,6 +36,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -180,7 +181,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
             return;
         }
         ConnectionMethod.Start start = new ConnectionMethod.Start(0, 9, ServerProperties.of(config),
-                LongString.of(SaslResponse.mechanisms(peerCertificate().isPresent())), LongString.of("en_US"));
+                LongString.of(SaslResponse.mechanisms(overTls())), LongString.of("en_US"));
         write(new MethodFrame(0, start));
         transitionTo(ConnectionState.AWAITING_START_OK, "protocol header accepted");
     }
@@ -288,6 +289,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
         if (mechanism.equals(SaslResponse.EXTERNAL) && certificate.isPresent()) {
             claimed = certificate.get().getSubjectX500Principal().getName();
             login = authenticator.authenticateCertificate(certificate.get(), ctx.channel().remoteAddress());
+        } else if (mechanism.equals(SaslResponse.EXTERNAL) && overTls()) {
+            claimed = "";
+            login = CompletableFuture.failedFuture(AmqpException.connectionError(ReplyCode.ACCESS_REFUSED,
+                    "EXTERNAL login refused: no peer certificate", ConnectionMethod.CLASS_ID,
+                    ConnectionMethod.StartOk.METHOD_ID));
         } else {
             SaslResponse credentials = SaslResponse.parse(mechanism, startOk.response());
             claimed = credentials.username();
@@ -309,6 +315,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter im
             }
             flushSoon();
         }));
+    }
+
+    private boolean overTls() {
+        return ctx.pipeline().get(SslHandler.class) != null;
     }
 
     /** The client's TLS certificate, on a TLS listener whose client presented one. */

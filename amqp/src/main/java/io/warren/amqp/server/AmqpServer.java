@@ -66,7 +66,7 @@ public final class AmqpServer implements AutoCloseable {
 
     /**
      * Binds {@code address} and serves AMQP inside TLS with {@code tls} (AMQPS), or plain AMQP when it is
-     * null. On a TLS listener SASL EXTERNAL is offered to clients that presented a certificate.
+     * null. On a TLS listener SASL EXTERNAL is offered too.
      */
     public static AmqpServer start(InetSocketAddress address, int ioThreads, AmqpServerConfig config,
             SslContext tls, Authenticator authenticator, Broker broker) throws InterruptedException {

@@ -15,16 +15,17 @@ import java.nio.charset.StandardCharsets;
  * The user name and password in a connection.start-ok response, for the two password mechanisms Warren
  * offers: PLAIN ({@code [authzid] NUL user NUL password}, RFC 4616) and AMQPLAIN (a field table with LOGIN
  * and PASSWORD, sent without its length prefix). The third, EXTERNAL, takes the name from the client's TLS
- * certificate and ignores the response; it is offered only to a client that presented a certificate, as
- * RabbitMQ's rabbitmq_auth_mechanism_ssl does. Pure.
+ * certificate and ignores the response; it is offered on every TLS connection and refused at login when the
+ * client presented no certificate, as RabbitMQ's rabbitmq_auth_mechanism_ssl does (its reason: "no peer
+ * certificate" is a clearer error than a mechanism the client cannot find). Pure.
  */
 record SaslResponse(String username, String password) {
     static final String MECHANISMS = "PLAIN AMQPLAIN";
     static final String EXTERNAL = "EXTERNAL";
 
-    /** The mechanisms for connection.start: EXTERNAL too when the client's certificate is known. */
-    static String mechanisms(boolean peerCertificate) {
-        return peerCertificate ? MECHANISMS + " " + EXTERNAL : MECHANISMS;
+    /** The mechanisms for connection.start: EXTERNAL too on a TLS connection. */
+    static String mechanisms(boolean tls) {
+        return tls ? MECHANISMS + " " + EXTERNAL : MECHANISMS;
     }
 
     /**

@@ -26,7 +26,7 @@ public record ListenerTls(TlsMaterial material, List<String> protocols, List<Str
 
     /** RabbitMQ's {@code verify} and {@code fail_if_no_peer_cert} together. */
     public enum PeerVerification {
-        /** verify_none: no client certificate is asked for (so SASL EXTERNAL is not offered). */
+        /** verify_none: no client certificate is asked for (so a SASL EXTERNAL login is refused). */
         NONE(ClientAuth.NONE),
         /** verify_peer, fail_if_no_peer_cert = false: a certificate is asked for and checked if sent. */
         VERIFY_PEER(ClientAuth.OPTIONAL),
