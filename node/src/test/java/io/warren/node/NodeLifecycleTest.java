@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.node.testing.NodeProcess;
+import io.warren.node.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,69 @@ class NodeLifecycleTest {
             assertTrue(result.lines.stream().anyMatch(l -> l.startsWith("warren: AMQP port 127.0.0.1:"
                     + taken.getLocalPort() + " is in use")), result.lines.toString());
         }
+    }
+
+    @Test
+    void shouldRefuseABadTlsConfigWithOneLine() throws Exception {
+        TestCertificates certificates = TestCertificates.cluster(2);
+        String cert = certificates.certificate("n1").toString();
+        String key = certificates.key("n1").toString();
+        String ca = certificates.authority().toString();
+        assertRefused("tls.cert and tls.key go together: set both or neither", "--tls-cert", cert);
+        assertRefused("raft.tls needs tls.cert, tls.key and tls.ca", "--tls-cert", cert, "--tls-key", key,
+                "--raft-tls", "true");
+        assertRefused("tls.verify verify_peer needs tls.ca", "--tls-cert", cert, "--tls-key", key,
+                "--tls-verify", "verify_peer");
+        assertRefused("tls.verify 'verify_mutual' must be", "--tls-cert", cert, "--tls-key", key, "--tls-ca", ca,
+                "--tls-verify", "verify_mutual");
+        assertRefused("tls.engine 'gnutls' must be jdk or openssl", "--tls-cert", cert, "--tls-key", key,
+                "--tls-engine", "gnutls");
+        assertRefused("raft.tls 'yes' must be true or false", "--raft-tls", "yes");
+        assertRefused("ssl.cert.login.from 'email' must be distinguished_name or common_name",
+                "--ssl-cert-login-from", "email");
+        assertRefused("amqp.port none leaves no listener", "--amqp-port", "none");
+        assertRefused("amqp.port none leaves no listener", "--amqp-port", "none", "--tls-cert", cert, "--tls-key",
+                key, "--amqps-port", "none");
+        // Read at start: files that are missing, of the wrong kind, or do not belong together.
+        assertRefused("cannot read certificate file /nonexistent/cert.pem", "--tls-cert", "/nonexistent/cert.pem",
+                "--tls-key", key);
+        assertRefused("key file " + cert + " has no unencrypted PKCS#8 key", "--tls-cert", cert, "--tls-key", cert);
+        assertRefused("key " + certificates.key("n2") + " does not go with certificate " + cert, "--tls-cert", cert,
+                "--tls-key", certificates.key("n2").toString());
+        assertRefused("certificate file " + key + " is not PEM X.509", "--tls-cert", key, "--tls-key", key);
+        Path empty = Files.createTempFile("warren-empty", ".pem");
+        assertRefused("certificate file " + empty + " holds no certificate", "--tls-cert", empty.toString(),
+                "--tls-key", key);
+        assertRefused("cannot read certificate file /nonexistent/ca.pem", "--tls-cert", cert, "--tls-key", key,
+                "--tls-ca", "/nonexistent/ca.pem");
+        assertRefused("cannot set up TLS (protocols [TLSv1.9]", "--tls-cert", cert, "--tls-key", key,
+                "--tls-versions", "TLSv1.9");
+        assertRefused("cannot set up TLS (protocols [TLSv1.3], ciphers [TLS_NO_SUCH_SUITE]", "--tls-cert", cert,
+                "--tls-key", key, "--tls-versions", "TLSv1.3", "--tls-ciphers", "TLS_NO_SUCH_SUITE");
+        assertRefused("cannot set up TLS (protocols [TLSv1.3], ciphers [NO-SUCH-SUITE], engine OPENSSL",
+                "--tls-cert", cert, "--tls-key", key, "--tls-versions", "TLSv1.3", "--tls-ciphers", "NO-SUCH-SUITE",
+                "--tls-engine", "openssl");
+    }
+
+    /** A node started with {@code tlsArgs} stops at once with exit code 2 and one line starting so. */
+    private static void assertRefused(String reason, String... tlsArgs) throws Exception {
+        Path dir = Files.createTempDirectory("warren-tls-config");
+        List<String> args = new ArrayList<>(List.of("--node-id", "n1", "--data-dir", dir.toString(),
+                "--raft-address", "127.0.0.1:" + NodeProcess.freePort(), "--amqp-host", "127.0.0.1",
+                "--amqp-port", Integer.toString(NodeProcess.freePort()), "--amqps-port",
+                Integer.toString(NodeProcess.freePort()), "--admin-port", "0"));
+        for (int i = 0; i < tlsArgs.length; i += 2) {
+            int at = args.indexOf(tlsArgs[i]);
+            if (at >= 0) {
+                args.set(at + 1, tlsArgs[i + 1]);
+            } else {
+                args.addAll(List.of(tlsArgs[i], tlsArgs[i + 1]));
+            }
+        }
+        Result result = runMain(args.toArray(String[]::new));
+        assertEquals(2, result.exit, reason);
+        assertEquals(1, result.lines.size(), result.lines.toString());
+        assertTrue(result.lines.get(0).startsWith("warren: " + reason), result.lines.toString());
     }
 
     private record Result(int exit, List<String> lines) {}

@@ -1,13 +1,16 @@
 package io.warren.amqp.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
 /**
@@ -95,11 +98,42 @@ public record ListenerTls(TlsMaterial material, List<String> protocols, List<Str
             builder.ciphers(cipherSuites);
         }
         try {
-            return builder.build();
+            SslContext context = builder.build();
+            requireEnabled(context);
+            return context;
         } catch (SSLException | IllegalArgumentException e) {
-            throw new TlsConfigException("cannot set up TLS (protocols " + protocols + ", ciphers "
-                    + (cipherSuites.isEmpty() ? "default" : cipherSuites) + ", engine " + engine + "): "
-                    + e.getMessage(), e);
+            throw new TlsConfigException(cannotSetUp() + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The engines leave out (or only refuse at the first connection) a protocol or suite they do not know:
+     * one engine made now must have every one asked for enabled. Suites are compared for the JDK engine
+     * only: BoringSSL takes OpenSSL's names too and refuses a list it cannot use when the context is built.
+     */
+    private void requireEnabled(SslContext context) throws TlsConfigException {
+        SSLEngine probe = context.newEngine(ByteBufAllocator.DEFAULT);
+        try {
+            List<String> missingProtocols = missing(protocols, probe.getEnabledProtocols());
+            List<String> missingSuites = engine == Engine.JDK ? missing(cipherSuites, probe.getEnabledCipherSuites())
+                    : List.of();
+            if (!missingProtocols.isEmpty() || !missingSuites.isEmpty()) {
+                throw new TlsConfigException(cannotSetUp() + "not supported here: "
+                        + String.join(", ", missingProtocols) + (missingProtocols.isEmpty() || missingSuites.isEmpty()
+                        ? "" : ", ") + String.join(", ", missingSuites));
+            }
+        } finally {
+            ReferenceCountUtil.release(probe);
+        }
+    }
+
+    private static List<String> missing(List<String> wanted, String[] enabled) {
+        List<String> have = List.of(enabled);
+        return wanted.stream().filter(w -> !have.contains(w)).toList();
+    }
+
+    private String cannotSetUp() {
+        return "cannot set up TLS (protocols " + protocols + ", ciphers "
+                + (cipherSuites.isEmpty() ? "default" : cipherSuites) + ", engine " + engine + "): ";
     }
 }

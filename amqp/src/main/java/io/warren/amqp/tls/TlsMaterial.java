@@ -2,18 +2,22 @@ package io.warren.amqp.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
+import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -47,6 +51,7 @@ public record TlsMaterial(KeyManagerFactory keys, Optional<TrustManagerFactory> 
             throws TlsConfigException {
         List<X509Certificate> chain = certificates(certificateChain);
         PrivateKey key = privateKey(privateKey);
+        requireKeyOf(chain.get(0), key, certificateChain, privateKey);
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -60,6 +65,46 @@ public record TlsMaterial(KeyManagerFactory keys, Optional<TrustManagerFactory> 
             throw new TlsConfigException("key " + privateKey + " does not go with certificate " + certificateChain
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JDK's key store takes any key beside any certificate, and a mismatch would only show as failed
+     * handshakes: a probe signed with the key must verify with the certificate's public key.
+     */
+    private static void requireKeyOf(X509Certificate certificate, PrivateKey key, Path certificateFile,
+            Path keyFile) throws TlsConfigException {
+        byte[] probe = "warren key check".getBytes(StandardCharsets.US_ASCII);
+        boolean matches;
+        try {
+            Signature signer = signature(key.getAlgorithm());
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signed = signer.sign();
+            Signature verifier = signature(key.getAlgorithm());
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            matches = verifier.verify(signed);
+        } catch (GeneralSecurityException e) {
+            matches = false;
+        }
+        if (!matches) {
+            throw new TlsConfigException("key " + keyFile + " does not go with certificate " + certificateFile
+                    + ": the certificate's public key is not the key's (" + key.getAlgorithm() + " key, "
+                    + certificate.getPublicKey().getAlgorithm() + " certificate)");
+        }
+    }
+
+    private static Signature signature(String keyAlgorithm) throws GeneralSecurityException {
+        return switch (keyAlgorithm) {
+            case "EC" -> Signature.getInstance("SHA256withECDSA");
+            case "RSA" -> Signature.getInstance("SHA256withRSA");
+            case "RSASSA-PSS" -> {
+                Signature pss = Signature.getInstance("RSASSA-PSS");
+                pss.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+                yield pss;
+            }
+            default -> Signature.getInstance(keyAlgorithm); // Ed25519, Ed448: the algorithm is the signature
+        };
     }
 
     /** A trust manager factory for the authorities in {@code trusted} (PEM). */
