@@ -155,16 +155,25 @@ final class AdminServer implements AutoCloseable {
                 case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()));
                 case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()));
                 case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost);
-                case "add_user", "change_password" -> write(Commands.putUser(required(p, "name"),
-                        newHash(required(p, "password")), existingTags(p.get("name"))));
-                case "set_user_tags" -> write(Commands.putUser(required(p, "name"), existingHash(required(p, "name")),
-                        tags(p.getOrDefault("tags", ""))));
+                case "add_user" -> write(Commands.addUser(required(p, "name"), newHash(required(p, "password"))));
+                case "change_password" -> write(Commands.changePassword(required(p, "name"),
+                        newHash(required(p, "password"))));
+                case "set_user_tags" -> write(Commands.setUserTags(required(p, "name"), tags(p.getOrDefault("tags",
+                        ""))));
                 case "delete_user" -> write(Commands.deleteUser(required(p, "name")));
                 case "add_vhost" -> write(Commands.putVhost(required(p, "name")));
                 case "delete_vhost" -> write(Commands.deleteVhost(required(p, "name")));
                 case "set_permissions" -> write(Commands.setPermissions(required(p, "user"), vhost,
                         p.getOrDefault("configure", ""), p.getOrDefault("write", ""), p.getOrDefault("read", "")));
                 case "clear_permissions" -> write(Commands.clearPermissions(required(p, "user"), vhost));
+                case "set_topic_permissions" -> write(Commands.setTopicPermissions(required(p, "user"), vhost,
+                        required(p, "exchange"), p.getOrDefault("write", ""), p.getOrDefault("read", "")));
+                case "clear_topic_permissions" -> write(Commands.clearTopicPermissions(required(p, "user"), vhost,
+                        p.getOrDefault("exchange", "")));
+                case "list_topic_permissions" -> AdminTables.topicPermissions(
+                        stateMachine.query(q -> q.topicPermissions()), t -> t.vhost().equals(vhost), "user");
+                case "list_user_topic_permissions" -> AdminTables.topicPermissions(
+                        stateMachine.query(q -> q.topicPermissions()), t -> t.user().equals(p.get("user")), "vhost");
                 case "set_policy", "set_operator_policy" -> write(Commands.setPolicy(vhost, required(p, "name"),
                         required(p, "pattern"), p.getOrDefault("apply_to", "all"),
                         priority(p.getOrDefault("priority", "0")), definition(required(p, "definition")),
@@ -336,15 +345,6 @@ final class AdminServer implements AutoCloseable {
             byte[] salt = new byte[4];
             new SecureRandom().nextBytes(salt);
             return ByteString.copyFrom(CoreAuthenticator.hash(salt, password));
-        }
-
-        private ByteString existingHash(String name) {
-            return stateMachine.query(q -> q.user(name)).map(u -> u.passwordHash())
-                    .orElseThrow(() -> new AdminError(404, "no user '" + name + "'"));
-        }
-
-        private List<String> existingTags(String name) {
-            return stateMachine.query(q -> q.user(name)).map(u -> u.tags()).orElse(List.of());
         }
 
         private static List<String> tags(String text) {

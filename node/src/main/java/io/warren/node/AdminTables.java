@@ -3,12 +3,14 @@ package io.warren.node;
 import io.warren.proto.Table;
 import io.warren.raft.core.BrokerQueries;
 import io.warren.raft.core.Permission;
+import io.warren.raft.core.TopicPermission;
 import io.warren.raft.core.UserRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Formats admin answers as rabbitmqctl does: a header line of column names, then tab-separated rows. */
 final class AdminTables {
@@ -115,6 +117,17 @@ final class AdminTables {
         all.put("read", Permission::read);
         return render(permissions.stream().filter(p -> p.vhost().equals(vhost)).toList(), all, null,
                 List.copyOf(all.keySet()));
+    }
+
+    /** rabbitmqctl list_topic_permissions (first column user) and list_user_topic_permissions (vhost). */
+    static String topicPermissions(List<TopicPermission> permissions, Predicate<TopicPermission> shown,
+            String firstColumn) {
+        Map<String, Function<TopicPermission, Object>> all = new LinkedHashMap<>();
+        all.put(firstColumn, firstColumn.equals("user") ? TopicPermission::user : TopicPermission::vhost);
+        all.put("exchange", TopicPermission::exchange);
+        all.put("write", TopicPermission::write);
+        all.put("read", TopicPermission::read);
+        return render(permissions.stream().filter(shown).toList(), all, null, List.copyOf(all.keySet()));
     }
 
     private static <T> String render(List<T> rows, Map<String, Function<T, Object>> all, String columns,

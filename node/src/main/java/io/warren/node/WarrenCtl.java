@@ -31,6 +31,9 @@ public final class WarrenCtl {
               set_user_tags <name> [tag ...]
               add_vhost <name> | delete_vhost <name>
               set_permissions <user> <configure> <write> <read> | clear_permissions <user>
+              set_topic_permissions <user> <exchange> <write> <read>   routing keys on a topic exchange
+              clear_topic_permissions <user> [exchange] | list_topic_permissions
+              list_user_topic_permissions <user>
               set_policy [--priority N] [--apply-to queues|exchanges|all] <name> <pattern> <definition JSON>
               clear_policy <name> | list_policies
               set_operator_policy [--priority N] [--apply-to ...] <name> <pattern> <definition JSON>
@@ -136,13 +139,7 @@ public final class WarrenCtl {
                 p.put("name", ops.get(0));
                 p.put("tags", String.join(",", ops.subList(1, ops.size())));
             }
-            case "set_permissions" -> {
-                need(ops, 4, command + " <user> <configure> <write> <read>");
-                p.put("user", ops.get(0));
-                p.put("configure", ops.get(1));
-                p.put("write", ops.get(2));
-                p.put("read", ops.get(3));
-            }
+            case "set_permissions" -> positional(p, ops, command, "user", "configure", "write", "read");
             case "set_policy", "set_operator_policy" -> {
                 need(ops, 3, command + " [--priority N] [--apply-to queues|exchanges|all] <name> <pattern>"
                         + " <definition>");
@@ -154,16 +151,32 @@ public final class WarrenCtl {
                 need(ops, 1, command + " <name>");
                 p.put("name", ops.get(0));
             }
-            case "clear_permissions" -> {
+            case "clear_permissions", "list_user_topic_permissions" -> {
                 need(ops, 1, command + " <user>");
                 p.put("user", ops.get(0));
             }
+            case "set_topic_permissions" -> positional(p, ops, command, "user", "exchange", "write", "read");
+            case "clear_topic_permissions" -> {
+                if (ops.isEmpty() || ops.size() > 2) {
+                    throw new IllegalArgumentException("usage: " + command + " <user> [exchange]");
+                }
+                p.put("user", ops.get(0));
+                p.put("exchange", ops.size() == 2 ? ops.get(1) : "");
+            }
             case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status",
-                    "cluster_status", "list_policies", "list_operator_policies" -> {
+                    "cluster_status", "list_policies", "list_operator_policies", "list_topic_permissions" -> {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
         return p;
+    }
+
+    /** Exactly these arguments, in this order, as the parameters of the same names. */
+    private static void positional(Map<String, String> p, List<String> ops, String command, String... names) {
+        need(ops, names.length, command + " <" + String.join("> <", names) + ">");
+        for (int i = 0; i < names.length; i++) {
+            p.put(names[i], ops.get(i));
+        }
     }
 
     private static void need(List<String> ops, int count, String usage) {

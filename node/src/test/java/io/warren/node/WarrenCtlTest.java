@@ -184,6 +184,9 @@ class WarrenCtlTest {
         WarrenCtlRun usage = WarrenCtlRun.run(node.adminPort(), "set_permissions", "only-one");
         assertEquals(2, usage.exit());
         assertTrue(usage.err().contains("usage: set_permissions <user> <configure> <write> <read>"), usage.err());
+        WarrenCtlRun topicUsage = WarrenCtlRun.run(node.adminPort(), "clear_topic_permissions", "a", "b", "c");
+        assertEquals(2, topicUsage.exit());
+        assertTrue(topicUsage.err().contains("usage: clear_topic_permissions <user> [exchange]"), topicUsage.err());
 
         WarrenCtlRun refused = WarrenCtlRun.run(node.adminPort(), "delete_user", "nobody-here");
         assertEquals(1, refused.exit(), refused.out() + refused.err());

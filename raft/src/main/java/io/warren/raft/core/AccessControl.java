@@ -9,7 +9,10 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Users and their per-vhost permissions, and the checks RabbitMQ makes: a resource name must match the
  * user's pattern for the kind of access (an unanchored search, as Erlang's re:run does); an empty
- * pattern grants nothing. The default exchange is checked under the name "amq.default".
+ * pattern grants nothing. The default exchange is checked under the name "amq.default". Topic permissions
+ * narrow the routing keys a user publishes and binds with on a topic exchange, once any is set for that
+ * user, vhost and exchange (RabbitMQ's rabbit_auth_backend_internal: none set restricts nothing; an empty
+ * pattern allows only the empty key).
  */
 final class AccessControl {
     enum Access { CONFIGURE, WRITE, READ }
@@ -17,11 +20,17 @@ final class AccessControl {
     final TreeMap<String, UserRecord> users = new TreeMap<>();
     /** By "user\0vhost". */
     final TreeMap<String, Permission> permissions = new TreeMap<>();
+    /** By "user\0vhost\0exchange". */
+    final TreeMap<String, TopicPermission> topicPermissions = new TreeMap<>();
     /** A cache only: never iterated, so its order cannot leak into state. */
     private final Map<String, Pattern> compiled = new HashMap<>();
 
     static String key(String user, String vhost) {
         return user + '\0' + vhost;
+    }
+
+    static String topicKey(String user, String vhost, String exchange) {
+        return key(user, vhost) + '\0' + exchange;
     }
 
     Permission permission(String user, String vhost) {
@@ -35,6 +44,25 @@ final class AccessControl {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "access to " + kind + " '" + resource + "' in vhost '"
                     + vhost + "' refused for user '" + user + "'");
         }
+    }
+
+    /** On a topic exchange: the routing key a publish (WRITE) or a binding (READ) uses. */
+    void checkTopic(String user, String vhost, String exchange, String routingKey, Access access,
+            AmqpMethod method) {
+        TopicPermission permission = topicPermissions.get(topicKey(user, vhost, exchange));
+        if (permission == null) {
+            return;
+        }
+        String pattern = access == Access.WRITE ? permission.write() : permission.read();
+        if (!permits(expand(pattern.isEmpty() ? "^$" : pattern, user, vhost), routingKey)) {
+            throw method.refuse(ReplyCodes.ACCESS_REFUSED, "access to topic '" + routingKey + "' in exchange '"
+                    + exchange + "' in vhost '" + vhost + "' refused for user '" + user + "'");
+        }
+    }
+
+    /** RabbitMQ puts the names in as they are, not quoted. */
+    static String expand(String pattern, String user, String vhost) {
+        return pattern.replace("{username}", user).replace("{vhost}", vhost);
     }
 
     private static String patternOf(Permission permission, Access access) {

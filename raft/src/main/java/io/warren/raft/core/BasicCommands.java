@@ -180,6 +180,10 @@ final class BasicCommands {
                     + exchange.name + "' in " + vhost.describe());
         }
         state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
+        if (exchange.type == ExchangeType.TOPIC) {
+            state.access.checkTopic(session.user(), vhost.name, exchange.name, cmd.getRoutingKey(), Access.WRITE,
+                    method);
+        }
         if (cmd.hasUserId() && !cmd.getUserId().equals(session.user()) && !impersonates(session.user())) {
             throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "user_id property set to '" + cmd.getUserId()
                     + "' but authenticated user was '" + session.user() + "'");

@@ -232,6 +232,8 @@ public final class BrokerCore {
             case CLEAR_PERMISSIONS -> admin.clearPermissions(command.getClearPermissions(), ctx);
             case SET_POLICY -> policies.setPolicy(command.getSetPolicy(), ctx);
             case CLEAR_POLICY -> policies.clearPolicy(command.getClearPolicy(), ctx);
+            case SET_TOPIC_PERMISSIONS -> admin.setTopicPermissions(command.getSetTopicPermissions(), ctx);
+            case CLEAR_TOPIC_PERMISSIONS -> admin.clearTopicPermissions(command.getClearTopicPermissions(), ctx);
             case KIND_NOT_SET -> throw AmqpMethod.NONE.refuse(ReplyCodes.NOT_IMPLEMENTED, "unknown command");
         }
     }
@@ -247,7 +249,8 @@ public final class BrokerCore {
         return switch (command.getKindCase()) {
             case REGISTER_NODE, DECLARE_NODE_DOWN, SET_ALARMS, TICK, DEAD_LETTER, OPEN_CONNECTION, CLOSE_CONNECTION,
                     PUT_USER, DELETE_USER, PUT_VHOST, DELETE_VHOST,
-                    SET_PERMISSIONS, CLEAR_PERMISSIONS, SET_POLICY, CLEAR_POLICY, KIND_NOT_SET -> false;
+                    SET_PERMISSIONS, CLEAR_PERMISSIONS, SET_POLICY, CLEAR_POLICY, SET_TOPIC_PERMISSIONS,
+                    CLEAR_TOPIC_PERMISSIONS, KIND_NOT_SET -> false;
             default -> true;
         };
     }

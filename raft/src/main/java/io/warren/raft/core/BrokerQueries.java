@@ -63,6 +63,10 @@ public final class BrokerQueries {
         return List.copyOf(state.access.permissions.values());
     }
 
+    public List<TopicPermission> topicPermissions() {
+        return List.copyOf(state.access.topicPermissions.values());
+    }
+
     /** A node as the log knows it: its current epoch and whether the leader declared it down. */
     public record NodeView(String node, long epoch, boolean down) {}
 

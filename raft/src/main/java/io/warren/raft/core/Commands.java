@@ -6,6 +6,7 @@ import io.warren.proto.BindExchange;
 import io.warren.proto.BindQueue;
 import io.warren.proto.Cancel;
 import io.warren.proto.ClearPermissions;
+import io.warren.proto.ClearTopicPermissions;
 import io.warren.proto.ClearPolicy;
 import io.warren.proto.CloseChannel;
 import io.warren.proto.CloseConnection;
@@ -28,11 +29,13 @@ import io.warren.proto.Publish;
 import io.warren.proto.PurgeQueue;
 import io.warren.proto.PutUser;
 import io.warren.proto.PutVhost;
+import io.warren.proto.UserChange;
 import io.warren.proto.Qos;
 import io.warren.proto.Recover;
 import io.warren.proto.RegisterNode;
 import io.warren.proto.SetAlarms;
 import io.warren.proto.SetPermissions;
+import io.warren.proto.SetTopicPermissions;
 import io.warren.proto.SetPolicy;
 import io.warren.proto.Table;
 import io.warren.proto.Tick;
@@ -274,6 +277,24 @@ public final class Commands {
                 .addAllTags(tags));
     }
 
+    /** rabbitmqctl add_user: refused for an existing user. */
+    public static Command.Builder addUser(String name, ByteString passwordHash) {
+        return Command.newBuilder().setPutUser(PutUser.newBuilder().setName(name).setPasswordHash(passwordHash)
+                .setChange(UserChange.USER_ADD));
+    }
+
+    /** rabbitmqctl change_password: an existing user's; its tags stay. */
+    public static Command.Builder changePassword(String name, ByteString passwordHash) {
+        return Command.newBuilder().setPutUser(PutUser.newBuilder().setName(name).setPasswordHash(passwordHash)
+                .setChange(UserChange.USER_PASSWORD));
+    }
+
+    /** rabbitmqctl set_user_tags: an existing user's; its password stays. */
+    public static Command.Builder setUserTags(String name, Iterable<String> tags) {
+        return Command.newBuilder().setPutUser(PutUser.newBuilder().setName(name).addAllTags(tags)
+                .setChange(UserChange.USER_TAGS));
+    }
+
     public static Command.Builder deleteUser(String name) {
         return Command.newBuilder().setDeleteUser(DeleteUser.newBuilder().setName(name));
     }
@@ -294,6 +315,18 @@ public final class Commands {
 
     public static Command.Builder clearPermissions(String user, String vhost) {
         return Command.newBuilder().setClearPermissions(ClearPermissions.newBuilder().setUser(user).setVhost(vhost));
+    }
+
+    public static Command.Builder setTopicPermissions(String user, String vhost, String exchange, String write,
+            String read) {
+        return Command.newBuilder().setSetTopicPermissions(SetTopicPermissions.newBuilder().setUser(user)
+                .setVhost(vhost).setExchange(exchange).setWrite(write).setRead(read));
+    }
+
+    /** An empty {@code exchange} clears the user's topic permissions on every exchange of the vhost. */
+    public static Command.Builder clearTopicPermissions(String user, String vhost, String exchange) {
+        return Command.newBuilder().setClearTopicPermissions(ClearTopicPermissions.newBuilder().setUser(user)
+                .setVhost(vhost).setExchange(exchange));
     }
 
     /** A user policy, or with {@code operator} an operator policy. */

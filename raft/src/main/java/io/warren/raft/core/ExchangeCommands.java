@@ -90,7 +90,8 @@ final class ExchangeCommands {
 
     void bind(Session session, BindExchange cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.EXCHANGE_BIND;
-        ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), method);
+        ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), cmd.getRoutingKey(),
+                method);
         Binding binding = new Binding(cmd.getSource(), cmd.getDestination(), false, cmd.getRoutingKey(),
                 cmd.getArguments());
         addBinding(source, binding, method);
@@ -99,7 +100,8 @@ final class ExchangeCommands {
 
     void unbind(Session session, UnbindExchange cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.EXCHANGE_UNBIND;
-        ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), method);
+        ExchangeState source = checkEndpoints(session, cmd.getDestination(), cmd.getSource(), cmd.getRoutingKey(),
+                method);
         Binding binding = new Binding(cmd.getSource(), cmd.getDestination(), false, cmd.getRoutingKey(),
                 cmd.getArguments());
         dispatcher.removeBinding(session.vhost(), source, binding, ctx);
@@ -107,15 +109,29 @@ final class ExchangeCommands {
     }
 
     /** Checks both ends of an exchange-to-exchange binding as RabbitMQ does; returns the source. */
-    private ExchangeState checkEndpoints(Session session, String destination, String source, AmqpMethod method) {
+    private ExchangeState checkEndpoints(Session session, String destination, String source, String routingKey,
+            AmqpMethod method) {
         if (destination.isEmpty() || source.isEmpty()) {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
         String vhost = session.vhost().name;
         state.access.check(session.user(), vhost, Access.WRITE, "exchange", destination, method);
         state.access.check(session.user(), vhost, Access.READ, "exchange", source, method);
+        checkTopicRead(state.access, session, source, routingKey, method);
         session.exchange(destination, method);
         return session.exchange(source, method);
+    }
+
+    /**
+     * A binding (or unbinding) on a topic exchange: its key must pass the user's topic read permission. As
+     * RabbitMQ's channel, after the resource checks and before either end must exist.
+     */
+    static void checkTopicRead(AccessControl access, Session session, String source, String routingKey,
+            AmqpMethod method) {
+        ExchangeState exchange = session.vhost().exchanges.get(source);
+        if (exchange != null && exchange.type == ExchangeType.TOPIC) {
+            access.checkTopic(session.user(), session.vhost().name, source, routingKey, Access.READ, method);
+        }
     }
 
     /** Adds a binding unless the same one exists; a headers binding must have a valid x-match. */

@@ -160,7 +160,7 @@ final class QueueCommands {
 
     void bind(Session session, BindQueue cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.QUEUE_BIND;
-        ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), method);
+        ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), cmd.getRoutingKey(), method);
         ExchangeCommands.addBinding(source, new Binding(cmd.getExchange(), cmd.getQueue(), true,
                 cmd.getRoutingKey(), cmd.getArguments()), method);
         ctx.answer(Dispatcher.done());
@@ -168,14 +168,14 @@ final class QueueCommands {
 
     void unbind(Session session, UnbindQueue cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.QUEUE_UNBIND;
-        ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), method);
+        ExchangeState source = checkEndpoints(session, cmd.getQueue(), cmd.getExchange(), cmd.getRoutingKey(), method);
         Binding binding = new Binding(cmd.getExchange(), cmd.getQueue(), true, cmd.getRoutingKey(),
                 cmd.getArguments());
         dispatcher.removeBinding(session.vhost(), source, binding, ctx);
         ctx.answer(Dispatcher.done());
     }
 
-    private ExchangeState checkEndpoints(Session session, String queueName, String exchangeName,
+    private ExchangeState checkEndpoints(Session session, String queueName, String exchangeName, String routingKey,
             AmqpMethod method) {
         if (exchangeName.isEmpty()) {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
@@ -183,6 +183,7 @@ final class QueueCommands {
         String vhost = session.vhost().name;
         state.access.check(session.user(), vhost, Access.WRITE, "queue", queueName, method);
         state.access.check(session.user(), vhost, Access.READ, "exchange", exchangeName, method);
+        ExchangeCommands.checkTopicRead(state.access, session, exchangeName, routingKey, method);
         QueueState queue = session.queue(queueName, method);
         ExchangeState exchange = session.exchange(exchangeName, method);
         session.checkExclusive(queue, method);

@@ -113,6 +113,11 @@ public final class SnapshotLoader {
                 state.access.permissions.put(AccessControl.key(p.getUser(), p.getVhost()),
                         new Permission(p.getUser(), p.getVhost(), p.getConfigure(), p.getWrite(), p.getRead()));
             }
+            case TOPIC_PERMISSION -> {
+                var p = record.getTopicPermission().getPermission();
+                state.access.topicPermissions.put(AccessControl.topicKey(p.getUser(), p.getVhost(), p.getExchange()),
+                        new TopicPermission(p.getUser(), p.getVhost(), p.getExchange(), p.getWrite(), p.getRead()));
+            }
             case CONNECTION -> {
                 var opened = record.getConnection().getConnection();
                 ConnectionKey key = ConnectionKey.of(opened.getConnection());

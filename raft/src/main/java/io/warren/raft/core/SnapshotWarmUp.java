@@ -54,6 +54,7 @@ public final class SnapshotWarmUp {
                 .addCommands(Commands.setPolicy("/", "p", "^p$", "", 0, Table.newBuilder()
                         .addEntries(entry("max-length", io.warren.proto.Value.newBuilder().setInt64(1).build()))
                         .build(), false))
+                .addCommands(Commands.setTopicPermissions("guest", "/", "amq.topic", ".*", ".*"))
                 // a delayed exchange holding a message, and a transaction with a staged publish
                 .addCommands(Commands.declareExchange("dx", "x-delayed-message", false, false, false, false,
                         Table.newBuilder().addEntries(entry("x-delayed-type", text("direct"))).build())
