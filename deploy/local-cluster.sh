@@ -4,7 +4,9 @@
 #                       build what is missing, start nodes 1..N (default 3), return once they serve AMQP;
 #                       --tls makes a throw-away CA and certificates under $WARREN_HOME/tls (once) and
 #                       turns TLS on: AMQPS beside AMQP (SASL EXTERNAL for client certificates) and mutual
-#                       TLS for the Raft traffic between nodes; remembered until the next 'start' without it
+#                       TLS for the Raft traffic between nodes, HTTPS for the admin API (deploy/warrenctl
+#                       then passes the authority and client certificate itself); remembered until the next
+#                       'start' without it
 #   start I             start node I again, with its data
 #   stop                stop every node (SIGTERM: clients get 320 CONNECTION_FORCED)
 #   status              which nodes run, their ports
@@ -66,7 +68,7 @@ tls_flags() {
   local i=$1
   tls_on || return 0
   echo "--amqps-port $(amqps_port "$i") --tls-cert $home/tls/n$i.pem --tls-key $home/tls/n$i.key" \
-    "--tls-ca $home/tls/ca.pem --tls-verify verify_peer --raft-tls true"
+    "--tls-ca $home/tls/ca.pem --tls-verify verify_peer --raft-tls true --admin-tls true"
 }
 
 urls() {

@@ -3,6 +3,10 @@ package io.warren.node;
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.warren.amqp.tls.ListenerTls;
 import io.warren.proto.Command;
 import io.warren.proto.Reply;
 import io.warren.raft.core.Commands;
@@ -20,15 +24,21 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API warrenctl talks to: plain HTTP on 127.0.0.1 only, one path per rabbitmqctl command
- * ({@code /list_queues?vhost=/&columns=name,messages}), answers as tab-separated rows with a header line.
+ * The admin API warrenctl talks to: HTTP on loopback, or HTTPS ({@code admin.tls}) with the node's TLS
+ * identity, one path per rabbitmqctl command ({@code /list_queues?vhost=/&columns=name,messages}), answers
+ * as tab-separated rows with a header line. It has no login of its own: off loopback it needs HTTPS that
+ * requires a trusted client certificate (NodeConfig refuses anything less). Requests are not logged, so
+ * neither are the passwords add_user and change_password carry.
  * Reads come from this node's applied state; changes go through the log like any command and are
  * answered once applied.
  */
@@ -47,12 +57,22 @@ final class AdminServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    static AdminServer start(int port, WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
-            CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness, ResourceMonitor resources,
-            HotPathSampler hotPath)
+    /**
+     * HTTPS for the admin API.
+     *
+     * @param context the node's key and certificate, and the authorities client certificates must come from
+     * @param protocols the TLS versions offered ({@code tls.versions})
+     * @param verification whether a client certificate is asked for, and required
+     */
+    record Https(SSLContext context, List<String> protocols, ListenerTls.PeerVerification verification) {}
+
+    static AdminServer start(String host, int port, Optional<Https> https, WarrenStateMachine stateMachine,
+            EffectDispatcher dispatcher, CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness,
+            ResourceMonitor resources, HotPathSampler hotPath)
             throws ConfigException {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            HttpServer server = https.isPresent() ? httpsServer(address, https.get()) : HttpServer.create(address, 16);
             ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
                 Thread thread = new Thread(r, "warren-admin");
                 thread.setDaemon(true);
@@ -65,8 +85,26 @@ final class AdminServer implements AutoCloseable {
             server.start();
             return new AdminServer(server, executor);
         } catch (IOException e) {
-            throw new ConfigException("admin port 127.0.0.1:" + port + " cannot be bound: " + e.getMessage(), e);
+            throw new ConfigException("admin port " + host + ":" + port + " cannot be bound: " + e.getMessage(), e);
         }
+    }
+
+    private static HttpsServer httpsServer(InetSocketAddress address, Https https) throws IOException {
+        HttpsServer server = HttpsServer.create(address, 16);
+        server.setHttpsConfigurator(new HttpsConfigurator(https.context()) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                ssl.setProtocols(https.protocols().toArray(String[]::new));
+                switch (https.verification()) {
+                    case NONE -> { }
+                    case VERIFY_PEER -> ssl.setWantClientAuth(true);
+                    case REQUIRE_PEER_CERT -> ssl.setNeedClientAuth(true);
+                }
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        return server;
     }
 
     private static void handle(HttpExchange exchange, AdminCommands commands) throws IOException {

@@ -1,8 +1,11 @@
 package io.warren.node;
 
+import io.warren.amqp.tls.ListenerTls;
 import io.warren.raft.ratis.RaftNode;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +20,9 @@ import java.util.Set;
  * Every key has a flag of the same name: {@code node.id} is {@code --node-id}, and so on.
  *
  * @param peers the Raft group's members as id=host:port; this node's own entry gives its Raft address
- * @param adminPort HTTP port of the admin API that warrenctl talks to (loopback only)
+ * @param adminHost where the admin API that warrenctl talks to listens: loopback unless it serves HTTPS
+ *        with client certificates required, as it has no login of its own
+ * @param adminPort its port
  * @param entriesInFlightMax Raft entries this node has sent and not yet seen committed (group commit gathers
  *        commands while they are in flight)
  * @param backlogBytesMax commands waiting to be sent above which publishers are blocked (connection.blocked)
@@ -54,7 +59,7 @@ import java.util.Set;
  * @param tls AMQPS and Raft TLS (see {@link TlsConfig})
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
-        List<RaftNode.Peer> peers, int adminPort, long snapshotEveryEntries, int messageBytesMax,
+        List<RaftNode.Peer> peers, String adminHost, int adminPort, long snapshotEveryEntries, int messageBytesMax,
         Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
         long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
@@ -67,6 +72,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
     static final Map<String, String> DEFAULTS = withTls(Map.ofEntries(
             Map.entry("amqp.host", "0.0.0.0"),
             Map.entry("amqp.port", "5672"),
+            Map.entry("admin.host", "127.0.0.1"),
             Map.entry("admin.port", "15672"),
             Map.entry("snapshot.every.entries", "100000"),
             Map.entry("snapshot.log.bytes", Long.toString(256L << 20)),
@@ -91,14 +97,14 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("handshake.timeout.ms", "10000")));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
-            "peers", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
+            "peers", "admin.host", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
             "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
             "resend.window.ms", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
             "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms",
             "handshake.timeout.ms", "amqps.port", "tls.cert", "tls.key", "tls.ca", "tls.versions", "tls.ciphers",
             "tls.verify",
-            "tls.fail.if.no.peer.cert", "tls.engine", "ssl.cert.login.from", "raft.tls");
+            "tls.fail.if.no.peer.cert", "tls.engine", "ssl.cert.login.from", "raft.tls", "admin.tls");
 
     private static Map<String, String> withTls(Map<String, String> plain) {
         Map<String, String> all = new LinkedHashMap<>(plain);
@@ -169,8 +175,9 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         if (amqpPort == NO_PORT && !tls.listenerEnabled()) {
             throw new ConfigException("amqp.port none leaves no listener: set tls.cert and tls.key for AMQPS");
         }
+        String adminHost = adminHost(v.get("admin.host").trim(), tls);
         NodeConfig config = new NodeConfig(nodeId, dataDir, v.get("amqp.host"), amqpPort,
-                raftAddress.substring(0, colon), raftPort, peers, port(v.get("admin.port"), "admin.port"),
+                raftAddress.substring(0, colon), raftPort, peers, adminHost, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
                 (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
@@ -191,6 +198,22 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             throw new ConfigException(e.getMessage());
         }
         return config;
+    }
+
+    /** The admin API has no login: off loopback only over HTTPS that requires a trusted client certificate. */
+    private static String adminHost(String host, TlsConfig tls) throws ConfigException {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException("admin.host '" + host + "' is not a known address");
+        }
+        if (!loopback && !(tls.admin() && tls.verification() == ListenerTls.PeerVerification.REQUIRE_PEER_CERT)) {
+            throw new ConfigException("admin.host " + host + " is not loopback: the admin API has no login of its own,"
+                    + " so off loopback it needs admin.tls true with tls.verify verify_peer and"
+                    + " tls.fail.if.no.peer.cert true (a client certificate from tls.ca)");
+        }
+        return host;
     }
 
     /** The timings of {@link NodeLiveness}; refuses a tick longer than any of the timeouts it watches. */

@@ -13,7 +13,8 @@ import java.util.Optional;
  * A node's TLS settings, named after RabbitMQ's {@code ssl_options}: with {@code tls.cert} and {@code tls.key}
  * set, an AMQPS listener opens on {@code amqps.port} beside the plain one ({@code amqp.port = none} leaves
  * only AMQPS), and {@code raft.tls = true} puts the Raft traffic between nodes inside mutually authenticated
- * TLS with the same key, certificate and authorities.
+ * TLS with the same key, certificate and authorities, and {@code admin.tls = true} serves the admin API over
+ * HTTPS with them (client certificates asked for as {@code tls.verify} says).
  *
  * @param certificate PEM certificate chain ({@code ssl_options.certfile}), empty when TLS is off
  * @param key PEM PKCS#8 private key ({@code ssl_options.keyfile})
@@ -26,10 +27,11 @@ import java.util.Optional;
  * @param certificateLogin which part of a client certificate names the user for SASL EXTERNAL
  *        ({@code ssl_cert_login_from})
  * @param raft mutual TLS between nodes
+ * @param admin HTTPS for the admin API
  */
 record TlsConfig(Optional<Path> certificate, Optional<Path> key, Optional<Path> authorities, List<String> versions,
         List<String> ciphers, ListenerTls.PeerVerification verification, ListenerTls.Engine engine, int amqpsPort,
-        CertificateLogin certificateLogin, boolean raft) {
+        CertificateLogin certificateLogin, boolean raft, boolean admin) {
 
     /** RabbitMQ's {@code ssl_cert_login_from}. */
     enum CertificateLogin {
@@ -46,7 +48,8 @@ record TlsConfig(Optional<Path> certificate, Optional<Path> key, Optional<Path> 
             "tls.fail.if.no.peer.cert", "false",
             "tls.engine", "jdk",
             "ssl.cert.login.from", "distinguished_name",
-            "raft.tls", "false");
+            "raft.tls", "false",
+            "admin.tls", "false");
 
     static TlsConfig parse(Map<String, String> v, int amqpsPort) throws ConfigException {
         Optional<Path> certificate = path(v, "tls.cert");
@@ -61,6 +64,10 @@ record TlsConfig(Optional<Path> certificate, Optional<Path> key, Optional<Path> 
             throw new ConfigException("raft.tls needs tls.cert, tls.key and tls.ca: each node proves itself with its"
                     + " certificate and accepts only peers whose certificates come from tls.ca");
         }
+        boolean admin = flag(v, "admin.tls");
+        if (admin && certificate.isEmpty()) {
+            throw new ConfigException("admin.tls needs tls.cert and tls.key: the admin API serves HTTPS with them");
+        }
         try {
             ListenerTls.PeerVerification verification = ListenerTls.PeerVerification.of(v.get("tls.verify"),
                     failIfNoPeerCert);
@@ -70,7 +77,7 @@ record TlsConfig(Optional<Path> certificate, Optional<Path> key, Optional<Path> 
             }
             return new TlsConfig(certificate, key, authorities, list(v.get("tls.versions")),
                     list(v.getOrDefault("tls.ciphers", "")), verification, ListenerTls.Engine.of(v.get("tls.engine")),
-                    amqpsPort, certificateLogin(v.get("ssl.cert.login.from")), raft);
+                    amqpsPort, certificateLogin(v.get("ssl.cert.login.from")), raft, admin);
         } catch (TlsConfigException e) {
             throw new ConfigException(e.getMessage(), e);
         }

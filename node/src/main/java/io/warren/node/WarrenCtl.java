@@ -1,5 +1,7 @@
 package io.warren.node;
 
+import io.warren.amqp.tls.TlsConfigException;
+import io.warren.amqp.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -7,11 +9,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * {@code warrenctl}: the admin CLI, with rabbitmqctl's subcommand names and arguments. It talks to a
@@ -20,8 +25,10 @@ import java.util.Map;
  */
 public final class WarrenCtl {
     private static final String USAGE = """
-            usage: warrenctl [-n host:port] [-p vhost] [-q] [-t seconds] <command> [args]
-              (-t: how long a membership change is waited for, default 60)
+            usage: warrenctl [-n host:port] [-p vhost] [-q] [-t seconds] [--cacert ca.pem [--cert c.pem --key c.key]]
+                             <command> [args]
+              (-t: how long a membership change is waited for, default 60; --cacert: the node's admin API is
+               HTTPS (admin.tls) with a certificate from this authority; --cert/--key: the client certificate)
               list_queues [column ...]        name messages_ready messages_unacknowledged messages consumers
                                               durable auto_delete exclusive arguments
               list_bindings [column ...]      source_name source_kind destination_name destination_kind
@@ -57,6 +64,7 @@ public final class WarrenCtl {
         boolean quiet = false;
         String timeout = null;
         Map<String, String> options = new LinkedHashMap<>();
+        Map<String, String> tlsFiles = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -64,6 +72,8 @@ public final class WarrenCtl {
                 case "-p", "--vhost" -> vhost = i + 1 < args.length ? args[++i] : vhost;
                 case "-q", "--quiet" -> quiet = true;
                 case "-t", "--timeout" -> timeout = i + 1 < args.length ? args[++i] : "";
+                case "--cacert", "--cert", "--key" -> tlsFiles.put(args[i].substring(2), i + 1 < args.length ? args[++i]
+                        : "");
                 case "--priority" -> options.put("priority", i + 1 < args.length ? args[++i] : "");
                 case "--apply-to" -> options.put("apply_to", i + 1 < args.length ? args[++i] : "");
                 default -> rest.add(args[i]);
@@ -100,7 +110,38 @@ public final class WarrenCtl {
         if (!quiet && command.startsWith("list_")) {
             System.out.println("Listing " + command.substring(5) + " for vhost " + vhost + " ...");
         }
-        return call(node, command, params, waitSeconds);
+        Optional<SSLContext> tls;
+        try {
+            tls = tlsContext(tlsFiles);
+        } catch (IllegalArgumentException e) {
+            System.err.println("warrenctl: " + e.getMessage());
+            return 2;
+        }
+        return call(node, tls, command, params, waitSeconds);
+    }
+
+    /** HTTPS when --cacert names the authority the node's certificate comes from; --cert with --key. */
+    private static Optional<SSLContext> tlsContext(Map<String, String> files) {
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        String authority = files.get("cacert");
+        if (authority == null || authority.isEmpty() || files.containsKey("cert") != files.containsKey("key")) {
+            throw new IllegalArgumentException("TLS takes --cacert FILE, and --cert FILE with --key FILE for a client"
+                    + " certificate");
+        }
+        try {
+            Path trusted = Path.of(authority);
+            if (!files.containsKey("cert")) {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, TlsMaterial.trustManagers(trusted).getTrustManagers(), null);
+                return Optional.of(context);
+            }
+            return Optional.of(TlsMaterial.load(Path.of(files.get("cert")), Path.of(files.get("key")),
+                    Optional.of(trusted)).jdkContext());
+        } catch (TlsConfigException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> params(String command, List<String> ops, String vhost) {
@@ -185,12 +226,15 @@ public final class WarrenCtl {
         }
     }
 
-    private static int call(String node, String command, Map<String, String> params, long waitSeconds) {
+    private static int call(String node, Optional<SSLContext> tls, String command, Map<String, String> params,
+            long waitSeconds) {
         StringBuilder query = new StringBuilder();
         params.forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        URI uri = URI.create("http://" + node + "/" + command + "?" + query);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create((tls.isPresent() ? "https://" : "http://") + node + "/" + command + "?" + query);
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        tls.ifPresent(builder::sslContext);
+        HttpClient client = builder.build();
         // The node bounds a membership change by -t (default 60 s) and then answers; this only guards against
         // a node that stopped answering altogether.
         long nodeWait = waitSeconds > 0 ? waitSeconds : 60;
@@ -207,7 +251,8 @@ public final class WarrenCtl {
             System.err.println("warrenctl: the node at " + node + " did not answer within " + (nodeWait + 60) + " s");
             return 3;
         } catch (IOException e) {
-            System.err.println("warrenctl: no Warren node answered at " + node + " (" + e + ")");
+            System.err.println("warrenctl: no Warren node answered at " + node + " (" + e + ")"
+                    + (tls.isPresent() ? "" : "; a node with admin.tls true answers HTTPS only: give --cacert"));
             return 3;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

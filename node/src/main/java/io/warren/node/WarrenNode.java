@@ -77,7 +77,16 @@ public final class WarrenNode implements AutoCloseable {
             }
         }
         requirePortFree(config.raftHost(), config.raftPort(), "Raft");
-        requirePortFree("127.0.0.1", config.adminPort(), "admin");
+        requirePortFree(config.adminHost(), config.adminPort(), "admin");
+        Optional<AdminServer.Https> adminHttps = Optional.empty();
+        if (config.tls().admin()) {
+            try {
+                adminHttps = Optional.of(new AdminServer.Https(tlsMaterial.orElseThrow().jdkContext(),
+                        config.tls().versions(), config.tls().verification()));
+            } catch (TlsConfigException e) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+        }
         EffectDispatcher dispatcher = new EffectDispatcher(config.nodeId());
         WarrenStateMachine stateMachine = new WarrenStateMachine(dispatcher, WarrenNode::haltOnBrokenInvariant,
                 new MessageStore.Settings(config.storeSegmentBytesMax(), config.storeCacheBytesMax()),
@@ -143,11 +152,12 @@ public final class WarrenNode implements AutoCloseable {
         resources.start();
         ExpiryTicks expiryTicks = new ExpiryTicks(ExpiryTicks.of(stateMachine, raft, submitter));
         expiryTicks.start();
-        AdminServer admin = AdminServer.start(config.adminPort(), stateMachine, dispatcher, submitter, raft, liveness,
-                resources, hotPath);
-        log.info("event=node_ready epoch={} amqp={}:{} amqps={}:{} raft={}:{} raft_tls={} admin=127.0.0.1:{} data={}",
-                epoch, config.amqpHost(), amqp.plainPort(), config.amqpHost(), amqp.tlsPort(), config.raftHost(),
-                config.raftPort(), config.tls().raft(), config.adminPort(), config.dataDir());
+        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), adminHttps, stateMachine,
+                dispatcher, submitter, raft, liveness, resources, hotPath);
+        log.info("event=node_ready epoch={} amqp={}:{} amqps={}:{} raft={}:{} raft_tls={} admin={}:{} admin_tls={}"
+                + " data={}", epoch, config.amqpHost(), amqp.plainPort(), config.amqpHost(), amqp.tlsPort(),
+                config.raftHost(), config.raftPort(), config.tls().raft(), config.adminHost(), config.adminPort(),
+                config.tls().admin(), config.dataDir());
         return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath,
                 housekeeper, expiryTicks);
     }

@@ -128,6 +128,13 @@ class NodeLifecycleTest {
         assertRefused("amqp.port none leaves no listener", "--amqp-port", "none");
         assertRefused("amqp.port none leaves no listener", "--amqp-port", "none", "--tls-cert", cert, "--tls-key",
                 key, "--amqps-port", "none");
+        assertRefused("admin.tls needs tls.cert and tls.key", "--admin-tls", "true");
+        assertRefused("admin.host 0.0.0.0 is not loopback: the admin API has no login of its own", "--admin-host",
+                "0.0.0.0");
+        assertRefused("admin.host 0.0.0.0 is not loopback", "--admin-host", "0.0.0.0", "--tls-cert", cert,
+                "--tls-key", key, "--tls-ca", ca, "--tls-verify", "verify_peer", "--admin-tls", "true");
+        assertRefused("admin.host 'no-such-host.invalid' is not a known address", "--admin-host",
+                "no-such-host.invalid");
         // Read at start: files that are missing, of the wrong kind, or do not belong together.
         assertRefused("cannot read certificate file /nonexistent/cert.pem", "--tls-cert", "/nonexistent/cert.pem",
                 "--tls-key", key);

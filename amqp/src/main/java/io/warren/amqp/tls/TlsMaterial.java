@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -64,6 +65,20 @@ public record TlsMaterial(KeyManagerFactory keys, Optional<TrustManagerFactory> 
         } catch (GeneralSecurityException | IOException e) {
             throw new TlsConfigException("key " + privateKey + " does not go with certificate " + certificateChain
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A JDK context with this identity and these authorities (the JDK's own when none), for the servers and
+     * clients that take an {@link SSLContext} rather than Netty's: the admin API and warrenctl.
+     */
+    public SSLContext jdkContext() throws TlsConfigException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trust.map(TrustManagerFactory::getTrustManagers).orElse(null), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new TlsConfigException("cannot set up the JDK's TLS: " + e.getMessage(), e);
         }
     }
 
