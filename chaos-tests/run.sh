@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # chaos-tests/run.sh [--duration SECONDS] [--nemesis LIST|all] [--seed N] [--backlog N] [--node-flag --name=value]
+#                    [--raft-tls true]   (Raft between nodes inside mutual TLS, throw-away authority per run)
 # Starts a three-node Warren cluster (each node in its own network namespace when run as root, else on
 # loopback with kill and pause only, said loudly), runs publishers and consumers with the RabbitMQ Java
 # client, applies the nemeses (default: all of them, each at least once), heals, drains, checks, and

@@ -1,5 +1,7 @@
 package io.warren.chaos;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -34,13 +36,23 @@ public final class ChaosRun {
 
     /**
      * What to run. {@code nodeFlags} go to every node. {@code thief} runs a {@link Thief}, for the checker's own
-     * test only: it makes confirmed messages vanish, and the run must be found invalid.
+     * test only: it makes confirmed messages vanish, and the run must be found invalid. {@code raftTls} puts
+     * the Raft traffic between nodes inside mutual TLS, with a throw-away authority made for the run.
      */
     public record Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
-            List<String> nodeFlags, int backlog, boolean thief) {
+            List<String> nodeFlags, int backlog, boolean thief, boolean raftTls) {
         public Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
                 List<String> nodeFlags, int backlog) {
-            this(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, false);
+            this(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, false, false);
+        }
+
+        public Settings(Path distribution, Path runsDir, long durationSeconds, List<Nemesis> nemeses, long seed,
+                List<String> nodeFlags, int backlog, boolean thief) {
+            this(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, thief, false);
+        }
+
+        public Settings withRaftTls() {
+            return new Settings(distribution, runsDir, durationSeconds, nemeses, seed, nodeFlags, backlog, thief, true);
         }
     }
 
@@ -59,6 +71,7 @@ public final class ChaosRun {
         long seed = System.nanoTime();
         List<String> nodeFlags = new ArrayList<>();
         int backlog = 0;
+        boolean raftTls = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -69,6 +82,7 @@ public final class ChaosRun {
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--node-flag" -> nodeFlags.add(value);
                 case "--backlog" -> backlog = Integer.parseInt(value);
+                case "--raft-tls" -> raftTls = Boolean.parseBoolean(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
             i++;
@@ -76,7 +90,8 @@ public final class ChaosRun {
         List<Nemesis> chosen = nemeses.equals("all") ? List.of(Nemesis.values())
                 : nemeses.isBlank() || nemeses.equals("none") ? List.of()
                 : java.util.Arrays.stream(nemeses.split(",")).map(String::trim).map(Nemesis::of).toList();
-        return new Settings(distribution, out, duration, chosen, seed, nodeFlags, backlog);
+        Settings settings = new Settings(distribution, out, duration, chosen, seed, nodeFlags, backlog);
+        return raftTls ? settings.withRaftTls() : settings;
     }
 
     public static Map<String, Object> run(Settings settings) throws Exception {
@@ -103,7 +118,7 @@ public final class ChaosRun {
         long started = System.nanoTime();
         try (History history = new History(runDir.resolve("history.jsonl"));
                 NodeProcesses nodes = NodeProcesses.start(settings.distribution(), runDir, 3, namespaces,
-                        nodeFlags(settings))) {
+                        nodeFlags(settings, runDir, namespaces))) {
             // guest may only connect from loopback (as in RabbitMQ): the clients get a user of their own.
             nodes.warrenctl(1, "add_user", Workload.USER, Workload.PASSWORD);
             nodes.warrenctl(1, "set_permissions", Workload.USER, ".*", ".*", ".*");
@@ -205,6 +220,7 @@ public final class ChaosRun {
             summary.put("seed", settings.seed());
             summary.put("duration_s", (System.nanoTime() - started) / 1_000_000_000);
             summary.put("node_flags", settings.nodeFlags());
+            summary.put("raft_tls", settings.raftTls());
             summary.put("standing_backlog", settings.backlog());
             for (Checker.WindowStats w : verdict.windows()) {
                 if (w.kind().equals(Nemesis.KILL_LEADER.label) || w.kind().equals(Nemesis.PARTITION_LEADER.label)
@@ -221,12 +237,36 @@ public final class ChaosRun {
         }
     }
 
-    private static List<String> nodeFlags(Settings settings) {
+    private static List<String> nodeFlags(Settings settings, Path runDir, boolean namespaces)
+            throws IOException, InterruptedException {
         List<String> flags = new ArrayList<>(List.of("--node-down-after-ms", "5000", "--quorum-lost-after-ms", "4000"));
+        if (settings.raftTls()) {
+            Path tls = runDir.resolve("tls");
+            makeCertificates(settings.distribution(), tls, NodeProcesses.certificateNames(namespaces, 3));
+            flags.addAll(List.of("--raft-tls", "true", "--amqps-port", "none", "--tls-cert",
+                    tls.resolve("{node}.pem").toString(), "--tls-key", tls.resolve("{node}.key").toString(),
+                    "--tls-ca", tls.resolve("ca.pem").toString()));
+        }
         for (String flag : settings.nodeFlags()) {
             flags.addAll(List.of(flag.split("=", 2)));
         }
         return flags;
+    }
+
+    /**
+     * An authority and n1..n4 (the fourth for a newcomer) from the repository's deploy/lib/make-certs.sh,
+     * each naming every address a node may run at.
+     */
+    private static void makeCertificates(Path distribution, Path dir, String names)
+            throws IOException, InterruptedException {
+        Path script = distribution.toAbsolutePath().normalize().getParent().getParent()
+                .resolve("deploy/lib/make-certs.sh");
+        Process process = new ProcessBuilder(script.toString(), "cluster", dir.toString(), "4", names)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(script + " failed: " + output.strip());
+        }
     }
 
     /** Node log events that tell how the cluster coped, counted over all nodes' logs. */

@@ -27,6 +27,7 @@ public final class NodeProcesses implements Nodes {
     private final Path runDir;
     private final int size;
     private final boolean namespaces;
+    /** Every node's flags; {@code {node}} in one stands for the node's id (its own certificate file, say). */
     private final List<String> extraFlags;
     private final Process[] processes;
     /** False once the node was removed from the group, until it is added back (a fresh newcomer). */
@@ -136,6 +137,15 @@ public final class NodeProcesses implements Nodes {
         return namespaces ? 5672 : 25670 + node;
     }
 
+    /** The subject alternative names every node's certificate carries: all the addresses nodes may run at. */
+    static String certificateNames(boolean namespaces, int size) {
+        StringBuilder names = new StringBuilder("IP:127.0.0.1,DNS:localhost");
+        for (int node = 1; namespaces && node <= size + 1; node++) {
+            names.append(",IP:").append(address(node));
+        }
+        return names.toString();
+    }
+
     private String raftAddress(int node) {
         return namespaces ? address(node) + ":9871" : "127.0.0.1:" + (25680 + node);
     }
@@ -191,7 +201,7 @@ public final class NodeProcesses implements Nodes {
                 "--amqp-host", amqpHost(node), "--amqp-port", Integer.toString(amqpPort(node)),
                 "--raft-address", raftAddress(node), "--peers", String.join(",", peers),
                 "--admin-port", Integer.toString(adminPort(node))));
-        command.addAll(extraFlags);
+        extraFlags.forEach(flag -> command.add(flag.replace("{node}", id(node))));
         command.addAll(moreFlags);
         Files.createDirectories(logFile(node).getParent());
         ProcessBuilder builder = new ProcessBuilder(inNamespace(node, command));
