@@ -37,9 +37,9 @@ import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * One node's Ratis server and the one RaftClient its submitter sends through. The whole broker is one
- * Raft group with a fixed id; the group's members are the configured peers (one for now, three with the
- * cluster issue). Settings follow ratis-notes §9 for a small machine.
+ * One node's Ratis server and the entry log its submitter sends through (this server while it leads, else
+ * a RaftClient that a leader change replaces). The whole broker is one Raft group with a fixed id; the
+ * group's members are the configured peers. Settings follow ratis-notes §9 for a small machine.
  */
 public final class RaftNode implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RaftNode.class);
@@ -97,7 +97,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private final RaftServer server;
-    private final RaftClient client;
+    private final LeaderLocalEntryLog entryLog;
     private static final int MEMBERSHIP_STEP_DOWNS_MAX = 2;
     /** Retries until an answer, except from a leader that can only refuse again (see isBrokenLeaderState). */
     private static final RetryPolicy ADMIN_RETRY = new RetryPolicy() {
@@ -114,10 +114,10 @@ public final class RaftNode implements AutoCloseable {
     /** The TLS of this node's Raft clients, or null for plaintext. */
     private final Parameters clientParameters;
 
-    private RaftNode(RaftServer server, RaftClient client, RaftProperties clientProperties,
+    private RaftNode(RaftServer server, LeaderLocalEntryLog entryLog, RaftProperties clientProperties,
             Parameters clientParameters) {
         this.server = server;
-        this.client = client;
+        this.entryLog = entryLog;
         this.clientProperties = clientProperties;
         this.clientParameters = clientParameters;
     }
@@ -142,13 +142,19 @@ public final class RaftNode implements AutoCloseable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, TimeDuration.valueOf(CLIENT_REQUEST_TIMEOUT_MS,
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         GrpcConfigKeys.setMessageSizeMax(clientProperties, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
-        RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(clientProperties)
-                .setParameters(parameters)
-                .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
-                        TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)))
-                .build();
-        return new RaftNode(server, client, clientProperties, parameters);
+        LeaderLocalEntryLog entryLog = new LeaderLocalEntryLog(server, GROUP_ID, leader -> {
+            RaftClient.Builder builder = RaftClient.newBuilder().setRaftGroup(group).setProperties(clientProperties)
+                    .setParameters(parameters)
+                    .setClientId(ClientId.randomId())
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
+                            TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)));
+            if (leader != null) {
+                builder.setLeaderId(leader);
+            }
+            return builder.build();
+        });
+        stateMachine.onLeaderChange(entryLog);
+        return new RaftNode(server, entryLog, clientProperties, parameters);
     }
 
     private static RaftProperties serverProperties(Settings settings) {
@@ -215,7 +221,7 @@ public final class RaftNode implements AutoCloseable {
      * LeaderLocalEntryLog); a reply that is not a success is a failed append.
      */
     public EntryLog entryLog() {
-        return new LeaderLocalEntryLog(server, GROUP_ID, client);
+        return entryLog;
     }
 
     /**
@@ -438,7 +444,7 @@ public final class RaftNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            client.close();
+            entryLog.close();
         } finally {
             server.close();
         }

@@ -97,6 +97,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private volatile MessageStore store;
     private BrokerCore core = BrokerCore.initial();
     private volatile Runnable stateReplaced = () -> { };
+    private volatile LeaderListener leaderListener = LeaderListener.NONE;
     /** The core's {@link BrokerCore#earliestExpiryMs} after the last apply, for the leader's expiry ticks. */
     private volatile long earliestExpiryMs = Long.MAX_VALUE;
     private final java.util.concurrent.ExecutorService snapshotWriter = java.util.concurrent.Executors
@@ -128,6 +129,40 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     public WarrenStateMachine(EffectSink sink, Runnable fatal, MessageStore.Settings storeSettings,
             SnapshotPolicy snapshotPolicy) {
         this(sink, fatal, storeSettings, snapshotPolicy, System::nanoTime, System::currentTimeMillis);
+    }
+
+    /** Told when the group has a new leader, on Ratis' threads: must not block. */
+    public interface LeaderListener {
+        LeaderListener NONE = new LeaderListener() {
+            @Override
+            public void leaderChanged(String leaderId) {}
+
+            @Override
+            public void leaderReady() {}
+        };
+
+        /** Another leader, or this server, was elected (this server's {@link #leaderReady} follows then). */
+        void leaderChanged(String leaderId);
+
+        /** This server leads and has applied its first entry of the term: it takes entries now. */
+        void leaderReady();
+    }
+
+    void onLeaderChange(LeaderListener listener) {
+        this.leaderListener = listener;
+    }
+
+    @Override
+    public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
+            org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+        if (newLeaderId != null) {
+            leaderListener.leaderChanged(newLeaderId.toString());
+        }
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        leaderListener.leaderReady();
     }
 
     @Override

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Where an entry goes: to the node's own Raft server while it leads, through the RaftClient when it does
  * not, when the server answers not-leader or not-ready, or when it refuses the call; and an entry the
- * server never answers is reported failed after the timeout, so the submitter sends it again. Ratis'
- * server and client are stood in for by proxies that record what reached them.
+ * server never answers is reported failed after the timeout, so the submitter sends it again. When the
+ * group has a new leader, unanswered entries go to it at once: through a new client that starts there,
+ * or, when this server is the new leader, to it once it is ready. Ratis' server and client are stood in
+ * for by proxies that record what reached them.
  */
 class LeaderLocalEntryLogTest {
     private static final RaftGroupId GROUP = RaftGroupId.randomId();
@@ -70,15 +72,21 @@ class LeaderLocalEntryLogTest {
 
     /** A client whose every send succeeds. */
     private RaftClient client() {
+        return client("client", true);
+    }
+
+    /** A client that records {@code name} for each send and answers it with success, or never. */
+    private RaftClient client(String name, boolean answers) {
         AsyncApi async = proxy(AsyncApi.class, (p, m, a) -> {
-            reached.add("client");
-            return CompletableFuture.completedFuture(reply(null, null));
+            reached.add(name);
+            return answers ? CompletableFuture.completedFuture(reply(null, null)) : new CompletableFuture<>();
         });
         return proxy(RaftClient.class, (p, m, a) -> m.getName().equals("async") ? async : null);
     }
 
     private void append(RaftServer server, long timeoutMs) throws Exception {
-        new LeaderLocalEntryLog(server, GROUP, client(), timeoutMs).append(new byte[] {1}).get(30, TimeUnit.SECONDS);
+        new LeaderLocalEntryLog(server, GROUP, leader -> client(), timeoutMs).append(new byte[] {1}).get(30,
+                TimeUnit.SECONDS);
     }
 
     @Test
@@ -135,5 +143,47 @@ class LeaderLocalEntryLogTest {
                 () -> append(server(true, request -> new CompletableFuture<>()), 50));
         assertTrue(failed.getCause() instanceof TimeoutException, failed.toString());
         assertEquals(List.of("server"), reached);
+    }
+
+    @Test
+    void aFollowersUnansweredEntryGoesToTheNewLeaderAtOnce() throws Exception {
+        List<RaftPeerId> leaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RaftServer follower = server(false, request -> {
+            throw new AssertionError("a follower must not submit locally");
+        });
+        LeaderLocalEntryLog entries = new LeaderLocalEntryLog(follower, GROUP, leader -> {
+            leaders.add(leader == null ? RaftPeerId.valueOf("none") : leader);
+            return leader == null ? client("frozen leader", false) : client("client at " + leader, true);
+        }, 10_000);
+        CompletableFuture<Void> entry = entries.append(new byte[] {1});
+        assertTrue(!entry.isDone(), "the frozen leader does not answer");
+        entries.leaderChanged("n2");
+        entry.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("frozen leader", "client at n2"), reached);
+        assertEquals(List.of(RaftPeerId.valueOf("none"), RaftPeerId.valueOf("n2")), leaders,
+                "the new client starts at the new leader");
+        entries.close();
+    }
+
+    @Test
+    void aNewLeadersOwnUnansweredEntriesGoToItsServerOnceReady() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean();
+        RaftServer server = server(true, request -> CompletableFuture.completedFuture(reply(request, null)));
+        DivisionInfo info = proxy(DivisionInfo.class, (p, m, a) -> m.getName().equals("isLeader") ? leads.get() : null);
+        RaftServer.Division division = proxy(RaftServer.Division.class,
+                (p, m, a) -> m.getName().equals("getInfo") ? info : null);
+        RaftServer electable = proxy(RaftServer.class, (p, m, a) -> m.getName().equals("getDivision") ? division
+                : m.invoke(server, a));
+        LeaderLocalEntryLog entries = new LeaderLocalEntryLog(electable, GROUP,
+                leader -> client(leader == null && reached.isEmpty() ? "frozen leader" : "other client", false),
+                10_000);
+        CompletableFuture<Void> entry = entries.append(new byte[] {1});
+        leads.set(true);
+        entries.leaderChanged(SELF.toString());
+        assertTrue(!entry.isDone(), "elected, not ready yet: nothing is sent again");
+        entries.leaderReady();
+        entry.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("frozen leader", "server"), reached);
+        entries.close();
     }
 }
