@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * is otherwise answered only by the Raft client's request timeout, and a paused or partitioned leader
  * cost about 6 s before the next confirm (docs/chaos.md). An entry's future completes with the first
  * attempt that commits it, and fails only when every attempt failed; sending one again is safe, as the
- * core applies each (node, epoch, sequence) once. Pure: no threads, clocks or Ratis.
+ * core applies each (node, epoch, sequence) once. No threads, clocks or Ratis of its own; thread-safe.
  */
 final class InFlightEntries {
     /** One way to the group: sends the entry, completing once it is committed and applied. */
@@ -21,25 +21,42 @@ final class InFlightEntries {
         CompletableFuture<Void> send(byte[] entry);
     }
 
+    /**
+     * Held while sending, so that resends and new entries leave in order. Never held by an answer's
+     * callback, and this object's own monitor (the map) is never held while a route sends: a route's
+     * client answers under locks of its own (Ratis' sliding window), and waiting on one of ours there
+     * deadlocked the submitter against gRPC's executor (chaos, 2026-12-07).
+     */
+    private final Object sendOrder = new Object();
+    /** Guarded by this object's monitor. */
     private final Map<Long, Attempts> pending = new LinkedHashMap<>();
     private long nextId;
 
     /** Sends a new entry by {@code route}; its future is the entry's, whichever attempt answers. */
-    synchronized CompletableFuture<Void> send(byte[] entry, Route route) {
-        long id = ++nextId;
-        Attempts attempts = new Attempts(id, entry);
-        pending.put(id, attempts);
-        attempts.attempt(route);
-        return attempts.result;
+    CompletableFuture<Void> send(byte[] entry, Route route) {
+        synchronized (sendOrder) {
+            Attempts attempts;
+            synchronized (this) {
+                attempts = new Attempts(++nextId, entry);
+                pending.put(attempts.id, attempts);
+            }
+            attempts.attempt(route);
+            return attempts.result;
+        }
     }
 
     /** Sends every unanswered entry again by {@code route}, oldest first; returns how many. */
-    synchronized int resendAll(Route route) {
-        List<Attempts> unanswered = new ArrayList<>(pending.values());
-        for (Attempts attempts : unanswered) {
-            attempts.attempt(route);
+    int resendAll(Route route) {
+        synchronized (sendOrder) {
+            List<Attempts> unanswered;
+            synchronized (this) {
+                unanswered = new ArrayList<>(pending.values());
+            }
+            for (Attempts attempts : unanswered) {
+                attempts.attempt(route);
+            }
+            return unanswered.size();
         }
-        return unanswered.size();
     }
 
     synchronized int size() {

@@ -76,4 +76,52 @@ class InFlightEntriesTest {
         assertTrue(entry.isDone() && !entry.isCompletedExceptionally());
         assertEquals(List.of(), entries.pendingIds());
     }
+
+    /**
+     * Ratis' client answers under its sliding window's lock, which its send takes too: answers arriving
+     * while the submitter sends must not wait on the submitter (the chaos run of 2026-12-07 deadlocked).
+     */
+    @Test
+    void answersUnderTheRoutesOwnLockDoNotDeadlockASend() throws Exception {
+        Object window = new Object();
+        List<CompletableFuture<Void>> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        InFlightEntries.Route locking = bytes -> {
+            synchronized (window) {
+                CompletableFuture<Void> answer = new CompletableFuture<>();
+                answers.add(answer);
+                return answer;
+            }
+        };
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread answerer = new Thread(() -> {
+            while (!stop.get()) {
+                synchronized (window) {
+                    answers.forEach(answer -> answer.complete(null));
+                    answers.clear();
+                }
+            }
+        });
+        List<CompletableFuture<Void>> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < 20_000; i++) {
+                sent.add(entries.send(new byte[] {(byte) i}, locking));
+                if (i % 50 == 0) {
+                    entries.resendAll(locking);
+                }
+            }
+        });
+        answerer.setDaemon(true);
+        sender.setDaemon(true);
+        answerer.start();
+        sender.start();
+        sender.join(30_000);
+        stop.set(true);
+        assertFalse(sender.isAlive(), "the sender finished: no deadlock with the answering thread");
+        answerer.join(30_000);
+        synchronized (window) {
+            answers.forEach(answer -> answer.complete(null));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, entries.size());
+    }
 }
