@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,13 +85,22 @@ final class LeaderLocalEntryLog implements EntryLog, WarrenStateMachine.LeaderLi
     @Override
     public void leaderChanged(String leaderId) {
         if (!leaderId.equals(server.getId().toString())) {
-            failover.execute(() -> resendTo(RaftPeerId.valueOf(leaderId)));
+            onFailoverThread(() -> resendTo(RaftPeerId.valueOf(leaderId)));
         } // this server leads: leaderReady follows once it can take entries
     }
 
     @Override
     public void leaderReady() {
-        failover.execute(() -> resendTo(server.getId()));
+        onFailoverThread(() -> resendTo(server.getId()));
+    }
+
+    /** Ratis tells of leaders until its server is closed, which may be after this log was. */
+    private void onFailoverThread(Runnable work) {
+        try {
+            failover.execute(work);
+        } catch (RejectedExecutionException closed) {
+            log.debug("event=leader_change_after_close");
+        }
     }
 
     private void resendTo(RaftPeerId leader) {
