@@ -25,9 +25,19 @@ final class SessionCommands {
         this.dispatcher = dispatcher;
     }
 
+    /**
+     * A new epoch for the node. The same registration twice (its incarnation, random per attempt, already
+     * gave the current epoch: the entry was sent again after its outcome was unknown, or again to a new
+     * leader) changes nothing and answers that epoch; a second epoch would end the first at once.
+     */
     void registerNode(RegisterNode cmd, ApplyContext ctx) {
         String node = cmd.getNode();
         NodeRecord previous = state.nodes.get(node);
+        if (previous != null && !cmd.getIncarnation().isEmpty() && cmd.getIncarnation().equals(previous.incarnation)) {
+            ctx.answer(Reply.newBuilder().setNodeRegistered(NodeRegistered.newBuilder().setNode(node)
+                    .setEpoch(previous.epoch).setIncarnation(cmd.getIncarnation())).build());
+            return;
+        }
         long epoch = previous == null ? 1 : previous.epoch + 1;
         if (previous != null) {
             releaseNode(node, ctx);

@@ -427,6 +427,21 @@ class BrokerCoreTest {
     }
 
     @Test
+    void shouldApplyTheSameRegistrationOnceWhenItsEntryIsSentAgain() {
+        var registration = io.warren.proto.Batch.newBuilder().setNode("n9").addCommands(io.warren.proto.Command
+                .newBuilder().setRequest(1).setRegisterNode(io.warren.proto.RegisterNode.newBuilder().setNode("n9")
+                        .setIncarnation(com.google.protobuf.ByteString.copyFrom(new byte[] {4, 2})))).build();
+        driver.apply(registration);
+        List<Effect> again = driver.apply(registration);
+        assertEquals(1, driver.core.queries().epochOf("n9"), "the copy (sent again to a new leader) is no new epoch");
+        assertEquals(1, CoreDriver.answerTo(again, 1).getNodeRegistered().getEpoch(), "and answers the same epoch");
+        driver.apply(registration.toBuilder().setCommands(0, registration.getCommands(0).toBuilder()
+                .setRegisterNode(registration.getCommands(0).getRegisterNode().toBuilder()
+                        .setIncarnation(com.google.protobuf.ByteString.copyFrom(new byte[] {4, 3})))).build());
+        assertEquals(2, driver.core.queries().epochOf("n9"), "a new registration attempt is a new epoch");
+    }
+
+    @Test
     void shouldReleaseWhatAnEarlierEpochHeldWhenTheNodeRegistersAgain() {
         var ch = driver.connect().channel();
         ch.ok(declareQueue("durable", true, false, false));
