@@ -143,18 +143,30 @@ public final class RaftNode implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS));
         GrpcConfigKeys.setMessageSizeMax(clientProperties, SizeInBytes.valueOf(settings.entryBytesMax() + (2 << 20)));
         LeaderLocalEntryLog entryLog = new LeaderLocalEntryLog(server, GROUP_ID, leader -> {
-            RaftClient.Builder builder = RaftClient.newBuilder().setRaftGroup(group).setProperties(clientProperties)
+            // The members now (they change with add_cluster_node), else those configured (a newcomer's server
+            // knows none until the leader reaches it).
+            RaftGroup members = knownMembers(server, group);
+            RaftClient.Builder builder = RaftClient.newBuilder().setRaftGroup(members).setProperties(clientProperties)
                     .setParameters(parameters)
                     .setClientId(ClientId.randomId())
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
                             TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)));
-            if (leader != null) {
+            if (leader != null && members.getPeer(leader) != null) {
                 builder.setLeaderId(leader);
             }
             return builder.build();
         });
         stateMachine.onLeaderChange(entryLog);
         return new RaftNode(server, entryLog, clientProperties, parameters);
+    }
+
+    private static RaftGroup knownMembers(RaftServer server, RaftGroup configured) {
+        try {
+            var current = server.getDivision(GROUP_ID).getGroup();
+            return current.getPeers().isEmpty() ? configured : current;
+        } catch (IOException e) {
+            return configured; // the group is not (or not yet) on this server
+        }
     }
 
     private static RaftProperties serverProperties(Settings settings) {
