@@ -99,7 +99,11 @@ class RaftAdapterTest {
         }
 
         long register() throws Exception {
-            submitter.register(new byte[] {1, 2, 3});
+            // A new incarnation per registration, as NodeLiveness makes: the same one again is the same
+            // registration, applied once.
+            byte[] incarnation = new byte[16];
+            new java.util.Random().nextBytes(incarnation);
+            submitter.register(incarnation);
             long epoch = registered.get(30, TimeUnit.SECONDS);
             submitter.useEpoch(epoch);
             return epoch;
