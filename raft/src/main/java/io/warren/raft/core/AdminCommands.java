@@ -117,8 +117,8 @@ final class AdminCommands {
         for (String pattern : new String[] {cmd.getWrite(), cmd.getRead()}) {
             requireValidPattern(AccessControl.expand(pattern, "user", "vhost"));
         }
-        state.access.topicPermissions.put(AccessControl.topicKey(cmd.getUser(), cmd.getVhost(), cmd.getExchange()),
-                new TopicPermission(cmd.getUser(), cmd.getVhost(), cmd.getExchange(), cmd.getWrite(), cmd.getRead()));
+        TopicPermission permission = TopicPermission.of(cmd);
+        state.access.topicPermissions.put(permission.key(), permission);
         ctx.answer(Dispatcher.done());
     }
 

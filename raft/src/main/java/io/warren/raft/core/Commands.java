@@ -272,11 +272,6 @@ public final class Commands {
 
     // ---- users, virtual hosts, permissions, policies ----
 
-    public static Command.Builder putUser(String name, ByteString passwordHash, Iterable<String> tags) {
-        return Command.newBuilder().setPutUser(PutUser.newBuilder().setName(name).setPasswordHash(passwordHash)
-                .addAllTags(tags));
-    }
-
     /** rabbitmqctl add_user: refused for an existing user. */
     public static Command.Builder addUser(String name, ByteString passwordHash) {
         return Command.newBuilder().setPutUser(PutUser.newBuilder().setName(name).setPasswordHash(passwordHash)

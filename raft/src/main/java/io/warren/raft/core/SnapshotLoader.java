@@ -114,9 +114,8 @@ public final class SnapshotLoader {
                         new Permission(p.getUser(), p.getVhost(), p.getConfigure(), p.getWrite(), p.getRead()));
             }
             case TOPIC_PERMISSION -> {
-                var p = record.getTopicPermission().getPermission();
-                state.access.topicPermissions.put(AccessControl.topicKey(p.getUser(), p.getVhost(), p.getExchange()),
-                        new TopicPermission(p.getUser(), p.getVhost(), p.getExchange(), p.getWrite(), p.getRead()));
+                TopicPermission permission = TopicPermission.of(record.getTopicPermission().getPermission());
+                state.access.topicPermissions.put(permission.key(), permission);
             }
             case CONNECTION -> {
                 var opened = record.getConnection().getConnection();

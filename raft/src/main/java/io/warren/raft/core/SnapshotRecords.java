@@ -7,7 +7,6 @@ import io.warren.proto.ExchangeRecord;
 import io.warren.proto.MessageRecord;
 import io.warren.proto.NodeRecord;
 import io.warren.proto.PermissionRecord;
-import io.warren.proto.SetTopicPermissions;
 import io.warren.proto.TopicPermissionRecord;
 import io.warren.proto.QueueRecord;
 import io.warren.proto.SnapshotFooter;
@@ -88,8 +87,7 @@ public final class SnapshotRecords {
         }
         for (var p : state.access.topicPermissions.values()) {
             out.accept(SnapshotRecord.newBuilder().setTopicPermission(TopicPermissionRecord.newBuilder()
-                    .setPermission(SetTopicPermissions.newBuilder().setUser(p.user()).setVhost(p.vhost())
-                            .setExchange(p.exchange()).setWrite(p.write()).setRead(p.read()))).build());
+                    .setPermission(p.toProto())).build());
         }
         for (VhostState vhost : state.vhosts.values()) {
             for (var policies : java.util.List.of(vhost.policies, vhost.operatorPolicies)) {
