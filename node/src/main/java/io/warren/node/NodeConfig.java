@@ -25,6 +25,8 @@ import java.util.Set;
  * @param adminPort its port
  * @param entriesInFlightMax Raft entries this node has sent and not yet seen committed (group commit gathers
  *        commands while they are in flight)
+ * @param partialEntriesInFlightMax of those, how many may be less than full: an entry that is not full waits
+ *        while this many are out (fewer, fuller entries cost every node less)
  * @param backlogBytesMax commands waiting to be sent above which publishers are blocked (connection.blocked)
  *        until the backlog is down to half
  * @param nodeDownAfterMs how long the leader waits on a silent member before declaring it down, which
@@ -60,8 +62,8 @@ import java.util.Set;
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
         List<RaftNode.Peer> peers, String adminHost, int adminPort, long snapshotEveryEntries, int messageBytesMax,
-        Set<String> loopbackUsers, int entriesInFlightMax, long backlogBytesMax, long nodeDownAfterMs,
-        long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs,
+        Set<String> loopbackUsers, int entriesInFlightMax, int partialEntriesInFlightMax, long backlogBytesMax,
+        long nodeDownAfterMs, long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
         double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs, long livenessTickMs,
         long registrationStuckAfterMs, long redeclareDownAfterMs, long handshakeTimeoutMs, TlsConfig tls) {
@@ -82,6 +84,7 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("message.bytes.max", Integer.toString(16 << 20)),
             Map.entry("loopback.users", "guest"),
             Map.entry("entries.in.flight.max", "8"),
+            Map.entry("partial.entries.in.flight.max", "1"),
             Map.entry("backlog.bytes.max", Long.toString(64L << 20)),
             Map.entry("node.down.after.ms", "5000"),
             Map.entry("quorum.lost.after.ms", "4000"),
@@ -98,7 +101,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.host", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
-            "entries.in.flight.max", "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
+            "entries.in.flight.max", "partial.entries.in.flight.max",
+            "backlog.bytes.max", "node.down.after.ms", "quorum.lost.after.ms", "join", "log.segment.bytes.max",
             "resend.window.ms", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
             "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms",
@@ -176,11 +180,13 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             throw new ConfigException("amqp.port none leaves no listener: set tls.cert and tls.key for AMQPS");
         }
         String adminHost = adminHost(v.get("admin.host").trim(), tls);
+        int inFlight = (int) number(v, "entries.in.flight.max", 1, 1024);
         NodeConfig config = new NodeConfig(nodeId, dataDir, v.get("amqp.host"), amqpPort,
                 raftAddress.substring(0, colon), raftPort, peers, adminHost, port(v.get("admin.port"), "admin.port"),
                 number(v, "snapshot.every.entries", 16, Long.MAX_VALUE), bytesMax,
                 Set.copyOf(List.of(v.get("loopback.users").split(","))),
-                (int) number(v, "entries.in.flight.max", 1, 1024), number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
+                inFlight, (int) number(v, "partial.entries.in.flight.max", 1, inFlight),
+                number(v, "backlog.bytes.max", 1 << 20, 1L << 40),
                 number(v, "node.down.after.ms", 1000, 3_600_000), number(v, "quorum.lost.after.ms", 500, 3_600_000),
                 join.equals("true"), number(v, "log.segment.bytes.max", 1 << 20, 1L << 32),
                 number(v, "resend.window.ms", 0, 3_600_000),

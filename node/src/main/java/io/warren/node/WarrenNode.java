@@ -116,8 +116,8 @@ public final class WarrenNode implements AutoCloseable {
             throw new ConfigException("Raft did not start: " + e.getMessage(), e);
         }
         CommandSubmitter submitter = new CommandSubmitter(raft.entryLog(), config.nodeId(),
-                new CommandSubmitter.Limits(config.entriesInFlightMax(), 1 << 20, config.backlogBytesMax(),
-                        config.resendWindowMs()), dispatcher, stateMachine.counters());
+                new CommandSubmitter.Limits(config.entriesInFlightMax(), config.partialEntriesInFlightMax(), 1 << 20,
+                        config.backlogBytesMax(), config.resendWindowMs()), dispatcher, stateMachine.counters());
         submitter.useConsumerTimeout(config.consumerTimeoutMs());
         submitter.start();
         HotPathSampler hotPath = new HotPathSampler(stateMachine, submitter);

@@ -56,6 +56,10 @@ class NodeLifecycleTest {
         assertEquals(List.of("warren: join needs peers: the current members, id=host:port,..."), result.lines);
         result = runMain("--node-id", "n4", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:1", "--join", "yes");
         assertEquals(List.of("warren: join 'yes' must be true or false"), result.lines);
+        result = runMain("--node-id", "n1", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:1",
+                "--entries-in-flight-max", "4", "--partial-entries-in-flight-max", "5");
+        assertEquals(List.of("warren: partial.entries.in.flight.max 5 is out of range (expected: 1..4)"), result.lines,
+                "of the entries in flight, no more than all may be partial");
     }
 
     @Test

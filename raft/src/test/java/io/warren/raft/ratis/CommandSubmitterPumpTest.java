@@ -25,7 +25,10 @@ class CommandSubmitterPumpTest {
     private final List<CompletableFuture<Void>> outcomes = new ArrayList<>();
     private final List<Batch> appended = new ArrayList<>();
     private final List<List<Command>> failed = new ArrayList<>();
-    private final CommandSubmitter submitter = new CommandSubmitter(entry -> {
+    private CommandSubmitter submitter = submitter(new CommandSubmitter.Limits(2, 1 << 16, 1 << 20, 1_000));
+
+    private CommandSubmitter submitter(CommandSubmitter.Limits limits) {
+        return new CommandSubmitter(entry -> {
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         try {
             appended.add(Batch.parseFrom(EntryFrame.split(java.nio.ByteBuffer.wrap(entry)).batch()));
@@ -34,7 +37,7 @@ class CommandSubmitterPumpTest {
         }
         outcomes.add(outcome);
         return outcome;
-    }, "n1", new CommandSubmitter.Limits(2, 1 << 16, 1 << 20, 1_000), new CommandSubmitter.Listener() {
+    }, "n1", limits, new CommandSubmitter.Listener() {
         @Override
         public void failed(List<Command> commands, Throwable cause) {
             failed.add(commands);
@@ -43,6 +46,48 @@ class CommandSubmitterPumpTest {
         @Override
         public void backpressure(boolean blocked) {}
     }, new HotPathCounters(), () -> TimeUnit.MILLISECONDS.toNanos(nowMs));
+    }
+
+    @Test
+    void shouldHoldAnEntryThatIsNotFullWhileTheLimitOfThemIsOut() {
+        submitter = submitter(new CommandSubmitter.Limits(4, 1, 1 << 16, 1 << 20, 1_000));
+        submitter.submit(ack(1));
+        submitter.pump();
+        submitter.submit(ack(2));
+        submitter.submit(ack(3));
+        assertEquals(-1, submitter.pump());
+        assertEquals(1, appended.size(), "a second entry that is not full waits, though three slots are free");
+        outcomes.get(0).complete(null);
+        submitter.pump();
+        assertEquals(2, appended.size());
+        assertEquals(2, appended.get(1).getCommandsCount(), "what waited went in one entry");
+    }
+
+    @Test
+    void shouldSendFullEntriesAtOnceUpToTheLimitOfEntriesInFlight() {
+        submitter = submitter(new CommandSubmitter.Limits(3, 1, 1024, 1 << 20, 1_000));
+        submitter.submit(ack(1));
+        submitter.pump();
+        int size = ack(1000).getSerializedSize(); // every tag from 1000 on takes as many bytes
+        int perEntry = 1024 / size;
+        assertTrue(perEntry * size < 1024, "the commands of one full entry are less than its bytes");
+        for (int tag = 1000; tag < 1000 + 3 * perEntry; tag++) {
+            submitter.submit(ack(tag));
+        }
+        submitter.pump();
+        assertEquals(3, appended.size(), "two full entries beside the one out, then the limit of three");
+        assertEquals(perEntry, appended.get(1).getCommandsCount());
+        assertEquals(perEntry, appended.get(2).getCommandsCount());
+        outcomes.get(0).complete(null);
+        submitter.pump();
+        assertEquals(3, appended.size(), "less than a full entry is left, and two entries are out");
+        outcomes.get(1).complete(null);
+        outcomes.get(2).complete(null);
+        submitter.pump();
+        assertEquals(4, appended.size());
+        assertEquals(perEntry, appended.get(3).getCommandsCount(), "the rest, once nothing is out");
+        assertEquals(0, submitter.queuedCommands());
+    }
 
     @Test
     void shouldSendNothingUntilPumpedAndThenGatherWhatWaits() {

@@ -53,10 +53,33 @@ class CommandSubmitterTest {
     }
 
     private void start(int inFlight, int entryBytes, long queuedBytes, long resendWindowMs) {
-        submitter = new CommandSubmitter(log, "n1", new CommandSubmitter.Limits(inFlight, entryBytes, queuedBytes,
-                resendWindowMs), listener);
+        start(new CommandSubmitter.Limits(inFlight, entryBytes, queuedBytes, resendWindowMs));
+    }
+
+    private void start(CommandSubmitter.Limits limits) {
+        submitter = new CommandSubmitter(log, "n1", limits, listener);
         submitter.useEpoch(3);
         submitter.start();
+    }
+
+    @Test
+    void shouldHoldAnEntryThatIsNotFullUntilTheOneOutIsAnsweredOrAFullOneWaits() throws Exception {
+        start(new CommandSubmitter.Limits(4, 1, 1024, 1 << 20, 0));
+        submitPublish(1, 1, 700);
+        Appended first = log.next();
+        submitPublish(1, 2, 700);
+        assertNull(log.poll(), "700 bytes are not a full entry: they wait while one entry is out");
+        submitPublish(1, 3, 700);
+        Appended second = log.next();
+        assertEquals(2, second.batch.getCommands(0).getPublish().getConfirmSequence(),
+                "1,400 bytes wait, more than an entry holds: the full entry goes beside the first");
+        assertEquals(1, second.batch.getCommandsCount());
+        assertNull(log.poll(), "the third publish is not a full entry, and two are out");
+        first.commit();
+        assertNull(log.poll(), "one entry is still out");
+        second.commit();
+        Appended third = log.next();
+        assertEquals(3, third.batch.getCommands(0).getPublish().getConfirmSequence(), "nothing out: it goes");
     }
 
     @Test

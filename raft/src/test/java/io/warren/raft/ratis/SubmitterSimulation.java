@@ -202,7 +202,8 @@ final class SubmitterSimulation {
 
         SimNode(String id) {
             this.id = id;
-            this.submitter = new CommandSubmitter(this::append, id, new CommandSubmitter.Limits(4, 1 << 16, 1L << 30,
+            // As a node runs: one entry that is not full out at a time, full ones beside it.
+            this.submitter = new CommandSubmitter(this::append, id, new CommandSubmitter.Limits(4, 1, 1 << 16, 1L << 30,
                     RESEND_WINDOW_MS), this, new HotPathCounters(), () -> TimeUnit.MILLISECONDS.toNanos(nowMs));
         }
 
