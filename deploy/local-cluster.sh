@@ -30,6 +30,7 @@ amqp_port() { echo $((5671 + offset + $1)); }
 amqps_port() { echo $((5672 + offset - $1)); }
 raft_port() { echo $((9870 + offset + $1)); }
 admin_port() { echo $((15671 + offset + $1)); }
+prometheus_port() { echo $((15691 + offset + $1)); }
 pid_file() { echo "$home/n$1/warren.pid"; }
 
 running() {
@@ -102,7 +103,7 @@ start_node() {
   [ "$share" -ge 256 ] || share=256
   WARREN_HEAP="${WARREN_HEAP:-${share}m}" nohup "$root/deploy/warren" --node-id "n$i" --data-dir "$home/n$i" \
     --amqp-port "$(amqp_port "$i")" --raft-address "127.0.0.1:$(raft_port "$i")" \
-    --admin-port "$(admin_port "$i")" --peers "$(peers "$count")" $(tls_flags "$i") ${WARREN_NODE_FLAGS:-} \
+    --admin-port "$(admin_port "$i")" --prometheus-port "$(prometheus_port "$i")" --peers "$(peers "$count")" $(tls_flags "$i") ${WARREN_NODE_FLAGS:-} \
     >>"$home/n$i/warren.log" 2>&1 &
   echo $! >"$(pid_file "$i")"
 }

@@ -200,7 +200,8 @@ public final class NodeProcesses implements Nodes {
                 "--node-id", id(node), "--data-dir", runDir.resolve("data").resolve(id(node)).toString(),
                 "--amqp-host", amqpHost(node), "--amqp-port", Integer.toString(amqpPort(node)),
                 "--raft-address", raftAddress(node), "--peers", String.join(",", peers),
-                "--admin-port", Integer.toString(adminPort(node))));
+                "--admin-port", Integer.toString(adminPort(node)),
+                "--prometheus-port", Integer.toString(namespaces ? 15692 : 25700 + node)));
         extraFlags.forEach(flag -> command.add(flag.replace("{node}", id(node))));
         command.addAll(moreFlags);
         Files.createDirectories(logFile(node).getParent());

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.warren.amqp.tls.ListenerTls;
+import io.warren.node.management.ManagementApi;
 import io.warren.proto.Command;
 import io.warren.proto.Reply;
 import io.warren.raft.core.Commands;
@@ -68,7 +69,7 @@ final class AdminServer implements AutoCloseable {
 
     static AdminServer start(String host, int port, Optional<Https> https, WarrenStateMachine stateMachine,
             EffectDispatcher dispatcher, CommandSubmitter submitter, RaftNode raft, NodeLiveness liveness,
-            ResourceMonitor resources, HotPathSampler hotPath)
+            ResourceMonitor resources, HotPathSampler hotPath, java.util.Set<String> loopbackUsers)
             throws ConfigException {
         try {
             InetSocketAddress address = new InetSocketAddress(host, port);
@@ -82,6 +83,9 @@ final class AdminServer implements AutoCloseable {
             AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources,
                     hotPath);
             server.createContext("/", exchange -> handle(exchange, commands));
+            ManagementApi api = new ManagementApi(new NodeManagementBackend(stateMachine, dispatcher, submitter, raft,
+                    resources, loopbackUsers));
+            server.createContext("/api", exchange -> ManagementHttp.handle(exchange, api));
             server.start();
             return new AdminServer(server, executor);
         } catch (IOException e) {

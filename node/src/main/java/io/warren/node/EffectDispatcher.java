@@ -136,6 +136,11 @@ final class EffectDispatcher implements EffectSink, CommandSubmitter.Listener {
             if (effect.epoch() != epoch) {
                 continue;
             }
+            if (effect instanceof Effect.ForceCloseConnection close) {
+                sessions.forceClose(close.connection().getId(), AmqpException.of(ReplyCode.CONNECTION_FORCED,
+                        close.reason()));
+                continue;
+            }
             if (effect instanceof Effect.EpochEnded ended) {
                 log.warn("event=epoch_ended epoch={}", ended.epoch());
                 epochEnded.accept(ended.epoch());

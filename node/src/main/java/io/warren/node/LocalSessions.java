@@ -48,6 +48,14 @@ final class LocalSessions {
         return connections.size();
     }
 
+    /** Closes one client connection (an operator's close), if this node still holds it. */
+    void forceClose(long connectionId, AmqpException error) {
+        NodeConnection connection = connections.get(connectionId);
+        if (connection != null) {
+            connection.forceClose(error);
+        }
+    }
+
     void closeAll(AmqpException error) {
         for (NodeConnection connection : connections.values()) {
             connection.forceClose(error);

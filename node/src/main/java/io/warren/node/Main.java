@@ -20,6 +20,7 @@ public final class Main {
         }
         // Before the first logger exists, so logback puts node=<id> on every line, Ratis' threads' too.
         System.setProperty("warren.node.id", config.nodeId());
+        System.setProperty("warren.log.format", config.logFormat());
         WarrenNode node;
         try {
             node = WarrenNode.start(config);

@@ -16,7 +16,11 @@ final class NodeBroker implements Broker {
     private final CommandSubmitter submitter;
     private final BooleanSupplier servingLease;
 
-    NodeBroker(EffectDispatcher dispatcher, CommandSubmitter submitter, BooleanSupplier servingLease) {
+    private final MessageCounters counters;
+
+    NodeBroker(EffectDispatcher dispatcher, CommandSubmitter submitter, BooleanSupplier servingLease,
+            MessageCounters counters) {
+        this.counters = counters;
         this.dispatcher = dispatcher;
         this.submitter = submitter;
         this.servingLease = servingLease;
@@ -29,7 +33,7 @@ final class NodeBroker implements Broker {
 
     @Override
     public BrokerConnection openConnection(ConnectionInfo info, ClientConnection client) {
-        NodeConnection connection = new NodeConnection(dispatcher, submitter, info, client);
+        NodeConnection connection = new NodeConnection(dispatcher, submitter, info, client, counters);
         dispatcher.add(connection);
         connection.open();
         return connection;

@@ -58,8 +58,13 @@ final class NodeChannel implements BrokerChannel {
     private long txOps;
     private volatile String replyConsumerTag;
 
+    private final MessageCounters counters;
+    /** Tags of this channel's consumers that take deliveries without acks, for the delivery counters. */
+    private final java.util.Set<String> autoAckConsumers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     NodeChannel(NodeConnection connection, EffectDispatcher dispatcher, CommandSubmitter submitter, int number,
-            ClientChannel client) {
+            ClientChannel client, MessageCounters counters) {
+        this.counters = counters;
         this.connection = connection;
         this.dispatcher = dispatcher;
         this.submitter = submitter;
@@ -182,6 +187,9 @@ final class NodeChannel implements BrokerChannel {
                 ProtoTables.toProto(r.arguments()), ConsumerCredit.WINDOW), r,
                 reply -> {
                     credit.started(reply.getConsumerStarted().getConsumerTag());
+                    if (r.noAck()) {
+                        autoAckConsumers.add(reply.getConsumerStarted().getConsumerTag());
+                    }
                     return new BasicMethod.ConsumeOk(reply.getConsumerStarted().getConsumerTag());
                 });
     }
@@ -214,6 +222,7 @@ final class NodeChannel implements BrokerChannel {
                         replyConsumerTag = null;
                     }
                     credit.ended(r.consumerTag());
+                    autoAckConsumers.remove(r.consumerTag());
                     return new BasicMethod.CancelOk(r.consumerTag());
                 });
     }
@@ -223,9 +232,14 @@ final class NodeChannel implements BrokerChannel {
         return call(Commands.get(r.queue(), r.noAck()), r,
                 reply -> {
                     if (!reply.hasGotMessage()) {
+                        counters.getEmpty.increment();
                         return GetResponse.Empty.INSTANCE;
                     }
                     var m = reply.getGotMessage();
+                    (r.noAck() ? counters.deliveredGetAutoAck : counters.deliveredGetManualAck).increment();
+                    if (m.getRedelivered()) {
+                        counters.redelivered.increment();
+                    }
                     return new GetResponse.Message(new BasicMethod.GetOk(m.getDeliveryTag(), m.getRedelivered(),
                             m.getExchange(), m.getRoutingKey(), m.getMessageCount()),
                             withDeliveryCount(StoredMessages.properties(m.getProperties()), m.getDeliveryCount()),
@@ -253,8 +267,10 @@ final class NodeChannel implements BrokerChannel {
         } finally {
             body.release();
         }
+        counters.received.increment();
         if (publishSequence != 0) {
             unconfirmed.add(publishSequence);
+            counters.receivedConfirm.increment();
         }
         connection.published(dispatcher.gate());
         Publish.Builder publish = Publish.newBuilder()
@@ -278,6 +294,7 @@ final class NodeChannel implements BrokerChannel {
 
     @Override
     public void ack(BasicMethod.Ack r) {
+        counters.acknowledged.increment(); // an ack method, multiple or not (RabbitMQ counts messages)
         send(Commands.ack(r.deliveryTag(), r.multiple(), nextTxOp()));
     }
 
@@ -341,6 +358,11 @@ final class NodeChannel implements BrokerChannel {
     }
 
     void deliver(Effect.Deliver d, StoredMessage m) {
+        (autoAckConsumers.contains(d.consumerTag()) ? counters.deliveredConsumeAutoAck
+                : counters.deliveredConsumeManualAck).increment();
+        if (d.redelivered()) {
+            counters.redelivered.increment();
+        }
         client.deliver(new BasicMethod.Deliver(d.consumerTag(), d.deliveryTag(), d.redelivered(), m.exchange(),
                 m.routingKey()), withDeliveryCount(StoredMessages.properties(m.properties()), d.deliveryCount()),
                 body(m.body()));
@@ -368,12 +390,14 @@ final class NodeChannel implements BrokerChannel {
     }
 
     void returned(Effect.Return r, StoredMessage m) {
+        counters.unroutableReturned.increment();
         client.returnMessage(new BasicMethod.Return(r.replyCode(), r.replyText(), m.exchange(), m.routingKey()),
                 StoredMessages.properties(m.properties()), body(m.body()));
     }
 
     void consumerCancelled(String consumerTag) {
         credit.ended(consumerTag);
+        autoAckConsumers.remove(consumerTag);
         client.cancelConsumer(consumerTag);
     }
 
@@ -395,6 +419,7 @@ final class NodeChannel implements BrokerChannel {
                 highest = Math.max(highest, sequence);
             }
         }
+        counters.confirmed.add(answered.size());
         Long lowestLeft = unconfirmed.isEmpty() ? null : unconfirmed.first();
         if (answered.size() > 1 && (lowestLeft == null || lowestLeft > highest)) {
             client.confirm(highest, true, true);

@@ -58,6 +58,9 @@ import java.util.Set;
  * @param amqpPort the plain AMQP port, or {@link #NO_PORT} for none ({@code amqp.port = none}: AMQPS only)
  * @param handshakeTimeoutMs how long a client has from connecting (TLS handshake included) to an open
  *        connection (RabbitMQ's handshake_timeout)
+ * @param logFormat {@code text} (one key=value line per event) or {@code json} (one JSON object per line)
+ * @param prometheusHost where the Prometheus endpoint ({@code /metrics}) listens
+ * @param prometheusPort its port (RabbitMQ's 15692), or {@link #NO_PORT} ({@code none}) for no endpoint
  * @param tls AMQPS and Raft TLS (see {@link TlsConfig})
  */
 public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpPort, String raftHost, int raftPort,
@@ -66,7 +69,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         long nodeDownAfterMs, long quorumLostAfterMs, boolean join, long logSegmentBytesMax, long resendWindowMs,
         long storeSegmentBytesMax, long storeCacheBytesMax, long snapshotLogBytes, long snapshotIntervalMs,
         double memoryHighWatermark, long diskFreeLimit, long consumerTimeoutMs, long livenessTickMs,
-        long registrationStuckAfterMs, long redeclareDownAfterMs, long handshakeTimeoutMs, TlsConfig tls) {
+        long registrationStuckAfterMs, long redeclareDownAfterMs, long handshakeTimeoutMs, String logFormat,
+        String prometheusHost, int prometheusPort, TlsConfig tls) {
 
     /** {@code amqp.port = none}: no plain AMQP listener, as RabbitMQ's {@code listeners.tcp = none}. */
     static final int NO_PORT = -1;
@@ -97,7 +101,10 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             Map.entry("liveness.tick.ms", "250"),
             Map.entry("registration.stuck.after.ms", "30000"),
             Map.entry("redeclare.down.after.ms", "5000"),
-            Map.entry("handshake.timeout.ms", "10000")));
+            Map.entry("handshake.timeout.ms", "10000"),
+            Map.entry("log.format", "text"),
+            Map.entry("prometheus.host", "0.0.0.0"),
+            Map.entry("prometheus.port", "15692")));
 
     static final List<String> KEYS = List.of("node.id", "data.dir", "amqp.host", "amqp.port", "raft.address",
             "peers", "admin.host", "admin.port", "snapshot.every.entries", "message.bytes.max", "loopback.users",
@@ -106,7 +113,8 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
             "resend.window.ms", "store.segment.bytes.max", "store.cache.bytes.max",
             "snapshot.log.bytes", "snapshot.interval.ms", "memory.high.watermark", "disk.free.limit",
             "consumer.timeout.ms", "liveness.tick.ms", "registration.stuck.after.ms", "redeclare.down.after.ms",
-            "handshake.timeout.ms", "amqps.port", "tls.cert", "tls.key", "tls.ca", "tls.versions", "tls.ciphers",
+            "handshake.timeout.ms", "log.format", "prometheus.host", "prometheus.port", "amqps.port", "tls.cert", "tls.key", "tls.ca", "tls.versions",
+            "tls.ciphers",
             "tls.verify",
             "tls.fail.if.no.peer.cert", "tls.engine", "ssl.cert.login.from", "raft.tls", "admin.tls");
 
@@ -197,7 +205,9 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
                 number(v, "consumer.timeout.ms", 1, 315_360_000_000L), number(v, "liveness.tick.ms", 10, 60_000),
                 number(v, "registration.stuck.after.ms", 1000, 3_600_000),
                 number(v, "redeclare.down.after.ms", 100, 3_600_000), number(v, "handshake.timeout.ms", 100, 3_600_000),
-                tls);
+                logFormat(v.get("log.format").trim()), v.get("prometheus.host").trim(),
+                v.get("prometheus.port").trim().equals("none") ? NO_PORT
+                        : port(v.get("prometheus.port"), "prometheus.port"), tls);
         try {
             config.livenessTiming();
         } catch (IllegalArgumentException e) {
@@ -268,6 +278,13 @@ public record NodeConfig(String nodeId, Path dataDir, String amqpHost, int amqpP
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " '" + text + "' is not a number");
         }
+    }
+
+    private static String logFormat(String value) throws ConfigException {
+        if (!value.equals("text") && !value.equals("json")) {
+            throw new ConfigException("log.format '" + value + "' must be text or json");
+        }
+        return value;
     }
 
     private static long number(Map<String, String> v, String key, long min, long max) throws ConfigException {

@@ -23,8 +23,11 @@ final class NodeConnection implements BrokerConnection {
     private final ClientConnection client;
     private final ConnectionRef ref;
 
+    private final MessageCounters counters;
+
     NodeConnection(EffectDispatcher dispatcher, CommandSubmitter submitter, ConnectionInfo info,
-            ClientConnection client) {
+            ClientConnection client, MessageCounters counters) {
+        this.counters = counters;
         this.dispatcher = dispatcher;
         this.submitter = submitter;
         this.info = info;
@@ -43,7 +46,9 @@ final class NodeConnection implements BrokerConnection {
 
     /** Registers the connection in the log; a refusal (the vhost went away meanwhile) closes it with 530. */
     void open() {
-        Command.Builder command = Commands.openConnection(ref, info.user(), info.virtualHost(), info.name());
+        var clientName = info.clientProperties() == null ? null : info.clientProperties().get("connection_name");
+        Command.Builder command = Commands.openConnection(ref, info.user(), info.virtualHost(), info.name(),
+                clientName instanceof io.warren.amqp.codec.FieldValue.Text text ? text.value().asUtf8() : "");
         dispatcher.expectReply(command).whenComplete((reply, error) -> {
             if (reply != null && reply.hasRefusal()) {
                 client.close(AmqpException.of(ReplyCode.NOT_ALLOWED, reply.getRefusal().getText()));
@@ -55,7 +60,8 @@ final class NodeConnection implements BrokerConnection {
 
     @Override
     public BrokerChannel openChannel(int channelNumber, ClientChannel clientChannel) {
-        NodeChannel channel = new NodeChannel(this, dispatcher, submitter, channelNumber, clientChannel);
+        NodeChannel channel = new NodeChannel(this, dispatcher, submitter, channelNumber, clientChannel,
+                counters);
         dispatcher.add(channel);
         return channel;
     }

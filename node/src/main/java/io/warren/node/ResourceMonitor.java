@@ -138,6 +138,20 @@ final class ResourceMonitor implements AutoCloseable {
         thread.start();
     }
 
+    /** The node's figures as the management API shows them (RabbitMQ's mem_used, mem_limit, disk_free...). */
+    record Figures(long memoryUsed, long memoryLimit, long diskFree, long diskFreeLimit) {}
+
+    Figures figures() {
+        long diskFree;
+        try {
+            diskFree = readings.diskFree();
+        } catch (IOException e) {
+            diskFree = -1;
+        }
+        return new Figures(readings.heapUsed(), (long) (memoryHighWatermark * readings.heapMax()), diskFree,
+                diskFreeLimit);
+    }
+
     void setMemoryHighWatermark(double fraction) {
         memoryHighWatermark = fraction;
         log.info("event=memory_high_watermark_set fraction={}", fraction);

@@ -39,6 +39,7 @@ public final class WarrenNode implements AutoCloseable {
     private final CommandSubmitter submitter;
     private final AmqpListeners amqp;
     private final AdminServer admin;
+    private final Optional<PrometheusServer> prometheus;
     private final NodeLiveness liveness;
     private final ResourceMonitor resources;
     private final HotPathSampler hotPath;
@@ -46,8 +47,9 @@ public final class WarrenNode implements AutoCloseable {
     private final ExpiryTicks expiryTicks;
 
     private WarrenNode(NodeConfig config, EffectDispatcher dispatcher, RaftNode raft, CommandSubmitter submitter,
-            AmqpListeners amqp, AdminServer admin, NodeLiveness liveness, ResourceMonitor resources,
-            HotPathSampler hotPath, StoreHousekeeper housekeeper, ExpiryTicks expiryTicks) {
+            AmqpListeners amqp, AdminServer admin, Optional<PrometheusServer> prometheus, NodeLiveness liveness,
+            ResourceMonitor resources, HotPathSampler hotPath, StoreHousekeeper housekeeper, ExpiryTicks expiryTicks) {
+        this.prometheus = prometheus;
         this.hotPath = hotPath;
         this.expiryTicks = expiryTicks;
         this.housekeeper = housekeeper;
@@ -131,11 +133,12 @@ public final class WarrenNode implements AutoCloseable {
         stateMachine.onStateReplaced(liveness::stateReplaced);
         long epoch = liveness.registerFirstEpoch(REGISTRATION_TIMEOUT_SECONDS * 1000);
         dispatcher.forwardDeadLettersWith(new DeadLetterForwarder(raft::leaderReady, submitter::submit));
+        MessageCounters messageCounters = new MessageCounters();
         AmqpServerConfig amqpConfig = AmqpServerConfig.defaults().withMessageSizeMax(config.messageBytesMax())
                 .withHandshakeTimeoutMs(config.handshakeTimeoutMs());
         AmqpListeners amqp = AmqpListeners.start(config, amqpConfig, amqpsContext,
                 new CoreAuthenticator(stateMachine, config.loopbackUsers(), config.tls().certificateLogin()),
-                new NodeBroker(dispatcher, submitter, liveness::holdsLease));
+                new NodeBroker(dispatcher, submitter, liveness::holdsLease, messageCounters));
         liveness.start(new NodeLiveness.Clients() {
             @Override
             public void suspend(AmqpException why) {
@@ -153,13 +156,19 @@ public final class WarrenNode implements AutoCloseable {
         ExpiryTicks expiryTicks = new ExpiryTicks(ExpiryTicks.of(stateMachine, raft, submitter));
         expiryTicks.start();
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), adminHttps, stateMachine,
-                dispatcher, submitter, raft, liveness, resources, hotPath);
+                dispatcher, submitter, raft, liveness, resources, hotPath, config.loopbackUsers());
+        Optional<PrometheusServer> prometheus = Optional.empty();
+        if (config.prometheusPort() != NodeConfig.NO_PORT) {
+            prometheus = Optional.of(PrometheusServer.start(config.prometheusHost(), config.prometheusPort(),
+                    new NodeMetrics(config.nodeId(), stateMachine, submitter, raft, resources, messageCounters)));
+        }
         log.info("event=node_ready epoch={} amqp={}:{} amqps={}:{} raft={}:{} raft_tls={} admin={}:{} admin_tls={}"
-                + " data={}", epoch, config.amqpHost(), amqp.plainPort(), config.amqpHost(), amqp.tlsPort(),
-                config.raftHost(), config.raftPort(), config.tls().raft(), config.adminHost(), config.adminPort(),
-                config.tls().admin(), config.dataDir());
-        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, liveness, resources, hotPath,
-                housekeeper, expiryTicks);
+                + " prometheus={}:{} data={}", epoch, config.amqpHost(), amqp.plainPort(), config.amqpHost(),
+                amqp.tlsPort(), config.raftHost(), config.raftPort(), config.tls().raft(), config.adminHost(),
+                config.adminPort(), config.tls().admin(), config.prometheusHost(), config.prometheusPort(),
+                config.dataDir());
+        return new WarrenNode(config, dispatcher, raft, submitter, amqp, admin, prometheus, liveness, resources,
+                hotPath, housekeeper, expiryTicks);
     }
 
     /** Mutual TLS between nodes, with the node's key and certificate and tls.ca's authorities. */
@@ -250,6 +259,7 @@ public final class WarrenNode implements AutoCloseable {
         hotPath.close();
         housekeeper.close();
         admin.close();
+        prometheus.ifPresent(PrometheusServer::close);
         dispatcher.closeAll(AmqpException.of(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'"));
         amqp.close();
         submitter.close();

@@ -44,6 +44,29 @@ class NodeLifecycleTest {
     }
 
     @Test
+    void shouldLogOneJsonObjectPerLineWithTheNodeAndTheEventWhenAsked() throws Exception {
+        try (NodeProcess node = NodeProcess.start("json-log", "--log-format", "json")) {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setPort(node.amqpPort());
+            factory.newConnection().close();
+            node.stop();
+            List<String> lines = node.output().stream().filter(l -> l.startsWith("{")).toList();
+            assertTrue(lines.size() >= 3, "log lines: " + node.output());
+            assertTrue(node.output().stream().noneMatch(l -> l.matches("^\\d{4}-.*")), "no text lines");
+            List<java.util.Map<?, ?>> events = new java.util.ArrayList<>();
+            lines.forEach(l -> events.add((java.util.Map<?, ?>) io.warren.node.management.Json.parse(l)));
+            assertTrue(events.stream().allMatch(e -> "n1".equals(e.get("node")) && e.get("time") != null
+                    && e.get("level") != null && e.get("message") != null), "every object names the node: " + lines);
+            java.util.Map<?, ?> ready = events.stream().filter(e -> "node_ready".equals(e.get("event"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no node_ready event: " + lines));
+            assertTrue(ready.get("amqp") instanceof String, "the event's fields are members: " + ready);
+        }
+        Result bad = runMain("--node-id", "n1", "--data-dir", "/tmp/x", "--raft-address", "127.0.0.1:1",
+                "--log-format", "xml");
+        assertEquals(List.of("warren: log.format 'xml' must be text or json"), bad.lines);
+    }
+
+    @Test
     void shouldRefuseABadConfigWithOneLine() throws Exception {
         Result result = runMain("--node-id", "n1");
         assertEquals(2, result.exit);
@@ -80,7 +103,7 @@ class NodeLifecycleTest {
             bytes[12] ^= 0x5a; // inside the first entry, with complete entries after it: damage, not a torn tail
             Files.write(segment, bytes);
             Result result = runMain("--node-id", "n1", "--data-dir", node.dataDir().toString(), "--raft-address",
-                    "127.0.0.1:" + NodeProcess.freePort(), "--amqp-port", "0", "--admin-port", "0");
+                    "127.0.0.1:" + NodeProcess.freePort(), "--amqp-port", "0", "--admin-port", "0", "--prometheus-port", "0");
             assertEquals(2, result.exit);
             assertEquals(1, result.lines.size(), result.lines.toString());
             assertTrue(result.lines.get(0).startsWith("warren: cannot start Raft in " + node.dataDir().resolve("raft")),
@@ -93,7 +116,7 @@ class NodeLifecycleTest {
     void shouldRefuseAnUnusableDataDirWithOneLine() throws Exception {
         Path file = Files.createTempFile("not-a-dir", ".txt");
         Result result = runMain("--node-id", "n1", "--data-dir", file.toString(), "--raft-address",
-                "127.0.0.1:" + NodeProcess.freePort(), "--amqp-port", "0", "--admin-port", "0");
+                "127.0.0.1:" + NodeProcess.freePort(), "--amqp-port", "0", "--admin-port", "0", "--prometheus-port", "0");
         assertEquals(2, result.exit);
         assertTrue(result.lines.stream().anyMatch(l -> l.startsWith("warren: data dir " + file)), result.lines.toString());
     }
@@ -104,7 +127,7 @@ class NodeLifecycleTest {
             Path dir = Files.createTempDirectory("warren-port");
             Result result = runMain("--node-id", "n1", "--data-dir", dir.toString(), "--raft-address",
                     "127.0.0.1:" + NodeProcess.freePort(), "--amqp-host", "127.0.0.1",
-                    "--amqp-port", Integer.toString(taken.getLocalPort()), "--admin-port", "0");
+                    "--amqp-port", Integer.toString(taken.getLocalPort()), "--admin-port", "0", "--prometheus-port", "0");
             assertEquals(2, result.exit);
             assertTrue(result.lines.stream().anyMatch(l -> l.startsWith("warren: AMQP port 127.0.0.1:"
                     + taken.getLocalPort() + " is in use")), result.lines.toString());
@@ -166,7 +189,7 @@ class NodeLifecycleTest {
         List<String> args = new ArrayList<>(List.of("--node-id", "n1", "--data-dir", dir.toString(),
                 "--raft-address", "127.0.0.1:" + NodeProcess.freePort(), "--amqp-host", "127.0.0.1",
                 "--amqp-port", Integer.toString(NodeProcess.freePort()), "--amqps-port",
-                Integer.toString(NodeProcess.freePort()), "--admin-port", "0"));
+                Integer.toString(NodeProcess.freePort()), "--admin-port", "0", "--prometheus-port", "0"));
         for (int i = 0; i < tlsArgs.length; i += 2) {
             int at = args.indexOf(tlsArgs[i]);
             if (at >= 0) {

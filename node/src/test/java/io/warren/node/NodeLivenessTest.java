@@ -218,8 +218,9 @@ class NodeLivenessTest {
         serving(1);
         cluster.leaderReady = true;
         cluster.leader = "n1";
-        cluster.nodes = List.of(new BrokerQueries.NodeView("n1", 1, false), new BrokerQueries.NodeView("n2", 3, false),
-                new BrokerQueries.NodeView("n3", 2, true));
+        cluster.nodes = List.of(new BrokerQueries.NodeView("n1", 1, false, false, false),
+                new BrokerQueries.NodeView("n2", 3, false, false, false),
+                new BrokerQueries.NodeView("n3", 2, true, false, false));
         cluster.followerSilenceMs = Map.of("n2", 5_000L, "n3", 60_000L);
         liveness.tick();
         assertTrue(cluster.declared.isEmpty(), "silent for exactly the timeout is not yet down");
@@ -240,7 +241,7 @@ class NodeLivenessTest {
         cluster.leaderReady = true;
         cluster.leader = "n1";
         cluster.members = List.of("n1", "n2");
-        cluster.nodes = List.of(new BrokerQueries.NodeView("n4", 1, false));
+        cluster.nodes = List.of(new BrokerQueries.NodeView("n4", 1, false, false, false));
         liveness.tick();
         nowMs += 5_000;
         liveness.tick();
@@ -255,7 +256,7 @@ class NodeLivenessTest {
         serving(1);
         cluster.leaderReady = true;
         cluster.leader = "n1";
-        cluster.nodes = List.of(new BrokerQueries.NodeView("n2", 3, false));
+        cluster.nodes = List.of(new BrokerQueries.NodeView("n2", 3, false, false, false));
         cluster.followerSilenceMs = Map.of("n2", 9_000L);
         liveness.tick();
         cluster.leaderReady = false;

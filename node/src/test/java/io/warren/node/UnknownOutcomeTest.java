@@ -54,7 +54,7 @@ class UnknownOutcomeTest {
         submitter.start();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", 5672);
         NodeConnection connection = new NodeConnection(dispatcher, submitter,
-                new ConnectionInfo("test", "guest", "/", address, address, FieldTable.EMPTY), client);
+                new ConnectionInfo("test", "guest", "/", address, address, FieldTable.EMPTY), client, new MessageCounters());
         dispatcher.add(connection);
         connection.open();
         channel = (NodeChannel) connection.openChannel(1, client);

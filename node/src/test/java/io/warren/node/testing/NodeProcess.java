@@ -28,6 +28,8 @@ public final class NodeProcess implements AutoCloseable {
     private final int amqpPort;
     private final int raftPort;
     private final int adminPort;
+    /** The Prometheus endpoint's port, a free one per process (15692, the default, may be in use). */
+    private final int prometheusPort;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final List<String> extraArgs;
     private String peers;
@@ -46,6 +48,11 @@ public final class NodeProcess implements AutoCloseable {
         this.amqpPort = amqpPort;
         this.raftPort = raftPort;
         this.adminPort = adminPort;
+        try {
+            this.prometheusPort = freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.peers = nodeId + "=127.0.0.1:" + raftPort;
     }
 
@@ -127,6 +134,10 @@ public final class NodeProcess implements AutoCloseable {
         return amqpPort;
     }
 
+    public int prometheusPort() {
+        return prometheusPort;
+    }
+
     public int adminPort() {
         return adminPort;
     }
@@ -148,7 +159,7 @@ public final class NodeProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2", "-cp", classpath(), "io.warren.node.Main",
                 "--node-id", nodeId, "--data-dir", dataDir.toString(), "--amqp-host", "127.0.0.1",
                 "--amqp-port", Integer.toString(amqpPort), "--raft-address", "127.0.0.1:" + raftPort,
-                "--admin-port", Integer.toString(adminPort)));
+                "--admin-port", Integer.toString(adminPort), "--prometheus-port", Integer.toString(prometheusPort)));
         if (!peers.isEmpty()) {
             command.addAll(List.of("--peers", peers));
         } else {

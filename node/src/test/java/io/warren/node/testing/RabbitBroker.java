@@ -20,6 +20,7 @@ final class RabbitBroker implements TestBroker {
 
     private final Path home;
     private final List<Integer> tlsPorts = new ArrayList<>();
+    private int managementPort = -1;
     private final List<String> names = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -55,6 +56,23 @@ final class RabbitBroker implements TestBroker {
         RabbitBroker broker = start(name, 1, conf, "[rabbitmq_auth_mechanism_ssl]", certificates.dir());
         broker.tlsPorts.add(port);
         return broker;
+    }
+
+    /** One node with rabbitmq_management listening on a free port. */
+    static RabbitBroker startWithManagement(String name) throws IOException, InterruptedException {
+        int port = NodeProcess.freePort();
+        RabbitBroker broker = start(name, 1, List.of("management.tcp.port = " + port,
+                "management.tcp.ip = 127.0.0.1"), "[rabbitmq_management]", null);
+        broker.managementPort = port;
+        return broker;
+    }
+
+    @Override
+    public int managementPort(int node) {
+        if (managementPort < 0) {
+            return TestBroker.super.managementPort(node);
+        }
+        return managementPort;
     }
 
     @Override

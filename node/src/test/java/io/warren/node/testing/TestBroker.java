@@ -54,6 +54,19 @@ public interface TestBroker extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " was started without TLS");
     }
 
+    /**
+     * One node serving the management HTTP API ({@link #managementPort}): Warren's admin port, RabbitMQ with
+     * rabbitmq_management on a free port. The user guest (administrator) exists on both.
+     */
+    static TestBroker startWithManagement(String name) throws IOException, InterruptedException {
+        return referenceMode() ? RabbitBroker.startWithManagement(name) : WarrenBroker.start(name, 1);
+    }
+
+    /** The management API's HTTP port of node {@code node}. */
+    default int managementPort(int node) {
+        throw new UnsupportedOperationException(describe() + " was started without the management API");
+    }
+
     /** "Warren" or "RabbitMQ 3.10.x": for messages. */
     String describe();
 

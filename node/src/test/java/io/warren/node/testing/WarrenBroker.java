@@ -38,6 +38,11 @@ public final class WarrenBroker implements TestBroker {
         return tlsPort;
     }
 
+    @Override
+    public int managementPort(int node) {
+        return cluster.node(node).adminPort();
+    }
+
     /** The node processes, for what only Warren has (its admin API, its logs). */
     public Cluster cluster() {
         return cluster;

@@ -1,5 +1,6 @@
 package io.warren.raft.core;
 
+import io.warren.proto.Refusal;
 import io.warren.proto.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,11 @@ public final class BrokerQueries {
         this.state = state;
     }
 
-    /** One row of list_queues. */
+    /** One row of list_queues; bytes are of bodies, as RabbitMQ counts message_bytes. */
     public record QueueView(String vhost, String name, boolean durable, boolean autoDelete, boolean exclusive,
             int messagesReady, int messagesUnacknowledged, int consumers, Table arguments, String policy,
-            String operatorPolicy, Table effectivePolicyDefinition) {}
+            String operatorPolicy, Table effectivePolicyDefinition, long messageBytesReady,
+            long messageBytesUnacknowledged) {}
 
     /** One row of list_bindings; source "" is the default exchange. */
     public record BindingView(String vhost, String source, String destination, String destinationKind,
@@ -32,7 +34,7 @@ public final class BrokerQueries {
 
     /** One row of list_connections. */
     public record ConnectionView(String node, long epoch, long id, String name, String user, String vhost,
-            int channels) {}
+            int channels, String clientName) {}
 
     /** The core's clock (ms since the epoch): the latest leader time applied. */
     public long clockMs() {
@@ -67,11 +69,15 @@ public final class BrokerQueries {
         return List.copyOf(state.access.topicPermissions.values());
     }
 
-    /** A node as the log knows it: its current epoch and whether the leader declared it down. */
-    public record NodeView(String node, long epoch, boolean down) {}
+    /**
+     * A node as the log knows it: its current epoch, whether the leader declared it down, and the resource
+     * alarms it reported for this epoch.
+     */
+    public record NodeView(String node, long epoch, boolean down, boolean memoryAlarm, boolean diskAlarm) {}
 
     public List<NodeView> nodes() {
-        return state.nodes.values().stream().map(n -> new NodeView(n.node, n.epoch, n.down)).toList();
+        return state.nodes.values().stream()
+                .map(n -> new NodeView(n.node, n.epoch, n.down, n.memoryAlarm, n.diskAlarm)).toList();
     }
 
     /** True while {@code epoch} is {@code node}'s current epoch and the node is not declared down. */
@@ -108,11 +114,18 @@ public final class BrokerQueries {
         List<QueueView> views = new ArrayList<>();
         VhostState state = this.state.vhosts.get(vhost);
         if (state != null) {
+            java.util.Map<QueueState, Long> unackedBytes = new java.util.IdentityHashMap<>();
+            for (ChannelState ch : this.state.channels.values()) {
+                for (ChannelState.Unacked u : ch.unacked.values()) {
+                    unackedBytes.merge(u.queue(), (long) u.entry().size(), Long::sum);
+                }
+            }
             for (QueueState q : state.queues.values()) {
                 views.add(new QueueView(vhost, q.name, q.durable, q.autoDelete, q.exclusiveOwner != null,
                         q.ready.size(), q.unackedCount, q.consumers.size(), q.arguments, q.policy, q.operatorPolicy,
                         Policies.effectiveDefinition(q.policy == null ? null : state.policies.get(q.policy),
-                                q.operatorPolicy == null ? null : state.operatorPolicies.get(q.operatorPolicy))));
+                                q.operatorPolicy == null ? null : state.operatorPolicies.get(q.operatorPolicy)),
+                        q.ready.bytes(), unackedBytes.getOrDefault(q, 0L)));
             }
         }
         return views;
@@ -148,12 +161,85 @@ public final class BrokerQueries {
         return views;
     }
 
+    /**
+     * Why {@code user} may not publish to {@code exchange} with {@code routingKey} in {@code vhost}, as the
+     * publish itself would be refused (unknown or internal exchange, write or topic permission), or empty.
+     */
+    public Optional<Refusal> publishRefusal(String user, String vhost, String exchange, String routingKey) {
+        VhostState v = state.vhosts.get(vhost);
+        ExchangeState x = v == null ? null : v.exchanges.get(exchange);
+        AmqpMethod method = AmqpMethod.BASIC_PUBLISH;
+        try {
+            if (x == null) {
+                throw method.refuse(ReplyCodes.NOT_FOUND, "no exchange '" + exchange + "' in vhost '" + vhost + "'");
+            }
+            if (x.internal) {
+                throw method.refuse(ReplyCodes.ACCESS_REFUSED, "cannot publish to internal exchange '" + exchange
+                        + "' in " + v.describe());
+            }
+            state.access.check(user, vhost, AccessControl.Access.WRITE, "exchange", exchange, method);
+            if (x.type == ExchangeType.TOPIC) {
+                state.access.checkTopic(user, vhost, exchange, routingKey, AccessControl.Access.WRITE, method);
+            }
+            return Optional.empty();
+        } catch (Refused refused) {
+            return Optional.of(refused.toRefusal());
+        }
+    }
+
+    /** How many queues a message with this routing key and headers would go to now (0 for no exchange). */
+    public int routedQueueCount(String vhost, String exchange, String routingKey, Table headers) {
+        VhostState v = state.vhosts.get(vhost);
+        ExchangeState x = v == null ? null : v.exchanges.get(exchange);
+        return x == null ? 0 : Router.routeAll(v, x, routingKey, headers).size();
+    }
+
+    /** One channel: its connection, AMQP number, consumers, unacknowledged deliveries and prefetch. */
+    public record ChannelView(ConnectionView connection, int number, int consumers, int unacknowledged,
+            int prefetch, int globalPrefetch, boolean transactional) {}
+
+    /** One consumer: its queue, tag, channel, ack mode, exclusivity, prefetch and arguments. */
+    public record ConsumerView(String vhost, String queue, String tag, ChannelView channel, boolean ackRequired,
+            boolean exclusive, int prefetch, Table arguments) {}
+
+    public List<ChannelView> channels() {
+        List<ChannelView> views = new ArrayList<>();
+        for (ChannelState ch : state.channels.values()) {
+            views.add(channelView(ch));
+        }
+        return views;
+    }
+
+    public List<ConsumerView> consumers() {
+        List<ConsumerView> views = new ArrayList<>();
+        for (ChannelState ch : state.channels.values()) {
+            ChannelView channel = null;
+            for (ConsumerState c : ch.consumers.values()) {
+                channel = channel == null ? channelView(ch) : channel;
+                views.add(new ConsumerView(ch.connection.vhost(), c.queue.name, c.tag, channel, !c.noAck, c.exclusive,
+                        c.prefetch, c.arguments));
+            }
+        }
+        return views;
+    }
+
+    private ChannelView channelView(ChannelState ch) {
+        return new ChannelView(connectionView(ch.connection), ch.ref.getNumber(), ch.consumers.size(), ch.unacked.size(),
+                ch.consumerPrefetch, ch.globalPrefetch, ch.tx != null);
+    }
+
+    private ConnectionView connectionView(ConnectionState c) {
+        int channels = (int) state.channels.values().stream().filter(ch -> ch.connection == c).count();
+        return new ConnectionView(c.key.node(), c.key.epoch(), c.key.id(), c.opened.getName(), c.user(), c.vhost(),
+                channels, c.opened.getClientName());
+    }
+
     public List<ConnectionView> connections() {
         List<ConnectionView> views = new ArrayList<>();
         for (ConnectionState c : state.connections.values()) {
             int channels = (int) state.channels.values().stream().filter(ch -> ch.connection == c).count();
             views.add(new ConnectionView(c.key.node(), c.key.epoch(), c.key.id(), c.opened.getName(), c.user(),
-                    c.vhost(), channels));
+                    c.vhost(), channels, c.opened.getClientName()));
         }
         return views;
     }

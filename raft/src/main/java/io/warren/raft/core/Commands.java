@@ -245,8 +245,22 @@ public final class Commands {
                 .setUser(user).setVhost(vhost).setName(name));
     }
 
+    /** The same, with the name the client gave itself (its connection_name property). */
+    public static Command.Builder openConnection(ConnectionRef connection, String user, String vhost, String name,
+            String clientName) {
+        Command.Builder command = openConnection(connection, user, vhost, name);
+        command.getOpenConnectionBuilder().setClientName(clientName);
+        return command;
+    }
+
     public static Command.Builder closeConnection(ConnectionRef connection) {
         return Command.newBuilder().setCloseConnection(CloseConnection.newBuilder().setConnection(connection));
+    }
+
+    /** An operator's close: the connection's node closes the client with 320 and {@code reason}. */
+    public static Command.Builder forceCloseConnection(ConnectionRef connection, String reason) {
+        return Command.newBuilder().setCloseConnection(CloseConnection.newBuilder().setConnection(connection)
+                .setForcedReason(reason));
     }
 
     // ---- nodes ----

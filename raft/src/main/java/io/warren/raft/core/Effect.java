@@ -50,6 +50,22 @@ public sealed interface Effect {
      */
     record EpochEnded(String node, long epoch) implements Effect {}
 
+    /**
+     * An operator closed this client connection (the management API): its node closes the client with 320
+     * CONNECTION_FORCED and {@code reason}; the core has already let go of the connection.
+     */
+    record ForceCloseConnection(io.warren.proto.ConnectionRef connection, String reason) implements Effect {
+        @Override
+        public String node() {
+            return connection.getNode();
+        }
+
+        @Override
+        public long epoch() {
+            return connection.getEpoch();
+        }
+    }
+
     /** The answer to a command that waits for one, addressed to the request id its node gave it. */
     record Answer(String node, long epoch, long request, Reply reply) implements Effect {}
 

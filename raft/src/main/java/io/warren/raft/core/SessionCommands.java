@@ -167,6 +167,12 @@ final class SessionCommands {
         ConnectionState connection = state.connections.get(ConnectionKey.of(cmd.getConnection()));
         if (connection != null) {
             dispatcher.closeConnection(connection, ctx);
+            if (!cmd.getForcedReason().isEmpty()) {
+                ctx.emit(new Effect.ForceCloseConnection(cmd.getConnection(), cmd.getForcedReason()));
+            }
+        } else if (!cmd.getForcedReason().isEmpty()) {
+            throw AmqpMethod.NONE.refuse(ReplyCodes.NOT_FOUND, "no connection " + cmd.getConnection().getNode()
+                    + ":" + cmd.getConnection().getEpoch() + ":" + cmd.getConnection().getId());
         }
         ctx.answer(Dispatcher.done());
     }

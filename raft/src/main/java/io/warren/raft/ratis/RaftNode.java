@@ -271,6 +271,32 @@ public final class RaftNode implements AutoCloseable {
                 leaderId == null ? null : leaderId.toString(), leaderReady, leaderSilence, followers, members);
     }
 
+    /**
+     * This server's Raft log figures: term, commit index, last index, and on a leader each follower's match
+     * index (what it is known to hold).
+     */
+    public record LogFigures(long term, long commitIndex, long lastIndex, Map<String, Long> followerMatchIndex) {}
+
+    public LogFigures logFigures() throws IOException {
+        var division = server.getDivision(GROUP_ID);
+        var info = division.getInfo();
+        var log = division.getRaftLog();
+        Map<String, Long> matches = new TreeMap<>();
+        if (info.isLeader()) {
+            // Ratis lists both from the leader's log appenders, in the same order.
+            List<RaftProtos.ServerRpcProto> followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+            long[] matchIndices = info.getFollowerMatchIndices();
+            if (followers.size() == matchIndices.length) {
+                for (int i = 0; i < matchIndices.length; i++) {
+                    matches.put(followers.get(i).getId().getId().toStringUtf8(), matchIndices[i]);
+                }
+            }
+        }
+        var last = log.getLastEntryTermIndex();
+        return new LogFigures(info.getCurrentTerm(), log.getLastCommittedIndex(), last == null ? -1 : last.getIndex(),
+                matches);
+    }
+
     /** This server's current Raft term. */
     public long currentTerm() throws IOException {
         return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
