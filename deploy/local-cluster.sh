@@ -76,6 +76,9 @@ urls() {
   local i=$1
   echo -n "amqp://guest:guest@127.0.0.1:$(amqp_port "$i")/"
   tls_on && echo -n " amqps://guest:guest@localhost:$(amqps_port "$i")/ (CA $home/tls/ca.pem)"
+  local scheme=http
+  tls_on && scheme=https
+  echo -n " management $scheme://127.0.0.1:$(admin_port "$i")/api/ metrics http://127.0.0.1:$(prometheus_port "$i")/metrics"
   echo
 }
 
