@@ -190,7 +190,14 @@ final class AdminServer implements AutoCloseable {
         String run(String command, Map<String, String> p) {
             String vhost = p.getOrDefault("vhost", "/");
             return switch (command) {
-                case "list_queues" -> AdminTables.queues(stateMachine.query(q -> q.queues(vhost)), p.get("columns"));
+                case "list_queues" -> AdminTables.queues(stateMachine.query(q -> q.queues(vhost)), p.get("columns"),
+                        placement());
+                case "list_channels" -> AdminTables.channels(stateMachine.query(q -> q.channels()));
+                case "list_consumers" -> AdminTables.consumers(stateMachine.query(q -> q.consumers()), vhost);
+                case "check_running" -> liveness.isServing() ? "ok\n" : fail("this node is not serving (no contact"
+                        + " with a working majority, or its epoch ended)");
+                case "check_local_alarms" -> alarms(false);
+                case "check_alarms" -> alarms(true);
                 case "list_bindings" -> AdminTables.bindings(stateMachine.query(q -> q.bindings(vhost)), p.get("columns"));
                 case "list_exchanges" -> AdminTables.exchanges(stateMachine.query(q -> q.exchanges(vhost)));
                 case "list_connections" -> AdminTables.connections(stateMachine.query(q -> q.connections()));
@@ -310,6 +317,36 @@ final class AdminServer implements AutoCloseable {
                     + "\t" + decimal(rates.commitMillisPerEntry()) + "\t" + decimal(rates.fsyncsPerSecond())
                     + "\t" + decimal(rates.fsyncMillis()) + "\t" + hotPath.queuedCommands() + "\t"
                     + hotPath.queuedBytes() + "\t" + hotPath.entriesInFlight() + "\t" + term() + "\n";
+        }
+
+        /** The one Raft group's leader, members and online members (not declared down), as list_queues shows. */
+        private AdminTables.Placement placement() {
+            GroupView view = view();
+            var nodes = stateMachine.query(q -> q.nodes());
+            List<String> online = view.members().stream().filter(m -> nodes.stream()
+                    .noneMatch(n -> n.node().equals(m) && n.down())).toList();
+            return new AdminTables.Placement(view.leader() == null ? "" : view.leader(), view.members(), online);
+        }
+
+        /** rabbitmq-diagnostics check_alarms / check_local_alarms: "ok", or 503 naming each alarm. */
+        private String alarms(boolean cluster) {
+            List<String> raised = new java.util.ArrayList<>();
+            for (var n : stateMachine.query(q -> q.nodes())) {
+                if (!cluster && !n.node().equals(dispatcher.node())) {
+                    continue;
+                }
+                if (n.memoryAlarm()) {
+                    raised.add("memory alarm on " + n.node());
+                }
+                if (n.diskAlarm()) {
+                    raised.add("disk alarm on " + n.node());
+                }
+            }
+            return raised.isEmpty() ? "ok\n" : fail("resource alarms in effect: " + String.join(", ", raised));
+        }
+
+        private static String fail(String why) {
+            throw new AdminError(503, why);
         }
 
         private static String decimal(double value) {

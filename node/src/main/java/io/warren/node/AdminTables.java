@@ -20,7 +20,10 @@ final class AdminTables {
     static final List<String> BINDING_DEFAULT = List.of("source_name", "source_kind", "destination_name",
             "destination_kind", "routing_key", "arguments");
 
-    static String queues(List<BrokerQueries.QueueView> queues, String columns) {
+    /** Where every queue lives: one Raft group, so the same leader, members and online members for all. */
+    record Placement(String leader, List<String> members, List<String> online) {}
+
+    static String queues(List<BrokerQueries.QueueView> queues, String columns, Placement placement) {
         Map<String, Function<BrokerQueries.QueueView, Object>> all = new LinkedHashMap<>();
         all.put("name", BrokerQueries.QueueView::name);
         all.put("messages_ready", BrokerQueries.QueueView::messagesReady);
@@ -35,7 +38,43 @@ final class AdminTables {
         // two columns of RabbitMQ's HTTP API that its rabbitmqctl 3.10 does not list
         all.put("operator_policy", q -> q.operatorPolicy() == null ? "" : q.operatorPolicy());
         all.put("effective_policy_definition", q -> PolicyDefinitionJson.print(q.effectivePolicyDefinition()));
+        all.put("type", q -> q.arguments().getEntriesList().stream().filter(e -> e.getKey().equals("x-queue-type"))
+                .map(e -> e.getValue().getLongString().toStringUtf8()).findFirst().orElse("classic"));
+        all.put("leader", q -> placement.leader());
+        all.put("members", q -> "[" + String.join(", ", placement.members()) + "]");
+        all.put("online", q -> "[" + String.join(", ", placement.online()) + "]");
+        all.put("message_bytes", q -> q.messageBytesReady() + q.messageBytesUnacknowledged());
+        all.put("message_bytes_ready", BrokerQueries.QueueView::messageBytesReady);
+        all.put("message_bytes_unacknowledged", BrokerQueries.QueueView::messageBytesUnacknowledged);
         return render(queues, all, columns, QUEUE_DEFAULT);
+    }
+
+    static String channels(List<BrokerQueries.ChannelView> channels) {
+        Map<String, Function<BrokerQueries.ChannelView, Object>> all = new LinkedHashMap<>();
+        all.put("connection", ch -> ch.connection().name());
+        all.put("number", BrokerQueries.ChannelView::number);
+        all.put("user", ch -> ch.connection().user());
+        all.put("vhost", ch -> ch.connection().vhost());
+        all.put("node", ch -> ch.connection().node());
+        all.put("consumer_count", BrokerQueries.ChannelView::consumers);
+        all.put("messages_unacknowledged", BrokerQueries.ChannelView::unacknowledged);
+        all.put("prefetch_count", BrokerQueries.ChannelView::prefetch);
+        all.put("global_prefetch_count", BrokerQueries.ChannelView::globalPrefetch);
+        all.put("transactional", BrokerQueries.ChannelView::transactional);
+        return render(channels, all, null, List.copyOf(all.keySet()));
+    }
+
+    static String consumers(List<BrokerQueries.ConsumerView> consumers, String vhost) {
+        Map<String, Function<BrokerQueries.ConsumerView, Object>> all = new LinkedHashMap<>();
+        all.put("queue_name", BrokerQueries.ConsumerView::queue);
+        all.put("channel_pid", c -> c.channel().connection().name() + " (" + c.channel().number() + ")");
+        all.put("consumer_tag", BrokerQueries.ConsumerView::tag);
+        all.put("ack_required", BrokerQueries.ConsumerView::ackRequired);
+        all.put("prefetch_count", BrokerQueries.ConsumerView::prefetch);
+        all.put("exclusive", BrokerQueries.ConsumerView::exclusive);
+        all.put("arguments", c -> arguments(c.arguments()));
+        return render(consumers.stream().filter(c -> c.vhost().equals(vhost)).toList(), all, null,
+                List.copyOf(all.keySet()));
     }
 
     static String bindings(List<BrokerQueries.BindingView> bindings, String columns) {

@@ -30,7 +30,8 @@ public final class WarrenCtl {
               (-t: how long a membership change is waited for, default 60; --cacert: the node's admin API is
                HTTPS (admin.tls) with a certificate from this authority; --cert/--key: the client certificate)
               list_queues [column ...]        name messages_ready messages_unacknowledged messages consumers
-                                              durable auto_delete exclusive arguments
+                                              durable auto_delete exclusive arguments policy type leader
+                                              members online message_bytes
               list_bindings [column ...]      source_name source_kind destination_name destination_kind
                                               routing_key arguments
               list_exchanges | list_connections | list_users | list_vhosts | list_permissions | status
@@ -50,7 +51,10 @@ public final class WarrenCtl {
               forget_cluster_node <node>      remove a member (stop it first, or it stops serving)
               transfer_leadership <node>      make another member the Raft leader
               set_vm_memory_high_watermark <fraction>   this node's memory alarm threshold (of the heap)
-              set_disk_free_limit <bytes>     this node's disk alarm threshold (50MB, 2GB, 1GiB, ...)""";
+              set_disk_free_limit <bytes>     this node's disk alarm threshold (50MB, 2GB, 1GiB, ...)
+              list_channels | list_consumers
+              check_running | check_alarms | check_local_alarms   exit 0 when fine, 1 (and why) when not
+              --formatter json                every list command as a JSON array of objects""";
 
     private WarrenCtl() {}
 
@@ -62,6 +66,7 @@ public final class WarrenCtl {
         String node = "127.0.0.1:15672";
         String vhost = "/";
         boolean quiet = false;
+        boolean json = false;
         String timeout = null;
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> tlsFiles = new LinkedHashMap<>();
@@ -71,6 +76,7 @@ public final class WarrenCtl {
                 case "-n", "--node" -> node = i + 1 < args.length ? args[++i] : node;
                 case "-p", "--vhost" -> vhost = i + 1 < args.length ? args[++i] : vhost;
                 case "-q", "--quiet" -> quiet = true;
+                case "--formatter" -> json = i + 1 < args.length && args[++i].equals("json");
                 case "-t", "--timeout" -> timeout = i + 1 < args.length ? args[++i] : "";
                 case "--cacert", "--cert", "--key" -> tlsFiles.put(args[i].substring(2), i + 1 < args.length ? args[++i]
                         : "");
@@ -107,7 +113,7 @@ public final class WarrenCtl {
             }
             params.put("timeout", Long.toString(waitSeconds));
         }
-        if (!quiet && command.startsWith("list_")) {
+        if (!quiet && !json && command.startsWith("list_")) {
             System.out.println("Listing " + command.substring(5) + " for vhost " + vhost + " ...");
         }
         Optional<SSLContext> tls;
@@ -117,7 +123,7 @@ public final class WarrenCtl {
             System.err.println("warrenctl: " + e.getMessage());
             return 2;
         }
-        return call(node, tls, command, params, waitSeconds);
+        return call(node, tls, command, params, waitSeconds, json && command.startsWith("list_"));
     }
 
     /** HTTPS when --cacert names the authority the node's certificate comes from; --cert with --key. */
@@ -205,7 +211,8 @@ public final class WarrenCtl {
                 p.put("exchange", ops.size() == 2 ? ops.get(1) : "");
             }
             case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status",
-                    "cluster_status", "list_policies", "list_operator_policies", "list_topic_permissions" -> {
+                    "cluster_status", "list_policies", "list_operator_policies", "list_topic_permissions",
+                    "list_channels", "list_consumers", "check_running", "check_alarms", "check_local_alarms" -> {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
@@ -227,7 +234,7 @@ public final class WarrenCtl {
     }
 
     private static int call(String node, Optional<SSLContext> tls, String command, Map<String, String> params,
-            long waitSeconds) {
+            long waitSeconds, boolean json) {
         StringBuilder query = new StringBuilder();
         params.forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
@@ -242,7 +249,7 @@ public final class WarrenCtl {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
-                System.out.print(response.body());
+                System.out.print(json ? TsvJson.convert(response.body()) + "\n" : response.body());
                 return 0;
             }
             System.err.print("warrenctl: " + response.body());

@@ -73,6 +73,56 @@ class WarrenCtlTest {
     }
 
     @Test
+    void channelsConsumersPlacementJsonAndHealthChecksAreListed() throws Exception {
+        try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
+            ch.queueDeclare("ctl-placed", true, false, false, Map.of("x-queue-type", "quorum"));
+            ch.basicQos(7);
+            ch.confirmSelect();
+            ch.basicPublish("", "ctl-placed", MessageProperties.PERSISTENT_BASIC, new byte[42]);
+            ch.waitForConfirmsOrDie(30_000);
+            ch.basicConsume("ctl-placed", false, "ctl-tag", new com.rabbitmq.client.DefaultConsumer(ch));
+
+            WarrenCtlRun queues = WarrenCtlRun.run(node.adminPort(), "-q", "list_queues", "name", "type", "leader",
+                    "members", "online", "message_bytes").requireSuccess();
+            assertEquals("name\ttype\tleader\tmembers\tonline\tmessage_bytes", queues.rows().get(0));
+            assertTrue(queues.rows().contains("ctl-placed\tquorum\tn1\t[n1]\t[n1]\t42"), queues.out());
+
+            String channels = WarrenCtlRun.run(node.adminPort(), "-q", "list_channels").requireSuccess().out();
+            assertTrue(channels.lines().anyMatch(l -> l.contains("\tguest\t/\tn1\t1\t") && l.contains("\t7\t")),
+                    channels);
+            String consumers = WarrenCtlRun.run(node.adminPort(), "-q", "list_consumers").requireSuccess().out();
+            assertTrue(consumers.lines().anyMatch(l -> l.startsWith("ctl-placed\t") && l.contains("\tctl-tag\ttrue\t")),
+                    consumers);
+
+            String json = WarrenCtlRun.run(node.adminPort(), "--formatter", "json", "list_queues", "name",
+                    "messages", "durable").requireSuccess().out().trim();
+            var rows = (List<?>) io.warren.node.management.Json.parse(json);
+            assertTrue(rows.contains(Map.of("name", "ctl-placed", "messages", 1L, "durable", true)), json);
+
+            assertEquals("ok", WarrenCtlRun.run(node.adminPort(), "check_alarms").requireSuccess().out().trim());
+            assertEquals("ok", WarrenCtlRun.run(node.adminPort(), "check_local_alarms").requireSuccess().out()
+                    .trim());
+            assertEquals("ok", WarrenCtlRun.run(node.adminPort(), "check_running").requireSuccess().out().trim());
+            WarrenCtlRun.run(node.adminPort(), "set_vm_memory_high_watermark", "0").requireSuccess();
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                WarrenCtlRun alarmed;
+                do {
+                    alarmed = WarrenCtlRun.run(node.adminPort(), "check_alarms");
+                } while (alarmed.exit() == 0 && System.nanoTime() < deadline);
+                assertEquals(1, alarmed.exit(), "a script sees the alarm by the exit code: " + alarmed.out());
+                assertTrue(alarmed.err().contains("memory alarm on n1"), alarmed.err());
+            } finally {
+                WarrenCtlRun.run(node.adminPort(), "set_vm_memory_high_watermark", "0.8").requireSuccess();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (WarrenCtlRun.run(node.adminPort(), "check_alarms").exit() != 0 && System.nanoTime() < deadline) {
+                    continue; // the other tests publish: wait until the alarm is gone
+                }
+            }
+        }
+    }
+
+    @Test
     void statusShowsThePublishPathSoASlowRunCanBeExplained() throws Exception {
         try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
             ch.queueDeclare("ctl-hot", true, false, false, null);
