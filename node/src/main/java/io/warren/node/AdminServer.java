@@ -193,6 +193,8 @@ final class AdminServer implements AutoCloseable {
                 case "list_queues" -> AdminTables.queues(stateMachine.query(q -> q.queues(vhost)), p.get("columns"),
                         placement());
                 case "list_channels" -> AdminTables.channels(stateMachine.query(q -> q.channels()));
+                case "close_connection" -> closeConnection(required(p, "name"), p.getOrDefault("reason",
+                        "Closed via warrenctl"));
                 case "list_consumers" -> AdminTables.consumers(stateMachine.query(q -> q.consumers()), vhost);
                 case "check_running" -> liveness.isServing() ? "ok\n" : fail("this node is not serving (no contact"
                         + " with a working majority, or its epoch ended)");
@@ -308,7 +310,9 @@ final class AdminServer implements AutoCloseable {
             HotPathRates.Rates rates = hotPath.rates();
             return "node\tepoch\tconnections\trole\tleader\tserving\tentries_per_s\tcommands_per_entry"
                     + "\tbytes_per_entry\tapply_us_per_entry\tcommit_ms\tstore_fsyncs_per_s\tstore_fsync_ms"
-                    + "\tsubmit_queue_commands\tsubmit_queue_bytes\tentries_in_flight\tterm\n"
+                    + "\tsubmit_queue_commands\tsubmit_queue_bytes\tentries_in_flight\tterm"
+                    + "\tcommit_index\tlast_index\tmem_used\tmem_limit\tdisk_free\tdisk_free_limit\tfile_descriptors"
+                    + "\talarms\n"
                     + dispatcher.node() + "\t" + dispatcher.epoch()
                     + "\t" + dispatcher.connectionCount() + "\t" + view.role().toLowerCase(java.util.Locale.ROOT) + "\t"
                     + (view.leader() == null ? "none" : view.leader()) + "\t" + liveness.isServing()
@@ -316,7 +320,7 @@ final class AdminServer implements AutoCloseable {
                     + "\t" + decimal(rates.bytesPerEntry()) + "\t" + decimal(rates.applyMicrosPerEntry())
                     + "\t" + decimal(rates.commitMillisPerEntry()) + "\t" + decimal(rates.fsyncsPerSecond())
                     + "\t" + decimal(rates.fsyncMillis()) + "\t" + hotPath.queuedCommands() + "\t"
-                    + hotPath.queuedBytes() + "\t" + hotPath.entriesInFlight() + "\t" + term() + "\n";
+                    + hotPath.queuedBytes() + "\t" + hotPath.entriesInFlight() + "\t" + term() + resourceColumns();
         }
 
         /** The one Raft group's leader, members and online members (not declared down), as list_queues shows. */
@@ -326,6 +330,14 @@ final class AdminServer implements AutoCloseable {
             List<String> online = view.members().stream().filter(m -> nodes.stream()
                     .noneMatch(n -> n.node().equals(m) && n.down())).toList();
             return new AdminTables.Placement(view.leader() == null ? "" : view.leader(), view.members(), online);
+        }
+
+        /** close_connection: the connection's node closes it with 320 and the reason, as rabbitmqctl's. */
+        private String closeConnection(String name, String reason) {
+            var connection = stateMachine.query(q -> q.connections()).stream().filter(c -> c.name().equals(name))
+                    .findFirst().orElseThrow(() -> new AdminError(404, "no connection '" + name + "'"));
+            return write(Commands.forceCloseConnection(io.warren.proto.ConnectionRef.newBuilder()
+                    .setNode(connection.node()).setEpoch(connection.epoch()).setId(connection.id()).build(), reason));
         }
 
         /** rabbitmq-diagnostics check_alarms / check_local_alarms: "ok", or 503 naming each alarm. */
@@ -347,6 +359,34 @@ final class AdminServer implements AutoCloseable {
 
         private static String fail(String why) {
             throw new AdminError(503, why);
+        }
+
+        /** Raft log figures, memory, disk, file descriptors and this node's alarms, for status. */
+        private String resourceColumns() {
+            RaftNode.LogFigures log;
+            try {
+                log = raft.logFigures();
+            } catch (IOException e) {
+                throw new AdminError(503, "Raft is not running: " + e.getMessage());
+            }
+            ResourceMonitor.Figures figures = resources.figures();
+            var self = stateMachine.query(q -> q.nodes()).stream().filter(n -> n.node().equals(dispatcher.node()))
+                    .findFirst();
+            List<String> alarms = new java.util.ArrayList<>();
+            self.filter(n -> n.memoryAlarm()).ifPresent(n -> alarms.add("memory"));
+            self.filter(n -> n.diskAlarm()).ifPresent(n -> alarms.add("disk"));
+            return "\t" + log.commitIndex() + "\t" + log.lastIndex() + "\t" + figures.memoryUsed() + "\t"
+                    + figures.memoryLimit() + "\t" + figures.diskFree() + "\t" + figures.diskFreeLimit() + "\t"
+                    + openFileDescriptors() + "\t[" + String.join(", ", alarms) + "]\n";
+        }
+
+        /** Open file descriptors of this process (from /proc; -1 where there is none). */
+        private static long openFileDescriptors() {
+            try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+                return fds.count();
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         private static String decimal(double value) {

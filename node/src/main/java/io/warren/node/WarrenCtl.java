@@ -53,6 +53,7 @@ public final class WarrenCtl {
               set_vm_memory_high_watermark <fraction>   this node's memory alarm threshold (of the heap)
               set_disk_free_limit <bytes>     this node's disk alarm threshold (50MB, 2GB, 1GiB, ...)
               list_channels | list_consumers
+              close_connection <name> [reason]   the client gets 320 CONNECTION_FORCED with the reason
               check_running | check_alarms | check_local_alarms   exit 0 when fine, 1 (and why) when not
               --formatter json                every list command as a JSON array of objects""";
 
@@ -209,6 +210,15 @@ public final class WarrenCtl {
                 }
                 p.put("user", ops.get(0));
                 p.put("exchange", ops.size() == 2 ? ops.get(1) : "");
+            }
+            case "close_connection" -> {
+                if (ops.isEmpty() || ops.size() > 2) {
+                    throw new IllegalArgumentException("usage: close_connection <name> [reason]");
+                }
+                p.put("name", ops.get(0));
+                if (ops.size() == 2) {
+                    p.put("reason", ops.get(1));
+                }
             }
             case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status",
                     "cluster_status", "list_policies", "list_operator_policies", "list_topic_permissions",

@@ -123,6 +123,35 @@ class WarrenCtlTest {
     }
 
     @Test
+    void closeConnectionClosesTheClientWith320AndStatusShowsResources() throws Exception {
+        ConnectionFactory plain = new ConnectionFactory();
+        plain.setPort(node.amqpPort());
+        plain.setAutomaticRecoveryEnabled(false); // a closed connection stays closed: that is what is tested
+        Connection connection = plain.newConnection("ctl-to-close");
+        var closed = new java.util.concurrent.CompletableFuture<com.rabbitmq.client.ShutdownSignalException>();
+        connection.addShutdownListener(closed::complete);
+        int localPort = ((com.rabbitmq.client.impl.AMQConnection) connection).getLocalPort();
+        String name = WarrenCtlRun.run(node.adminPort(), "-q", "list_connections").requireSuccess().rows().stream()
+                .skip(1).map(l -> l.split("\t")[0]).filter(n -> n.contains(":" + localPort + " "))
+                .findFirst().orElseThrow(() -> new AssertionError("the connection is listed"));
+        WarrenCtlRun.run(node.adminPort(), "close_connection", name, "maintenance window").requireSuccess();
+        var signal = closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(signal.getMessage().contains("reply-code=320") && signal.getMessage().contains("maintenance window"),
+                signal.getMessage());
+        WarrenCtlRun missing = WarrenCtlRun.run(node.adminPort(), "close_connection", name);
+        assertEquals(1, missing.exit(), "already gone: " + missing.out());
+        assertEquals(2, WarrenCtlRun.run(node.adminPort(), "close_connection").exit(), "usage");
+
+        Map<String, String> status = statusRow();
+        assertTrue(Long.parseLong(status.get("commit_index")) > 0, status.toString());
+        assertTrue(Long.parseLong(status.get("last_index")) >= Long.parseLong(status.get("commit_index")));
+        assertTrue(Long.parseLong(status.get("mem_used")) > 0 && Long.parseLong(status.get("mem_limit")) > 0);
+        assertTrue(Long.parseLong(status.get("disk_free")) > 0, status.toString());
+        assertTrue(Long.parseLong(status.get("file_descriptors")) > 0, status.toString());
+        assertEquals("[]", status.get("alarms"));
+    }
+
+    @Test
     void statusShowsThePublishPathSoASlowRunCanBeExplained() throws Exception {
         try (Connection connection = guest.newConnection(); Channel ch = connection.createChannel()) {
             ch.queueDeclare("ctl-hot", true, false, false, null);
