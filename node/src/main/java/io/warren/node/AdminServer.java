@@ -1,6 +1,5 @@
 package io.warren.node;
 
-import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -20,7 +19,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -45,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final long WRITE_TIMEOUT_SECONDS = 30;
     /** How long a membership change is waited for unless the request says (warrenctl -t, as rabbitmqctl's). */
     static final long MEMBERSHIP_TIMEOUT_DEFAULT_SECONDS = 60;
     static final long MEMBERSHIP_TIMEOUT_MAX_SECONDS = 3600;
@@ -206,9 +202,9 @@ final class AdminServer implements AutoCloseable {
                 case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()));
                 case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()));
                 case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost);
-                case "add_user" -> write(Commands.addUser(required(p, "name"), newHash(required(p, "password"))));
+                case "add_user" -> write(Commands.addUser(required(p, "name"), CoreAuthenticator.saltedHash(required(p, "password"))));
                 case "change_password" -> write(Commands.changePassword(required(p, "name"),
-                        newHash(required(p, "password"))));
+                        CoreAuthenticator.saltedHash(required(p, "password"))));
                 case "set_user_tags" -> write(Commands.setUserTags(required(p, "name"), tags(p.getOrDefault("tags",
                         ""))));
                 case "delete_user" -> write(Commands.deleteUser(required(p, "name")));
@@ -445,14 +441,8 @@ final class AdminServer implements AutoCloseable {
         }
 
         private String write(Command.Builder command) {
-            var reply = dispatcher.expectReply(command);
-            submitter.submit(command.build());
-            Reply answer;
-            try {
-                answer = reply.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AdminError(503, "not applied within " + WRITE_TIMEOUT_SECONDS + " s: " + e);
-            }
+            Reply answer = CommandCall.send(dispatcher, submitter, command).orElseThrow(() -> new AdminError(503,
+                    "not applied within " + CommandCall.TIMEOUT_SECONDS + " s"));
             if (answer.hasRefusal()) {
                 int status = answer.getRefusal().getCode() == 404 ? 404 : 400;
                 throw new AdminError(status, answer.getRefusal().getText());
@@ -460,11 +450,6 @@ final class AdminServer implements AutoCloseable {
             return "ok\n";
         }
 
-        private ByteString newHash(String password) {
-            byte[] salt = new byte[4];
-            new SecureRandom().nextBytes(salt);
-            return ByteString.copyFrom(CoreAuthenticator.hash(salt, password));
-        }
 
         private static List<String> tags(String text) {
             return Arrays.stream(text.split("[ ,]+")).filter(t -> !t.isEmpty()).toList();

@@ -116,6 +116,15 @@ final class CoreAuthenticator implements Authenticator {
         return MessageDigest.isEqual(stored, hash(salt, password));
     }
 
+    /** A new password's stored hash: a fresh random 4-byte salt, then SHA-256(salt ++ password). */
+    static com.google.protobuf.ByteString saltedHash(String password) {
+        byte[] salt = new byte[4];
+        SALTS.nextBytes(salt);
+        return com.google.protobuf.ByteString.copyFrom(hash(salt, password));
+    }
+
+    private static final java.security.SecureRandom SALTS = new java.security.SecureRandom();
+
     static byte[] hash(byte[] salt, String password) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

@@ -16,13 +16,11 @@ import io.warren.raft.ratis.GroupView;
 import io.warren.raft.ratis.RaftNode;
 import io.warren.raft.ratis.WarrenStateMachine;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -31,8 +29,6 @@ import java.util.function.Function;
  * they hold (memory, disk) are -1 here; the leader knows how far each follower's log is behind.
  */
 final class NodeManagementBackend implements ManagementBackend {
-    private static final long WRITE_TIMEOUT_SECONDS = 30;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WarrenStateMachine stateMachine;
     private final EffectDispatcher dispatcher;
@@ -123,18 +119,8 @@ final class NodeManagementBackend implements ManagementBackend {
 
     /** Sends a command and waits for the core's answer (a refusal is an answer too). */
     private Reply call(Command.Builder command) {
-        var reply = dispatcher.expectReply(command);
-        submitter.submit(command.build());
-        Reply answer;
-        try {
-            answer = reply.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "service_unavailable", "interrupted while waiting for the change to apply");
-        } catch (Exception e) {
-            throw new ApiError(503, "service_unavailable", "not applied within " + WRITE_TIMEOUT_SECONDS + " s");
-        }
-        return answer;
+        return CommandCall.send(dispatcher, submitter, command).orElseThrow(() -> new ApiError(503,
+                "service_unavailable", "not applied within " + CommandCall.TIMEOUT_SECONDS + " s"));
     }
 
     @Override
@@ -149,9 +135,7 @@ final class NodeManagementBackend implements ManagementBackend {
 
     @Override
     public ByteString hashPassword(String password) {
-        byte[] salt = new byte[4];
-        RANDOM.nextBytes(salt);
-        return ByteString.copyFrom(CoreAuthenticator.hash(salt, password));
+        return CoreAuthenticator.saltedHash(password);
     }
 
     @Override

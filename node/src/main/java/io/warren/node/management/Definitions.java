@@ -196,7 +196,7 @@ final class Definitions {
         return v;
     }
 
-    private static com.google.protobuf.ByteString decodeHash(String user, String hash) {
+    static com.google.protobuf.ByteString decodeHash(String user, String hash) {
         try {
             return com.google.protobuf.ByteString.copyFrom(Base64.getDecoder().decode(hash));
         } catch (IllegalArgumentException e) {

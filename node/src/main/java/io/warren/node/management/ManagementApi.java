@@ -114,34 +114,11 @@ public final class ManagementApi {
 
     /** Percent-decoding of a path segment: unlike a query, '+' stays '+'. */
     static String percentDecode(String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("bad percent-encoding in the path");
         }
-        byte[] out = new byte[raw.length()];
-        int n = 0;
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw ApiError.badRequest("bad percent-encoding in the path");
-                }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw ApiError.badRequest("bad percent-encoding in the path");
-                }
-                out[n++] = (byte) (hi << 4 | lo);
-                i += 2;
-            } else {
-                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (n + bytes.length > out.length) {
-                    out = java.util.Arrays.copyOf(out, out.length * 2 + bytes.length);
-                }
-                System.arraycopy(bytes, 0, out, n, bytes.length);
-                n += bytes.length;
-            }
-        }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
     }
 
     // --- authentication and tags ---
@@ -414,11 +391,7 @@ public final class ManagementApi {
         if (password instanceof String p) {
             passwordHash = backend.hashPassword(p);
         } else if (hash instanceof String h) {
-            try {
-                passwordHash = com.google.protobuf.ByteString.copyFrom(Base64.getDecoder().decode(h));
-            } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("password_hash is not base64");
-            }
+            passwordHash = Definitions.decodeHash(name, h);
         } else if (password != null || hash != null) {
             throw ApiError.badRequest("password and password_hash must be strings");
         } else if (exists) {

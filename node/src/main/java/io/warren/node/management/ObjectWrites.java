@@ -163,8 +163,7 @@ final class ObjectWrites {
         });
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) props;
-        Table headers = json.get("headers") == null ? Table.getDefaultInstance() : arguments(Map.of("arguments",
-                json.get("headers")));
+        Table headers = json.get("headers") == null ? Table.getDefaultInstance() : table(json.get("headers"));
         boolean routed = backend.query(q -> q.routedQueueCount(vhost, exchange, routingKey, headers)) > 0;
         backend.asUser(user, vhost, session -> {
             session.publish(exchange, routingKey, json, bytes);
@@ -260,9 +259,13 @@ final class ObjectWrites {
     }
 
     private static Table arguments(Map<String, Object> body) {
-        Object arguments = body.getOrDefault("arguments", Map.of());
+        return table(body.getOrDefault("arguments", Map.of()));
+    }
+
+    /** A JSON object as a field table; anything else is a 400. */
+    private static Table table(Object json) {
         try {
-            return TableJson.fromJson(arguments);
+            return TableJson.fromJson(json);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }

@@ -4,6 +4,7 @@ import io.warren.proto.Refusal;
 import io.warren.proto.Table;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -203,19 +204,21 @@ public final class BrokerQueries {
             boolean exclusive, int prefetch, Table arguments) {}
 
     public List<ChannelView> channels() {
+        Map<ConnectionState, ConnectionView> connections = connectionViews();
         List<ChannelView> views = new ArrayList<>();
         for (ChannelState ch : state.channels.values()) {
-            views.add(channelView(ch));
+            views.add(channelView(ch, connections));
         }
         return views;
     }
 
     public List<ConsumerView> consumers() {
+        Map<ConnectionState, ConnectionView> connections = connectionViews();
         List<ConsumerView> views = new ArrayList<>();
         for (ChannelState ch : state.channels.values()) {
             ChannelView channel = null;
             for (ConsumerState c : ch.consumers.values()) {
-                channel = channel == null ? channelView(ch) : channel;
+                channel = channel == null ? channelView(ch, connections) : channel;
                 views.add(new ConsumerView(ch.connection.vhost(), c.queue.name, c.tag, channel, !c.noAck, c.exclusive,
                         c.prefetch, c.arguments));
             }
@@ -223,24 +226,37 @@ public final class BrokerQueries {
         return views;
     }
 
-    private ChannelView channelView(ChannelState ch) {
-        return new ChannelView(connectionView(ch.connection), ch.ref.getNumber(), ch.consumers.size(), ch.unacked.size(),
-                ch.consumerPrefetch, ch.globalPrefetch, ch.tx != null);
+    private static ChannelView channelView(ChannelState ch, Map<ConnectionState, ConnectionView> connections) {
+        ConnectionView connection = connections.get(ch.connection);
+        if (connection == null) { // not expected: a connection's channels go with it
+            connection = connectionView(ch.connection, 0);
+        }
+        return new ChannelView(connection, ch.ref.getNumber(), ch.consumers.size(),
+                ch.unacked.size(), ch.consumerPrefetch, ch.globalPrefetch, ch.tx != null);
     }
 
-    private ConnectionView connectionView(ConnectionState c) {
-        int channels = (int) state.channels.values().stream().filter(ch -> ch.connection == c).count();
+    /**
+     * Every connection's view, its channels counted in one pass over the channels (a scrape or an API
+     * request runs this under the state's lock, so not once per connection).
+     */
+    private Map<ConnectionState, ConnectionView> connectionViews() {
+        Map<ConnectionState, Integer> channels = new java.util.IdentityHashMap<>();
+        for (ChannelState ch : state.channels.values()) {
+            channels.merge(ch.connection, 1, Integer::sum);
+        }
+        Map<ConnectionState, ConnectionView> views = new java.util.LinkedHashMap<>();
+        for (ConnectionState c : state.connections.values()) {
+            views.put(c, connectionView(c, channels.getOrDefault(c, 0)));
+        }
+        return views;
+    }
+
+    private static ConnectionView connectionView(ConnectionState c, int channels) {
         return new ConnectionView(c.key.node(), c.key.epoch(), c.key.id(), c.opened.getName(), c.user(), c.vhost(),
                 channels, c.opened.getClientName());
     }
 
     public List<ConnectionView> connections() {
-        List<ConnectionView> views = new ArrayList<>();
-        for (ConnectionState c : state.connections.values()) {
-            int channels = (int) state.channels.values().stream().filter(ch -> ch.connection == c).count();
-            views.add(new ConnectionView(c.key.node(), c.key.epoch(), c.key.id(), c.opened.getName(), c.user(),
-                    c.vhost(), channels, c.opened.getClientName()));
-        }
-        return views;
+        return List.copyOf(connectionViews().values());
     }
 }
