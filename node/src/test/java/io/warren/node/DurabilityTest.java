@@ -9,6 +9,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.warren.node.testing.Cluster;
 import io.warren.node.testing.NodeProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * DESIGN's durability promise with the RabbitMQ Java client and a real node process: a publisher streams
  * persistent messages in confirm mode; the node is killed with kill -9 in the middle of the stream (once
  * some hundreds are confirmed); after a restart every confirmed message is in the durable queue, and
- * non-durable state is gone as after a RabbitMQ restart. Snapshots run every 16 entries here, so the
- * restart loads a snapshot and replays the log's tail.
+ * non-durable state is gone as after a RabbitMQ restart. Snapshots run every 16 entries here and the kill
+ * waits for one, so the restart loads a snapshot and replays the log's tail.
  */
 class DurabilityTest {
 
@@ -44,6 +45,10 @@ class DurabilityTest {
             Thread publisher = new Thread(() -> publishUntilCut(factory, confirmed, enoughConfirmed, publisherEnd));
             publisher.start();
             assertTrue(enoughConfirmed.await(120, TimeUnit.SECONDS), "500 confirms within 120 s");
+            // Entries carry many commands each, so 500 confirms may be fewer than 16 entries: the kill waits
+            // for a snapshot, which the restart must load, while the publisher goes on streaming.
+            Cluster.await("a snapshot taken while publishing", 120,
+                    () -> node.output().stream().anyMatch(l -> l.contains("event=snapshot_taken")));
             node.kill();
             publisher.join(60_000);
             assertTrue(publisherEnd.get() != null, "the publisher saw the connection drop");
