@@ -76,11 +76,12 @@ final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
+            NodeManagementBackend backend = new NodeManagementBackend(stateMachine, dispatcher, submitter, raft,
+                    resources, loopbackUsers);
             AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources,
-                    hotPath);
+                    hotPath, new WarrenCtlOperations(backend));
             server.createContext("/", exchange -> handle(exchange, commands));
-            ManagementApi api = new ManagementApi(new NodeManagementBackend(stateMachine, dispatcher, submitter, raft,
-                    resources, loopbackUsers));
+            ManagementApi api = new ManagementApi(backend);
             server.createContext("/api", exchange -> ManagementHttp.handle(exchange, api));
             server.start();
             return new AdminServer(server, executor);
@@ -112,22 +113,39 @@ final class AdminServer implements AutoCloseable {
         Map<String, String> params = parseQuery(exchange.getRequestURI().getRawQuery());
         int status;
         String body;
+        Throwable fatal = null;
         try {
-            body = commands.run(command, params);
+            body = commands.run(command, params, requestBody(exchange));
             status = 200;
         } catch (AdminError e) {
             status = e.status;
             body = e.getMessage() + "\n";
-        } catch (RuntimeException e) {
-            log.warn("event=admin_failed command={} error={}", command, e.toString());
+        } catch (RuntimeException | Error e) {
+            // Answered even for an Error, so that warrenctl does not wait out its timeout; a VM error then goes on.
+            log.warn("event=admin_failed command={} error=\"{}\"", command, e.toString());
             status = 500;
             body = "internal error: " + e + "\n";
+            fatal = e instanceof VirtualMachineError ? e : null;
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/tab-separated-values; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+        if (fatal instanceof VirtualMachineError error) {
+            throw error;
+        }
+    }
+
+    /** A POST's body (import_definitions), at most the management API's bound; GET has none. */
+    private static byte[] requestBody(HttpExchange exchange) throws IOException {
+        try (var in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(ManagementApi.BODY_BYTES_MAX + 1);
+            if (body.length > ManagementApi.BODY_BYTES_MAX) {
+                throw new AdminError(413, "the request body is over " + ManagementApi.BODY_BYTES_MAX + " bytes");
+            }
+            return body;
         }
     }
 
@@ -171,9 +189,12 @@ final class AdminServer implements AutoCloseable {
         private final NodeLiveness liveness;
         private final ResourceMonitor resources;
         private final HotPathSampler hotPath;
+        private final WarrenCtlOperations operations;
 
         AdminCommands(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter,
-                RaftNode raft, NodeLiveness liveness, ResourceMonitor resources, HotPathSampler hotPath) {
+                RaftNode raft, NodeLiveness liveness, ResourceMonitor resources, HotPathSampler hotPath,
+                WarrenCtlOperations operations) {
+            this.operations = operations;
             this.hotPath = hotPath;
             this.resources = resources;
             this.stateMachine = stateMachine;
@@ -183,9 +204,14 @@ final class AdminServer implements AutoCloseable {
             this.liveness = liveness;
         }
 
-        String run(String command, Map<String, String> p) {
+        String run(String command, Map<String, String> p, byte[] body) {
             String vhost = p.getOrDefault("vhost", "/");
             return switch (command) {
+                case "purge_queue" -> operations.purgeQueue(vhost, required(p, "name"));
+                case "delete_queue" -> operations.deleteQueue(vhost, required(p, "name"),
+                        p.containsKey("if_unused"), p.containsKey("if_empty"));
+                case "export_definitions" -> operations.exportDefinitions();
+                case "import_definitions" -> operations.importDefinitions(body);
                 case "list_queues" -> AdminTables.queues(stateMachine.query(q -> q.queues(vhost)), p.get("columns"),
                         placement());
                 case "list_channels" -> AdminTables.channels(stateMachine.query(q -> q.channels()));

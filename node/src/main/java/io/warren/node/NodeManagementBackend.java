@@ -37,16 +37,30 @@ final class NodeManagementBackend implements ManagementBackend {
     private final ResourceMonitor resources;
     private final Set<String> loopbackUsers;
     private final long startedAtMs;
+    /** Its connections are opened trusted: warrenctl's, which act as the node without permission checks. */
+    private final boolean trusted;
 
     NodeManagementBackend(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter,
             RaftNode raft, ResourceMonitor resources, Set<String> loopbackUsers) {
+        this(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, false, System.currentTimeMillis());
+    }
+
+    private NodeManagementBackend(WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
+            CommandSubmitter submitter, RaftNode raft, ResourceMonitor resources, Set<String> loopbackUsers,
+            boolean trusted, long startedAtMs) {
+        this.trusted = trusted;
         this.stateMachine = stateMachine;
         this.dispatcher = dispatcher;
         this.submitter = submitter;
         this.raft = raft;
         this.resources = resources;
         this.loopbackUsers = loopbackUsers;
-        this.startedAtMs = System.currentTimeMillis();
+        this.startedAtMs = startedAtMs;
+    }
+
+    /** The same backend for warrenctl's requests (admin endpoint only): its connections skip permissions. */
+    NodeManagementBackend trusted() {
+        return new NodeManagementBackend(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, true, startedAtMs);
     }
 
     @Override
@@ -68,7 +82,9 @@ final class NodeManagementBackend implements ManagementBackend {
     public <T> T asUser(String user, String vhost, Function<Session, T> work) {
         ConnectionRef connection = ConnectionRef.newBuilder().setNode(dispatcher.node()).setEpoch(dispatcher.epoch())
                 .setId(dispatcher.nextLocalId()).build();
-        Reply opened = call(Commands.openConnection(connection, user, vhost, "management API"));
+        Command.Builder open = Commands.openConnection(connection, user, vhost, trusted ? "warrenctl" : "management API");
+        open.getOpenConnectionBuilder().setTrusted(trusted);
+        Reply opened = call(open);
         if (opened.hasRefusal()) {
             throw ManagementRefusals.of(opened.getRefusal());
         }

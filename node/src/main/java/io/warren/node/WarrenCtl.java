@@ -55,6 +55,8 @@ public final class WarrenCtl {
               list_channels | list_consumers
               close_connection <name> [reason]   the client gets 320 CONNECTION_FORCED with the reason
               check_running | check_alarms | check_local_alarms   exit 0 when fine, 1 (and why) when not
+              purge_queue <queue> | delete_queue [--if-empty] [--if-unused] <queue>   (as the node: no permissions)
+              export_definitions <file|-> | import_definitions <file|->   the whole cluster's, as /api/definitions
               --formatter json                every list command as a JSON array of objects""";
 
     private WarrenCtl() {}
@@ -83,6 +85,8 @@ public final class WarrenCtl {
                         : "");
                 case "--priority" -> options.put("priority", i + 1 < args.length ? args[++i] : "");
                 case "--apply-to" -> options.put("apply_to", i + 1 < args.length ? args[++i] : "");
+                case "-e", "--if-empty" -> options.put("if_empty", "true");
+                case "-u", "--if-unused" -> options.put("if_unused", "true");
                 default -> rest.add(args[i]);
             }
         }
@@ -117,6 +121,19 @@ public final class WarrenCtl {
         if (!quiet && !json && command.startsWith("list_")) {
             System.out.println("Listing " + command.substring(5) + " for vhost " + vhost + " ...");
         }
+        String file = params.remove("file");
+        byte[] body = null;
+        if (command.equals("import_definitions")) {
+            try {
+                body = file.equals("-") ? System.in.readAllBytes() : java.nio.file.Files.readAllBytes(Path.of(file));
+            } catch (IOException e) {
+                System.err.println("warrenctl: cannot read " + file + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        if (!quiet) {
+            banner(command, params.get("name"), vhost, file).ifPresent(System.out::println);
+        }
         Optional<SSLContext> tls;
         try {
             tls = tlsContext(tlsFiles);
@@ -124,7 +141,31 @@ public final class WarrenCtl {
             System.err.println("warrenctl: " + e.getMessage());
             return 2;
         }
-        return call(node, tls, command, params, waitSeconds, json && command.startsWith("list_"));
+        return call(node, tls, command, params, waitSeconds, json && command.startsWith("list_"), body,
+                command.equals("export_definitions") && !file.equals("-") ? Path.of(file) : null);
+    }
+
+    private static int export(String json, Path file) {
+        try {
+            java.nio.file.Files.writeString(file, json, StandardCharsets.UTF_8);
+            return 0;
+        } catch (IOException e) {
+            System.err.println("warrenctl: cannot write " + file + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** rabbitmqctl's line before the work (not with -q, never on stdout that carries exported JSON). */
+    private static Optional<String> banner(String command, String name, String vhost, String file) {
+        return switch (command) {
+            case "purge_queue" -> Optional.of("Purging queue '" + name + "' in vhost '" + vhost + "' ...");
+            case "delete_queue" -> Optional.of("Deleting queue '" + name + "' on vhost '" + vhost + "' ...");
+            case "export_definitions" -> file.equals("-") ? Optional.empty()
+                    : Optional.of("Exporting definitions in JSON to a file at \"" + file + "\" ...");
+            case "import_definitions" -> Optional.of("Importing definitions in JSON from a file at \"" + file
+                    + "\" ...");
+            default -> Optional.empty();
+        };
     }
 
     /** HTTPS when --cacert names the authority the node's certificate comes from; --cert with --key. */
@@ -211,6 +252,15 @@ public final class WarrenCtl {
                 p.put("user", ops.get(0));
                 p.put("exchange", ops.size() == 2 ? ops.get(1) : "");
             }
+            case "purge_queue", "delete_queue" -> {
+                need(ops, 1, command + " <queue>");
+                p.put("name", ops.get(0));
+            }
+            case "export_definitions", "import_definitions" -> {
+                need(ops, 1, command + " <file, or - for standard " + (command.startsWith("export") ? "output>"
+                        : "input>"));
+                p.put("file", ops.get(0));
+            }
             case "close_connection" -> {
                 if (ops.isEmpty() || ops.size() > 2) {
                     throw new IllegalArgumentException("usage: close_connection <name> [reason]");
@@ -243,8 +293,12 @@ public final class WarrenCtl {
         }
     }
 
+    /**
+     * @param body sent as a POST when not null
+     * @param exportTo where a 200's body goes instead of standard output, or null
+     */
     private static int call(String node, Optional<SSLContext> tls, String command, Map<String, String> params,
-            long waitSeconds, boolean json) {
+            long waitSeconds, boolean json, byte[] body, Path exportTo) {
         StringBuilder query = new StringBuilder();
         params.forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
@@ -255,9 +309,15 @@ public final class WarrenCtl {
         // The node bounds a membership change by -t (default 60 s) and then answers; this only guards against
         // a node that stopped answering altogether.
         long nodeWait = waitSeconds > 0 ? waitSeconds : 60;
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(nodeWait + 60)).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(nodeWait + 60));
+        if (body != null) {
+            request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
+        }
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 && exportTo != null) {
+                return export(response.body(), exportTo);
+            }
             if (response.statusCode() == 200) {
                 System.out.print(json ? TsvJson.convert(response.body()) + "\n" : response.body());
                 return 0;

@@ -259,6 +259,80 @@ class WarrenCtlTest {
     }
 
     @Test
+    void definitionsImportedAndExportedAndQueuesPurgedAndDeletedAsTheNodeWithoutPermissions() throws Exception {
+        java.nio.file.Path dir = Files.createTempDirectory("warrenctl-defs");
+        java.nio.file.Path in = dir.resolve("in.json");
+        Files.writeString(in, """
+                {"vhosts": [{"name": "ctl-defs"}],
+                 "queues": [{"name": "ctl-imported", "vhost": "ctl-defs", "durable": true, "auto_delete": false,
+                             "arguments": {"x-queue-type": "quorum"}}],
+                 "exchanges": [{"name": "ctl-x", "vhost": "ctl-defs", "type": "fanout", "durable": true,
+                                "auto_delete": false, "internal": false, "arguments": {}}],
+                 "bindings": [{"source": "ctl-x", "vhost": "ctl-defs", "destination": "ctl-imported",
+                               "destination_type": "queue", "routing_key": "", "arguments": {}}]}""");
+        // Nobody has permissions in ctl-defs: warrenctl acts as the node, as rabbitmqctl does.
+        WarrenCtlRun imported = WarrenCtlRun.run(node.adminPort(), "import_definitions", in.toString())
+                .requireSuccess();
+        assertTrue(imported.out().startsWith("Importing definitions in JSON from a file at"), imported.out());
+        WarrenCtlRun listed = WarrenCtlRun.run(node.adminPort(), "-q", "-p", "ctl-defs", "list_queues", "name",
+                "type").requireSuccess();
+        assertTrue(listed.rows().contains("ctl-imported\tquorum"), listed.out());
+
+        WarrenCtlRun.run(node.adminPort(), "-p", "ctl-defs", "set_permissions", "guest", ".*", ".*", ".*")
+                .requireSuccess();
+        ConnectionFactory inDefs = guest.clone();
+        inDefs.setVirtualHost("ctl-defs");
+        try (Connection connection = inDefs.newConnection(); Channel ch = connection.createChannel()) {
+            ch.confirmSelect();
+            for (int i = 0; i < 3; i++) {
+                ch.basicPublish("ctl-x", "", MessageProperties.PERSISTENT_BASIC, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        WarrenCtlRun.run(node.adminPort(), "-p", "ctl-defs", "clear_permissions", "guest").requireSuccess();
+
+        WarrenCtlRun notEmpty = WarrenCtlRun.run(node.adminPort(), "-p", "ctl-defs", "delete_queue", "--if-empty",
+                "ctl-imported");
+        assertEquals(1, notEmpty.exit(), notEmpty.out() + notEmpty.err());
+        assertTrue(notEmpty.err().contains("not empty"), notEmpty.err());
+        WarrenCtlRun purged = WarrenCtlRun.run(node.adminPort(), "-p", "ctl-defs", "purge_queue", "ctl-imported")
+                .requireSuccess();
+        assertEquals("Purging queue 'ctl-imported' in vhost 'ctl-defs' ...\n", purged.out());
+        WarrenCtlRun counted = WarrenCtlRun.run(node.adminPort(), "-q", "-p", "ctl-defs", "list_queues", "name",
+                "messages").requireSuccess();
+        assertTrue(counted.rows().contains("ctl-imported\t0"), counted.out());
+
+        java.nio.file.Path out = dir.resolve("out.json");
+        WarrenCtlRun exported = WarrenCtlRun.run(node.adminPort(), "export_definitions", out.toString())
+                .requireSuccess();
+        assertTrue(exported.out().startsWith("Exporting definitions in JSON to a file at"), exported.out());
+        String json = Files.readString(out);
+        assertTrue(json.contains("\"ctl-imported\"") && json.contains("\"ctl-x\"")
+                && json.contains("\"rabbit_version\""), json);
+        WarrenCtlRun toStdout = WarrenCtlRun.run(node.adminPort(), "export_definitions", "-").requireSuccess();
+        assertTrue(toStdout.out().startsWith("{") && toStdout.out().contains("\"ctl-defs\""), toStdout.out());
+
+        WarrenCtlRun deleted = WarrenCtlRun.run(node.adminPort(), "-p", "ctl-defs", "delete_queue", "--if-unused",
+                "ctl-imported").requireSuccess();
+        assertEquals("Deleting queue 'ctl-imported' on vhost 'ctl-defs' ...\n"
+                + "Queue was successfully deleted with 0 ready messages\n", deleted.out());
+        WarrenCtlRun missing = WarrenCtlRun.run(node.adminPort(), "-p", "ctl-defs", "purge_queue", "ctl-imported");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("ctl-imported"), missing.err());
+
+        Files.writeString(in, "{\"queues\": [");
+        WarrenCtlRun badJson = WarrenCtlRun.run(node.adminPort(), "import_definitions", in.toString());
+        assertEquals(1, badJson.exit(), badJson.out() + badJson.err());
+        assertTrue(badJson.err().startsWith("warrenctl: "), badJson.err());
+        WarrenCtlRun noFile = WarrenCtlRun.run(node.adminPort(), "import_definitions", dir.resolve("none").toString());
+        assertEquals(2, noFile.exit());
+        assertTrue(noFile.err().contains("cannot read"), noFile.err());
+        WarrenCtlRun usage = WarrenCtlRun.run(node.adminPort(), "purge_queue");
+        assertEquals(2, usage.exit());
+        assertTrue(usage.err().contains("usage: purge_queue <queue>"), usage.err());
+    }
+
+    @Test
     void badUsageRefusalAndAbsentNodeHaveDistinctExitCodes() throws Exception {
         WarrenCtlRun usage = WarrenCtlRun.run(node.adminPort(), "set_permissions", "only-one");
         assertEquals(2, usage.exit());

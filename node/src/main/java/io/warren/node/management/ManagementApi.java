@@ -66,9 +66,26 @@ public final class ManagementApi {
     public record Response(int status, String body, Map<String, String> headers) {}
 
     public Response handle(Request request) {
+        return respond(request, () -> authenticate(request));
+    }
+
+    /**
+     * A request warrenctl makes through the node's admin endpoint (loopback only, or client certificates
+     * only): no login, an administrator named {@value #NODE_USER}. Over a backend opened with the node's trust
+     * ({@code NodeManagementBackend.trusted()}) no permission is checked, as rabbitmqctl needs none.
+     */
+    public Response handleAsNode(String method, String rawPath, String rawQuery, byte[] body) {
+        return respond(new Request(method, rawPath, rawQuery, null, body, true),
+                () -> new ApiUser(NODE_USER, List.of("administrator")));
+    }
+
+    /** The name warrenctl's requests act under (its connections show it). */
+    public static final String NODE_USER = "warrenctl";
+
+    private Response respond(Request request, java.util.function.Supplier<ApiUser> login) {
         try {
             List<String> path = segments(request.rawPath());
-            ApiUser user = authenticate(request);
+            ApiUser user = login.get();
             Object result = route(request.method(), path, user, request);
             if (result == NO_CONTENT) {
                 return new Response(204, "", Map.of());

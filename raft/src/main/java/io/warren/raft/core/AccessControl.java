@@ -37,6 +37,20 @@ final class AccessControl {
         return permissions.get(key(user, vhost));
     }
 
+    /** A check on a channel's command: none on a trusted connection (warrenctl, acting as the node). */
+    void check(Session session, String vhost, Access access, String kind, String name, AmqpMethod method) {
+        if (!session.connection().trusted()) {
+            check(session.user(), vhost, access, kind, name, method);
+        }
+    }
+
+    void checkTopic(Session session, String vhost, String exchange, String routingKey, Access access,
+            AmqpMethod method) {
+        if (!session.connection().trusted()) {
+            checkTopic(session.user(), vhost, exchange, routingKey, access, method);
+        }
+    }
+
     void check(String user, String vhost, Access access, String kind, String name, AmqpMethod method) {
         Permission permission = permission(user, vhost);
         String resource = kind.equals("exchange") && name.isEmpty() ? "amq.default" : name;

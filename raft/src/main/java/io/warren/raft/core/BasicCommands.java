@@ -47,7 +47,7 @@ final class BasicCommands {
             consumeReplies(channel, cmd, method, ctx);
             return;
         }
-        state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
+        state.access.check(session, session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
         String tag = cmd.getConsumerTag().isEmpty() ? freshTag(channel, ctx) : cmd.getConsumerTag();
@@ -131,7 +131,7 @@ final class BasicCommands {
     void get(Session session, Get cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.BASIC_GET;
         ChannelState channel = session.channel();
-        state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
+        state.access.check(session, session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
         queue.lastUsedMs = state.clockMs; // basic.get uses the queue (x-expires), empty or not
@@ -179,9 +179,9 @@ final class BasicCommands {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "cannot publish to internal exchange '"
                     + exchange.name + "' in " + vhost.describe());
         }
-        state.access.check(session.user(), vhost.name, Access.WRITE, "exchange", exchange.name, method);
+        state.access.check(session, vhost.name, Access.WRITE, "exchange", exchange.name, method);
         if (exchange.type == ExchangeType.TOPIC) {
-            state.access.checkTopic(session.user(), vhost.name, exchange.name, cmd.getRoutingKey(), Access.WRITE,
+            state.access.checkTopic(session, vhost.name, exchange.name, cmd.getRoutingKey(), Access.WRITE,
                     method);
         }
         if (cmd.hasUserId() && !cmd.getUserId().equals(session.user()) && !impersonates(session.user())) {

@@ -18,6 +18,11 @@ final class ConnectionState {
         return opened.getUser();
     }
 
+    /** Opened by the node's admin server for warrenctl: no permission is checked on it. */
+    boolean trusted() {
+        return opened.getTrusted();
+    }
+
     String vhost() {
         return opened.getVhost();
     }

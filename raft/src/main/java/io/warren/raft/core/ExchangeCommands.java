@@ -43,7 +43,7 @@ final class ExchangeCommands {
             throw method.refuse(ReplyCodes.PRECONDITION_FAILED, "invalid type '" + Tables.rabbitTypeName(alternate)
                     + "' for arg 'alternate-exchange' in exchange '" + name + "' in " + session.vhost().describe());
         }
-        state.access.check(session.user(), session.vhost().name, Access.CONFIGURE, "exchange", name, method);
+        state.access.check(session, session.vhost().name, Access.CONFIGURE, "exchange", name, method);
         ExchangeState existing = session.vhost().exchanges.get(name);
         if (existing == null && name.startsWith("amq.")) {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED,
@@ -76,7 +76,7 @@ final class ExchangeCommands {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "deletion of system exchange '" + name + "' in "
                     + session.vhost().describe() + " not allowed");
         }
-        state.access.check(session.user(), session.vhost().name, Access.CONFIGURE, "exchange", name, method);
+        state.access.check(session, session.vhost().name, Access.CONFIGURE, "exchange", name, method);
         ExchangeState exchange = session.vhost().exchanges.get(name);
         if (exchange != null) {
             if (cmd.getIfUnused() && !exchange.bindings.isEmpty()) {
@@ -115,8 +115,8 @@ final class ExchangeCommands {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
         String vhost = session.vhost().name;
-        state.access.check(session.user(), vhost, Access.WRITE, "exchange", destination, method);
-        state.access.check(session.user(), vhost, Access.READ, "exchange", source, method);
+        state.access.check(session, vhost, Access.WRITE, "exchange", destination, method);
+        state.access.check(session, vhost, Access.READ, "exchange", source, method);
         checkTopicRead(state.access, session, source, routingKey, method);
         session.exchange(destination, method);
         return session.exchange(source, method);
@@ -130,7 +130,7 @@ final class ExchangeCommands {
             AmqpMethod method) {
         ExchangeState exchange = session.vhost().exchanges.get(source);
         if (exchange != null && exchange.type == ExchangeType.TOPIC) {
-            access.checkTopic(session.user(), session.vhost().name, source, routingKey, Access.READ, method);
+            access.checkTopic(session, session.vhost().name, source, routingKey, Access.READ, method);
         }
     }
 

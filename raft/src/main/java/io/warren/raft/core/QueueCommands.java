@@ -49,7 +49,7 @@ final class QueueCommands {
         }
         Arguments.checkQueueType(cmd.getArguments(), method);
         String what = QueueState.describe(vhost.name, name);
-        state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", name, method);
+        state.access.check(session, vhost.name, Access.CONFIGURE, "queue", name, method);
         QueueState existing = vhost.queues.get(name);
         if (existing != null) {
             // RabbitMQ compares a redeclaration with the queue as it is before it checks the arguments
@@ -136,8 +136,8 @@ final class QueueCommands {
                     + "' for arg 'x-dead-letter-exchange' in " + what);
         }
         String vhost = session.vhost().name;
-        state.access.check(session.user(), vhost, Access.READ, "queue", name, method);
-        state.access.check(session.user(), vhost, Access.WRITE, "exchange", Tables.text(exchange), method);
+        state.access.check(session, vhost, Access.READ, "queue", name, method);
+        state.access.check(session, vhost, Access.WRITE, "exchange", Tables.text(exchange), method);
     }
 
     /** Arguments a queue type refuses (RabbitMQ 3.10, probed), checked first: the type's own check comes first there. */
@@ -181,8 +181,8 @@ final class QueueCommands {
             throw method.refuse(ReplyCodes.ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
         String vhost = session.vhost().name;
-        state.access.check(session.user(), vhost, Access.WRITE, "queue", queueName, method);
-        state.access.check(session.user(), vhost, Access.READ, "exchange", exchangeName, method);
+        state.access.check(session, vhost, Access.WRITE, "queue", queueName, method);
+        state.access.check(session, vhost, Access.READ, "exchange", exchangeName, method);
         ExchangeCommands.checkTopicRead(state.access, session, exchangeName, routingKey, method);
         QueueState queue = session.queue(queueName, method);
         ExchangeState exchange = session.exchange(exchangeName, method);
@@ -192,7 +192,7 @@ final class QueueCommands {
 
     void purge(Session session, PurgeQueue cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.QUEUE_PURGE;
-        state.access.check(session.user(), session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
+        state.access.check(session, session.vhost().name, Access.READ, "queue", cmd.getQueue(), method);
         QueueState queue = session.queue(cmd.getQueue(), method);
         session.checkExclusive(queue, method);
         int purged = queue.ready.size();
@@ -203,7 +203,7 @@ final class QueueCommands {
     void delete(Session session, DeleteQueue cmd, ApplyContext ctx) {
         AmqpMethod method = AmqpMethod.QUEUE_DELETE;
         VhostState vhost = session.vhost();
-        state.access.check(session.user(), vhost.name, Access.CONFIGURE, "queue", cmd.getQueue(), method);
+        state.access.check(session, vhost.name, Access.CONFIGURE, "queue", cmd.getQueue(), method);
         QueueState queue = vhost.queues.get(cmd.getQueue());
         if (queue == null) {
             ctx.answer(count(0));

@@ -155,7 +155,7 @@ final class SessionCommands {
         if (!state.vhosts.containsKey(cmd.getVhost())) {
             throw method.refuse(ReplyCodes.NOT_ALLOWED, "vhost '" + cmd.getVhost() + "' not found");
         }
-        if (state.access.permission(cmd.getUser(), cmd.getVhost()) == null) {
+        if (!cmd.getTrusted() && state.access.permission(cmd.getUser(), cmd.getVhost()) == null) {
             throw method.refuse(ReplyCodes.NOT_ALLOWED, "access to vhost '" + cmd.getVhost()
                     + "' refused for user '" + cmd.getUser() + "'");
         }

@@ -53,6 +53,21 @@ class AuthorizationTest {
     }
 
     @Test
+    void aTrustedConnectionPurgesAndDeletesWithoutPermissionsAndAClientConnectionCannot() {
+        guest.ok(declareQueue("jobs", true, false, false));
+        guest.publish("", "jobs", "one");
+        admin(addUser("ops", hash("ops")));
+        assertEquals(ReplyCodes.NOT_ALLOWED, driver.open("n1", "ops", "/").getRefusal().getCode(),
+                "a client connection of a user without permissions");
+
+        CoreDriver.Channel warrenctl = driver.connectTrusted("n1", "ops", "/").channel();
+        assertEquals(1, warrenctl.ok(purge("jobs")).getMessageCount().getMessageCount());
+        guest.publish("", "jobs", "two");
+        assertEquals(1, warrenctl.ok(deleteQueue("jobs", false, false)).getMessageCount().getMessageCount());
+        assertTrue(driver.core.queries().queues("/").stream().noneMatch(q -> q.name().equals("jobs")), "deleted");
+    }
+
+    @Test
     void addUserRefusesAnExistingUserAndKeepsItsPassword() {
         assertTrue(admin(addUser("alice", hash("one"))).hasDone());
         Reply again = admin(addUser("alice", hash("two")));

@@ -236,9 +236,25 @@ final class CoreDriver {
     }
 
     Connection connect(String node, String user, String vhost) {
+        return connect(node, user, vhost, false);
+    }
+
+    /** A connection as the node's admin server opens one for warrenctl (trusted: no permission checks). */
+    Connection connectTrusted(String node, String user, String vhost) {
+        return connect(node, user, vhost, true);
+    }
+
+    /** The core's answer to a client connection's open (refused without permissions in the vhost). */
+    Reply open(String node, String user, String vhost) {
+        ConnectionRef ref = ConnectionRef.newBuilder().setNode(node).setEpoch(epochs.get(node)).setId(++nextId).build();
+        return call(node, Command.newBuilder().setOpenConnection(OpenConnection.newBuilder().setConnection(ref)
+                .setUser(user).setVhost(vhost).setName("test " + nextId)));
+    }
+
+    private Connection connect(String node, String user, String vhost, boolean trusted) {
         ConnectionRef ref = ConnectionRef.newBuilder().setNode(node).setEpoch(epochs.get(node)).setId(++nextId).build();
         Reply reply = call(node, Command.newBuilder().setOpenConnection(OpenConnection.newBuilder().setConnection(ref)
-                .setUser(user).setVhost(vhost).setName("test " + nextId)));
+                .setUser(user).setVhost(vhost).setName("test " + nextId).setTrusted(trusted)));
         assertTrue(reply.hasDone(), () -> "open refused: " + reply);
         return new Connection(ref);
     }
