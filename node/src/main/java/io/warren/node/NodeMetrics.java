@@ -209,5 +209,15 @@ final class NodeMetrics {
                 + " these)", submitter.queuedBytes());
         text.single("warren_entries_in_flight", "gauge", "Entries sent whose outcome is not known yet",
                 submitter.entriesInFlight());
+        var snapshots = stateMachine.snapshotStats();
+        counter(text, "warren_snapshots_taken_total", "Snapshots this node wrote", snapshots.taken());
+        counter(text, "warren_snapshot_seconds_total", "Time from each snapshot's start to its files in place",
+                snapshots.totalNanos() / 1e9);
+        counter(text, "warren_snapshot_apply_paused_seconds_total", "Time apply waited while snapshots froze the"
+                + " state", snapshots.applyPausedNanos() / 1e9);
+        text.single("warren_snapshot_last_seconds", "gauge", "The last snapshot's duration (0 before the first)",
+                snapshots.lastNanos() / 1e9);
+        text.single("warren_snapshot_last_index_bytes", "gauge", "The last snapshot's state without message bodies",
+                snapshots.lastIndexBytes());
     }
 }

@@ -428,6 +428,18 @@ class ManagementApiClientTest {
     }
 
     @Test
+    void theAlivenessTestRoundTripsAMessageThroughItsQueue() throws Exception {
+        Answer answer = get("/api/aliveness-test/%2F");
+        assertEquals(200, answer.status(), answer.response().body());
+        assertEquals(Map.of("status", "ok"), answer.object());
+        Map<String, Object> queue = get("/api/queues/%2F/aliveness-test").object();
+        assertEquals(false, queue.get("durable"), "the queue stays, not durable: " + queue);
+        awaitQueue("aliveness-test", q -> Long.valueOf(0).equals(asLong(q.get("messages")))); // taken back
+        assertError(get("/api/aliveness-test/mgmt-no-such-vhost"), 404);
+        assertEquals(405, guest("POST", "/api/aliveness-test/%2F", "{}").status());
+    }
+
+    @Test
     void theOverviewCountsObjectsAndMessages() throws Exception {
         Map<String, Object> overview = get("/api/overview").object();
         assertInstanceOf(String.class, overview.get("rabbitmq_version"));

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The Prometheus endpoint read by a real Prometheus text parser (Debian's python3-prometheus-client): both
  * pages parse, RabbitMQ's metric names carry the figures a workload of known size leaves (publishes,
  * confirms, deliveries, acks, a queue's ready and unacked messages, connections), Warren's own counters
- * move, and a wrong path or method is refused.
+ * move (snapshots among them), and a wrong path or method is refused.
  */
 class PrometheusMetricsTest {
     private static final HttpClient http = HttpClient.newHttpClient();
@@ -40,7 +40,7 @@ class PrometheusMetricsTest {
     @Test
     void bothPagesParseAndCarryTheFiguresOfAKnownWorkload() throws Exception {
         requireParser();
-        try (NodeProcess node = NodeProcess.start("prometheus")) {
+        try (NodeProcess node = NodeProcess.start("prometheus", "--snapshot-interval-ms", "1000")) {
             ConnectionFactory factory = new ConnectionFactory();
             factory.setPort(node.amqpPort());
             try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
@@ -55,7 +55,14 @@ class PrometheusMetricsTest {
                 channel.basicAck(first.getEnvelope().getDeliveryTag(), false);
                 assertTrue(second != null, "a second message to get");
                 List<Sample> aggregated = awaitPage(node, "/metrics", samples ->
-                        value(samples, "rabbitmq_queue_messages_unacked", null) == 1);
+                        value(samples, "rabbitmq_queue_messages_unacked", null) == 1
+                                && value(samples, "warren_snapshots_taken_total", null) >= 1);
+                double lastSnapshot = value(aggregated, "warren_snapshot_last_seconds", null);
+                assertTrue(lastSnapshot > 0, "the last snapshot took " + lastSnapshot + " s");
+                assertTrue(value(aggregated, "warren_snapshot_seconds_total", null) >= lastSnapshot);
+                assertTrue(value(aggregated, "warren_snapshot_apply_paused_seconds_total", null) <= value(aggregated,
+                        "warren_snapshot_seconds_total", null), "apply paused for part of it");
+                assertTrue(value(aggregated, "warren_snapshot_last_index_bytes", null) > 0);
                 assertEquals(3, value(aggregated, "rabbitmq_queue_messages_ready", null));
                 assertEquals(4, value(aggregated, "rabbitmq_queue_messages", null));
                 assertEquals(1, value(aggregated, "rabbitmq_queues", null));

@@ -249,6 +249,7 @@ public final class ManagementApi {
             case "consumers" -> only(method, "GET", rest.size() <= 1, () -> consumers(user, rest));
             case "health" -> only(method, "GET", rest.size() == 2 && rest.get(0).equals("checks"),
                     () -> health(rest.get(1)));
+            case "aliveness-test" -> only(method, "GET", rest.size() == 1, () -> aliveness(user, rest.get(0)));
             default -> throw ApiError.notFound();
         };
     }
@@ -809,6 +810,18 @@ public final class ManagementApi {
         }
         throw new HealthFailure(Map.of("status", "failed", "reason",
                 "There are quorum queues that would lose their quorum if the target node is shut down"));
+    }
+
+    /**
+     * GET /api/aliveness-test/{vhost}, as RabbitMQ: declares the queue "aliveness-test" (kept after),
+     * publishes "test_message" to it and gets it back, as the user.
+     */
+    private Object aliveness(ApiUser user, String vhost) {
+        vhost(user, vhost);
+        if (!writes.aliveness(user.name(), vhost)) {
+            throw new HealthFailure(Map.of("status", "failed", "reason", "aliveness-test queue is empty"));
+        }
+        return Map.of("status", "ok");
     }
 
     /** A failed health check: 503 with RabbitMQ's body, not the error shape. */

@@ -104,6 +104,16 @@ final class ObjectWrites {
         });
     }
 
+    /** The aliveness test's round trip on one channel: whether the message published came back. */
+    boolean aliveness(String user, String vhost) {
+        String queue = "aliveness-test";
+        return backend.asUser(user, vhost, session -> {
+            session.call(Commands.declareQueue(queue, false, false, false));
+            session.publish("", queue, Map.of(), "test_message".getBytes(StandardCharsets.UTF_8));
+            return session.call(Commands.get(queue, true)).hasGotMessage();
+        });
+    }
+
     private Map<String, Object> message(io.warren.proto.GotMessage got, boolean base64, long truncate) {
         byte[] body = got.getBody().toByteArray();
         byte[] shown = body.length > truncate ? java.util.Arrays.copyOf(body, (int) truncate) : body;

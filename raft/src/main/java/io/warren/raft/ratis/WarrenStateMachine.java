@@ -78,6 +78,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private final SnapshotPolicy snapshotPolicy;
     private final java.util.function.LongSupplier nanoClock;
     private final HotPathCounters counters = new HotPathCounters();
+    private final SnapshotStats snapshotStats = new SnapshotStats();
     /** Applied since the last snapshot was started; written on the updater thread, read by housekeep too. */
     private volatile long entriesSinceSnapshot;
     private volatile long bytesSinceSnapshot;
@@ -458,6 +459,11 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
         }
     }
 
+    /** How this node's snapshots went (count, durations, apply paused). */
+    public SnapshotStats snapshotStats() {
+        return snapshotStats;
+    }
+
     /** What apply counts (and the submitter, handed the same counters, adds its commit times). */
     public HotPathCounters counters() {
         return counters;
@@ -585,10 +591,12 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 MD5FileUtil.computeAndSaveMd5ForFile(index);
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
                 completedSnapshotIndex = last.getIndex();
+                long indexBytes = Files.size(target.resolve(SnapshotDirectories.INDEX));
+                snapshotStats.taken(System.nanoTime() - started, rolledNanos - started, indexBytes);
                 log.info("event=snapshot_taken index={} term={} index_bytes={} store_segments={} apply_paused_ms={}"
                         + " freeze_ms={} freeze_cpu_ms={} roll_ms={} write_ms={}", last.getIndex(), last.getTerm(),
-                        Files.size(target.resolve(SnapshotDirectories.INDEX)), segments.size(), frozenMs, freezeMs,
-                        freezeCpuMs, rollMs, (System.nanoTime() - writeStarted) / 1_000_000);
+                        indexBytes, segments.size(), frozenMs, freezeMs, freezeCpuMs, rollMs,
+                        (System.nanoTime() - writeStarted) / 1_000_000);
                 write.done.complete(null);
                 askRatisToCollect();
             } catch (IOException | RuntimeException e) {
