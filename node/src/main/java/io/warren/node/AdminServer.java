@@ -49,9 +49,12 @@ final class AdminServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    private AdminServer(HttpServer server, ExecutorService executor) {
+    private final MessageRateSampler rates;
+
+    private AdminServer(HttpServer server, ExecutorService executor, MessageRateSampler rates) {
         this.server = server;
         this.executor = executor;
+        this.rates = rates;
     }
 
     /**
@@ -76,15 +79,17 @@ final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
+            MessageRateSampler rates = new MessageRateSampler(stateMachine);
             NodeManagementBackend backend = new NodeManagementBackend(stateMachine, dispatcher, submitter, raft,
-                    resources, loopbackUsers);
+                    resources, loopbackUsers, rates.rates());
             AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources,
                     hotPath, new WarrenCtlOperations(backend));
             server.createContext("/", exchange -> handle(exchange, commands));
             ManagementApi api = new ManagementApi(backend);
             server.createContext("/api", exchange -> ManagementHttp.handle(exchange, api));
             server.start();
-            return new AdminServer(server, executor);
+            rates.start();
+            return new AdminServer(server, executor, rates);
         } catch (IOException e) {
             throw new ConfigException("admin port " + host + ":" + port + " cannot be bound: " + e.getMessage(), e);
         }
@@ -167,6 +172,7 @@ final class AdminServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        rates.close();
     }
 
     /** An admin request that cannot be served, with its HTTP status. */

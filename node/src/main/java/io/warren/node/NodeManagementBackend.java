@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.warren.node.management.ApiError;
 import io.warren.node.management.ManagementBackend;
 import io.warren.node.management.ManagementRefusals;
+import io.warren.node.management.MessageRates;
 import io.warren.proto.ChannelRef;
 import io.warren.proto.Command;
 import io.warren.proto.ConnectionRef;
@@ -39,16 +40,19 @@ final class NodeManagementBackend implements ManagementBackend {
     private final long startedAtMs;
     /** Its connections are opened trusted: warrenctl's, which act as the node without permission checks. */
     private final boolean trusted;
+    private final MessageRates rates;
 
     NodeManagementBackend(WarrenStateMachine stateMachine, EffectDispatcher dispatcher, CommandSubmitter submitter,
-            RaftNode raft, ResourceMonitor resources, Set<String> loopbackUsers) {
-        this(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, false, System.currentTimeMillis());
+            RaftNode raft, ResourceMonitor resources, Set<String> loopbackUsers, MessageRates rates) {
+        this(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, rates, false,
+                System.currentTimeMillis());
     }
 
     private NodeManagementBackend(WarrenStateMachine stateMachine, EffectDispatcher dispatcher,
             CommandSubmitter submitter, RaftNode raft, ResourceMonitor resources, Set<String> loopbackUsers,
-            boolean trusted, long startedAtMs) {
+            MessageRates rates, boolean trusted, long startedAtMs) {
         this.trusted = trusted;
+        this.rates = rates;
         this.stateMachine = stateMachine;
         this.dispatcher = dispatcher;
         this.submitter = submitter;
@@ -60,7 +64,12 @@ final class NodeManagementBackend implements ManagementBackend {
 
     /** The same backend for warrenctl's requests (admin endpoint only): its connections skip permissions. */
     NodeManagementBackend trusted() {
-        return new NodeManagementBackend(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, true, startedAtMs);
+        return new NodeManagementBackend(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, rates, true, startedAtMs);
+    }
+
+    @Override
+    public MessageRates messageRates() {
+        return rates;
     }
 
     @Override

@@ -158,6 +158,35 @@ class ManagementApiClientTest {
         assertError(get("/api/queues/mgmt-no-such-vhost"), 404);
     }
 
+    @Test
+    void messageStatsCountPublishesGetsAndAcksWithTheirRates() throws Exception {
+        try (Connection connection = broker.factory(1).newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare("mgmt-rates", true, false, false, Map.of("x-queue-type", "quorum"));
+            channel.confirmSelect();
+            for (int i = 0; i < 4; i++) {
+                channel.basicPublish("", "mgmt-rates", MessageProperties.PERSISTENT_BASIC, new byte[10]);
+            }
+            channel.waitForConfirmsOrDie(30_000);
+            assertNotNull(channel.basicGet("mgmt-rates", true));
+            var held = channel.basicGet("mgmt-rates", false);
+            channel.basicAck(held.getEnvelope().getDeliveryTag(), false);
+        }
+        Map<String, Object> queue = awaitQueue("mgmt-rates", q -> q.get("message_stats") instanceof Map<?, ?> m
+                && Long.valueOf(4).equals(asLong(m.get("publish"))) && Long.valueOf(1).equals(asLong(m.get("ack"))));
+        Map<?, ?> stats = (Map<?, ?>) queue.get("message_stats");
+        assertEquals(1L, asLong(stats.get("get_no_ack")));
+        assertEquals(1L, asLong(stats.get("get")));
+        assertEquals(2L, asLong(stats.get("deliver_get")));
+        for (String field : List.of("publish_details", "ack_details", "deliver_get_details")) {
+            assertTrue(((Map<?, ?>) stats.get(field)).get("rate") instanceof Number n && n.doubleValue() >= 0,
+                    field + ": " + stats);
+        }
+        Map<?, ?> overall = (Map<?, ?>) get("/api/overview").object().get("message_stats");
+        assertTrue(asLong(overall.get("publish")) >= 4, "the broker's publishes: " + overall);
+        assertTrue(asLong(overall.get("confirm")) >= 4, "and confirms: " + overall);
+        assertInstanceOf(Number.class, ((Map<?, ?>) overall.get("publish_details")).get("rate"));
+    }
+
     private static Map<String, Object> awaitQueue(String name, java.util.function.Predicate<Map<String, Object>> done)
             throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();

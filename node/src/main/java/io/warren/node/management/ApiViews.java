@@ -3,6 +3,7 @@ package io.warren.node.management;
 import io.warren.node.management.ManagementBackend.NodeStatus;
 import io.warren.proto.SetPolicy;
 import io.warren.raft.core.BrokerQueries;
+import io.warren.raft.core.MessageStats;
 import io.warren.raft.core.Permission;
 import io.warren.raft.core.UserRecord;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ final class ApiViews {
     static final String WARREN_VERSION = ManagementApi.VERSION;
 
     static Map<String, Object> queue(BrokerQueries.QueueView q, List<String> members, String leader,
-            List<String> online) {
+            List<String> online, MessageRates.Window rates) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> arguments = TableJson.toJson(q.arguments());
         out.put("arguments", arguments);
@@ -38,12 +39,8 @@ final class ApiViews {
         out.put("message_bytes", q.messageBytesReady() + q.messageBytesUnacknowledged());
         out.put("message_bytes_ready", q.messageBytesReady());
         out.put("message_bytes_unacknowledged", q.messageBytesUnacknowledged());
-        out.put("messages", ready + unacked);
-        out.put("messages_details", rate(0));
-        out.put("messages_ready", ready);
-        out.put("messages_ready_details", rate(0));
-        out.put("messages_unacknowledged", unacked);
-        out.put("messages_unacknowledged_details", rate(0));
+        depth(out, ready, unacked, rates);
+        out.put("message_stats", messageStats(q.messageStats(), rates, false));
         out.put("name", q.name());
         out.put("node", leader);
         out.put("online", online);
@@ -209,6 +206,47 @@ final class ApiViews {
         out.put("raft_commit_index", n.commitIndex());
         out.put("raft_lag", n.lag());
         return out;
+    }
+
+    /** messages, messages_ready, messages_unacknowledged, each with its rate of change. */
+    static void depth(Map<String, Object> out, long ready, long unacked, MessageRates.Window rates) {
+        out.put("messages", ready + unacked);
+        out.put("messages_details", rate(rates.rate(f -> f.messages())));
+        out.put("messages_ready", ready);
+        out.put("messages_ready_details", rate(rates.rate(f -> f.ready())));
+        out.put("messages_unacknowledged", unacked);
+        out.put("messages_unacknowledged_details", rate(rates.rate(f -> f.unacked())));
+    }
+
+    /**
+     * RabbitMQ's {@code message_stats}: each count with its {@code _details} rate. A queue's have no
+     * confirm or unroutable counts (a publisher's, not a queue's).
+     */
+    static Map<String, Object> messageStats(MessageStats now, MessageRates.Window rates, boolean overall) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        count(out, "ack", now.ack(), rates.statsRate(MessageStats::ack));
+        if (overall) {
+            count(out, "confirm", now.confirm(), rates.statsRate(MessageStats::confirm));
+        }
+        count(out, "deliver", now.deliver(), rates.statsRate(MessageStats::deliver));
+        count(out, "deliver_get", now.deliverGet(), rates.statsRate(MessageStats::deliverGet));
+        count(out, "deliver_no_ack", now.deliverNoAck(), rates.statsRate(MessageStats::deliverNoAck));
+        if (overall) {
+            count(out, "drop_unroutable", now.dropUnroutable(), rates.statsRate(MessageStats::dropUnroutable));
+        }
+        count(out, "get", now.get(), rates.statsRate(MessageStats::get));
+        count(out, "get_no_ack", now.getNoAck(), rates.statsRate(MessageStats::getNoAck));
+        count(out, "publish", now.publish(), rates.statsRate(MessageStats::publish));
+        count(out, "redeliver", now.redeliver(), rates.statsRate(MessageStats::redeliver));
+        if (overall) {
+            count(out, "return_unroutable", now.returnUnroutable(), rates.statsRate(MessageStats::returnUnroutable));
+        }
+        return out;
+    }
+
+    private static void count(Map<String, Object> out, String name, long count, double rate) {
+        out.put(name, count);
+        out.put(name + "_details", rate(rate));
     }
 
     /** RabbitMQ's {@code *_details}: the rate over its sample window. */

@@ -4,6 +4,7 @@ import io.warren.node.management.ManagementBackend.NodeStatus;
 import io.warren.proto.Command;
 import io.warren.raft.core.BrokerQueries;
 import io.warren.raft.core.Commands;
+import io.warren.raft.core.MessageStats;
 import io.warren.raft.core.Permission;
 import io.warren.raft.core.UserRecord;
 import java.nio.charset.StandardCharsets;
@@ -278,14 +279,29 @@ public final class ManagementApi {
         long unacked = 0;
         int queues = 0;
         int exchanges = 0;
+        MessageRates rates = backend.messageRates();
+        // A user who sees only some vhosts gets their queues' figures summed (publishes into queues; no
+        // confirms or unroutables, which belong to no queue); monitoring sees the whole broker's.
+        MessageStats mine = MessageStats.ZERO;
+        MessageRates.Figures earlier = MessageRates.Figures.ZERO;
+        MessageRates.Figures later = MessageRates.Figures.ZERO;
+        long elapsed = 0;
         for (String v : vhosts) {
             for (BrokerQueries.QueueView q : backend.query(b -> b.queues(v))) {
                 ready += q.messagesReady();
                 unacked += q.messagesUnacknowledged();
                 queues++;
+                mine = mine.plus(q.messageStats());
+                MessageRates.Window w = rates.queue(v, q.name());
+                earlier = earlier.plus(w.earlier());
+                later = later.plus(w.later());
+                elapsed = Math.max(elapsed, w.elapsedMs());
             }
             exchanges += backend.query(b -> b.exchanges(v)).size();
         }
+        MessageRates.Window window = user.monitoring() ? rates.overall()
+                : new MessageRates.Window(earlier, later, elapsed);
+        MessageStats stats = user.monitoring() ? backend.query(BrokerQueries::messageStats) : mine;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("management_version", ApiViews.RABBITMQ_VERSION);
         out.put("rates_mode", "basic");
@@ -295,13 +311,9 @@ public final class ManagementApi {
         out.put("rabbitmq_version", ApiViews.RABBITMQ_VERSION);
         out.put("cluster_name", "warren");
         out.put("node", backend.nodeName());
+        out.put("message_stats", ApiViews.messageStats(stats, window, user.monitoring()));
         Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("messages", ready + unacked);
-        totals.put("messages_details", ApiViews.rate(0));
-        totals.put("messages_ready", ready);
-        totals.put("messages_ready_details", ApiViews.rate(0));
-        totals.put("messages_unacknowledged", unacked);
-        totals.put("messages_unacknowledged_details", ApiViews.rate(0));
+        ApiViews.depth(totals, ready, unacked, window);
         out.put("queue_totals", totals);
         Map<String, Object> objects = new LinkedHashMap<>();
         objects.put("channels", channels(user).size());
@@ -628,7 +640,9 @@ public final class ManagementApi {
         List<String> online = nodes.stream().filter(NodeStatus::running).map(NodeStatus::name).sorted().toList();
         String leader = nodes.stream().filter(n -> n.raftRole().equals("leader")).map(NodeStatus::name).findFirst()
                 .orElse(backend.nodeName());
-        Function<BrokerQueries.QueueView, Map<String, Object>> view = q -> ApiViews.queue(q, members, leader, online);
+        MessageRates rates = backend.messageRates();
+        Function<BrokerQueries.QueueView, Map<String, Object>> view = q -> ApiViews.queue(q, members, leader, online,
+                rates.queue(q.vhost(), q.name()));
         if (rest.size() == 2) {
             String vhost = vhost(user, rest.get(0));
             return backend.query(q -> q.queues(vhost)).stream().filter(q -> q.name().equals(rest.get(1)))

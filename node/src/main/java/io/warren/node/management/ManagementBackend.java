@@ -65,6 +65,9 @@ public interface ManagementBackend {
     /** Users who may log in from loopback only ({@code loopback.users}). */
     boolean loopbackOnly(String user);
 
+    /** The sampled figures message rates are computed from (RabbitMQ's basic rates mode). */
+    MessageRates messageRates();
+
     /** This node's id. */
     String nodeName();
 

@@ -42,6 +42,14 @@ final class CoreBackend implements ManagementBackend {
         return new NodeStatus(name, true, false, false, role, 1, 10, 0, 1, 2, 3, 4, 5);
     }
 
+    /** Sampled when the test says, at the time it gives. */
+    final MessageRates rates = new MessageRates();
+
+    @Override
+    public MessageRates messageRates() {
+        return rates;
+    }
+
     @Override
     public <T> T query(Function<BrokerQueries, T> query) {
         return query.apply(core.queries());
@@ -53,6 +61,12 @@ final class CoreBackend implements ManagementBackend {
         Batch batch = Batch.newBuilder().setNode("n1").setEpoch(epoch).setSequence(++sequence)
                 .addCommands(command.setRequest(id)).build();
         return answer(core.apply(++index, 1, batch), id);
+    }
+
+    /** Applies a command nobody waits for (a publish) as an entry of n1's. */
+    void send(Command.Builder command) {
+        core.apply(++index, 1, Batch.newBuilder().setNode("n1").setEpoch(epoch).setSequence(++sequence)
+                .addCommands(command).build());
     }
 
     @Override

@@ -173,4 +173,47 @@ class ManagementApiTest {
         assertEquals(1L, ((Map<?, ?>) overview.get("object_totals")).get("connections"));
         assertEquals(1, ((List<?>) Json.parse(guest("GET", "/api/connections", null).body())).size());
     }
+
+    @Test
+    void shouldComputeMessageRatesFromTheLastTwoSamplesAsRabbitMqsBasicMode() {
+        var connection = io.warren.proto.ConnectionRef.newBuilder().setNode("n1").setEpoch(backend.epoch)
+                .setId(1).build();
+        backend.apply(Commands.openConnection(connection, "guest", "/", "test"));
+        var channel = io.warren.proto.ChannelRef.newBuilder().setConnection(connection).setId(2).setNumber(1).build();
+        backend.apply(Commands.declareQueue("rated", true, false, false).setChannel(channel));
+        Map<?, ?> before = (Map<?, ?>) json(guest("GET", "/api/queues/%2F/rated", null)).get("message_stats");
+        assertEquals(0.0, rate(before, "publish_details"), "no rate before two samples");
+
+        backend.query(q -> {
+            backend.rates.sample(10_000, q);
+            return null;
+        });
+        for (int i = 0; i < 10; i++) {
+            backend.send(Commands.publish(io.warren.proto.Publish.newBuilder().setRoutingKey("rated").setSize(1)
+                    .setBodySize(1)).setChannel(channel));
+        }
+        backend.apply(Commands.get("rated", true).setChannel(channel));
+        backend.query(q -> {
+            backend.rates.sample(15_000, q);
+            return null;
+        });
+
+        Map<?, ?> queue = json(guest("GET", "/api/queues/%2F/rated", null));
+        Map<?, ?> stats = (Map<?, ?>) queue.get("message_stats");
+        assertEquals(10L, stats.get("publish"));
+        assertEquals(2.0, rate(stats, "publish_details"), "10 in 5 s");
+        assertEquals(1L, stats.get("get_no_ack"));
+        assertEquals(0.2, rate(stats, "deliver_get_details"));
+        assertEquals(1.8, rate(queue, "messages_details"), "9 more in 5 s");
+        Map<?, ?> overview = json(guest("GET", "/api/overview", null));
+        Map<?, ?> all = (Map<?, ?>) overview.get("message_stats");
+        assertEquals(10L, all.get("publish"));
+        assertEquals(2.0, rate(all, "publish_details"));
+        assertEquals(1.8, rate(((Map<?, ?>) overview.get("queue_totals")), "messages_details"));
+    }
+
+    /** The rate of a {@code *_details} field, as a double (the JSON parser keeps decimals as BigDecimal). */
+    private static double rate(Map<?, ?> object, String field) {
+        return ((Number) ((Map<?, ?>) object.get(field)).get("rate")).doubleValue();
+    }
 }

@@ -10,9 +10,11 @@ import java.util.Set;
 
 /** basic.ack, basic.nack, basic.reject and basic.recover: settling what a channel was given. */
 final class AckCommands {
+    private final BrokerState state;
     private final Dispatcher dispatcher;
 
-    AckCommands(Dispatcher dispatcher) {
+    AckCommands(BrokerState state, Dispatcher dispatcher) {
+        this.state = state;
         this.dispatcher = dispatcher;
     }
 
@@ -27,7 +29,10 @@ final class AckCommands {
         }
         LinkedHashSet<QueueState> touched = new LinkedHashSet<>();
         for (ChannelState.Unacked delivery : deliveries) {
-            touched.add(dispatcher.settleAndRelease(channel, delivery, ctx));
+            QueueState queue = dispatcher.settleAndRelease(channel, delivery, ctx);
+            touched.add(queue);
+            queue.totals.ack++;
+            state.totals.ack++;
         }
         dispatchCredit(channel, touched, ctx);
     }

@@ -147,6 +147,8 @@ final class BasicCommands {
         dispatcher.enforceLimits(queue, ctx);
         dispatcher.noteExpiries(queue);
         long tag = channel.nextDeliveryTag++;
+        queue.totals.got(cmd.getNoAck(), entry.deliveryCount() > 0);
+        state.totals.got(cmd.getNoAck(), entry.deliveryCount() > 0);
         if (!cmd.getNoAck()) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, queue, entry.delivered(), null, state.clockMs));
             dispatcher.noteConsumerTimeout(channel, queue);
@@ -195,6 +197,7 @@ final class BasicCommands {
             stage(session, exchange, cmd, key, ctx);
             return;
         }
+        state.totals.publish++;
         if (held(vhost, exchange, cmd, key)) {
             ctx.published(1); // the delayed exchange holds it
             confirm(session.channel(), cmd, true, ctx);
@@ -210,6 +213,9 @@ final class BasicCommands {
         int[] placed = enqueueInto(queues, cmd, key, messageTtl, ctx);
         if (queues.isEmpty() && cmd.getMandatory()) {
             ctx.emit(new Effect.Return(session.channel().ref, ReplyCodes.NO_ROUTE, "NO_ROUTE", key));
+            state.totals.returnUnroutable++;
+        } else if (queues.isEmpty()) {
+            state.totals.dropUnroutable++;
         }
         ctx.published(placed[0]);
         confirm(session.channel(), cmd, placed[1] == queues.size(), ctx);
@@ -228,6 +234,7 @@ final class BasicCommands {
             if (queue.accepts(cmd.getBodySize())) {
                 queue.enqueue(key, cmd.getBodySize(), cmd.getPersistent(), state.clockMs, messageTtl,
                         cmd.getPriority());
+                queue.totals.publish++;
                 holders++;
                 accepted++;
             } else if (queue.limits.overflow() == QueueLimits.Overflow.REJECT_PUBLISH_DLX && queue.deadLetters()) {
@@ -245,9 +252,12 @@ final class BasicCommands {
         return cmd.hasExpiration() ? MessageExpiry.parseExpiration(cmd.getExpiration(), AmqpMethod.BASIC_PUBLISH) : -1;
     }
 
-    private static void confirm(ChannelState channel, Publish cmd, boolean ack, ApplyContext ctx) {
+    private void confirm(ChannelState channel, Publish cmd, boolean ack, ApplyContext ctx) {
         if (cmd.getConfirmSequence() != 0) {
             ctx.emit(new Effect.Confirm(channel.ref, cmd.getConfirmSequence(), ack));
+            if (ack) {
+                state.totals.confirm++;
+            }
         }
     }
 

@@ -36,7 +36,7 @@ public final class BrokerCore {
         this.exchanges = new ExchangeCommands(state, dispatcher);
         this.queues = new QueueCommands(state, dispatcher);
         this.basic = new BasicCommands(state, dispatcher);
-        this.acks = new AckCommands(dispatcher);
+        this.acks = new AckCommands(state, dispatcher);
         this.transactions = new TxCommands(state, basic, acks);
         this.admin = new AdminCommands(state, dispatcher);
         this.deadLetters = new DeadLetterCommands(state, dispatcher);

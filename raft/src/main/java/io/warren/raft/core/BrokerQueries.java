@@ -23,7 +23,7 @@ public final class BrokerQueries {
     public record QueueView(String vhost, String name, boolean durable, boolean autoDelete, boolean exclusive,
             int messagesReady, int messagesUnacknowledged, int consumers, Table arguments, String policy,
             String operatorPolicy, Table effectivePolicyDefinition, long messageBytesReady,
-            long messageBytesUnacknowledged) {}
+            long messageBytesUnacknowledged, MessageStats messageStats) {}
 
     /** One row of list_bindings; source "" is the default exchange. */
     public record BindingView(String vhost, String source, String destination, String destinationKind,
@@ -111,6 +111,11 @@ public final class BrokerQueries {
         return (operator ? state.operatorPolicies : state.policies).values().stream().map(Policy::toProto).toList();
     }
 
+    /** The whole broker's message counts since this node started (RabbitMQ's overview message_stats). */
+    public MessageStats messageStats() {
+        return state.totals.view();
+    }
+
     public List<QueueView> queues(String vhost) {
         List<QueueView> views = new ArrayList<>();
         VhostState state = this.state.vhosts.get(vhost);
@@ -126,7 +131,7 @@ public final class BrokerQueries {
                         q.ready.size(), q.unackedCount, q.consumers.size(), q.arguments, q.policy, q.operatorPolicy,
                         Policies.effectiveDefinition(q.policy == null ? null : state.policies.get(q.policy),
                                 q.operatorPolicy == null ? null : state.operatorPolicies.get(q.operatorPolicy)),
-                        q.ready.bytes(), unackedBytes.getOrDefault(q, 0L)));
+                        q.ready.bytes(), unackedBytes.getOrDefault(q, 0L), q.totals.view()));
             }
         }
         return views;

@@ -36,6 +36,8 @@ final class BrokerState {
      * snapshots: a loaded state starts at 0, and the first tick finds it exactly.
      */
     long earliestExpiryMs = MessageExpiry.NEVER;
+    /** The whole broker's message counts (management statistics; not in snapshots, see MessageTotals). */
+    final MessageTotals totals = new MessageTotals();
     long appliedTerm;
     /** Messages that died into a dead-letter exchange and wait for the leader's copy. */
     final DeadLetters deadLetters = new DeadLetters(

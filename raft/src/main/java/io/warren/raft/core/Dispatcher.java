@@ -193,6 +193,8 @@ final class Dispatcher {
             consumer.credit--;
         }
         boolean redelivered = entry.deliveryCount() > 0;
+        consumer.queue.totals.delivered(consumer.noAck, redelivered);
+        state.totals.delivered(consumer.noAck, redelivered);
         if (!consumer.noAck) {
             channel.unacked.put(tag, new ChannelState.Unacked(tag, consumer.queue, entry.delivered(), consumer,
                     state.clockMs));

@@ -72,6 +72,8 @@ final class QueueState {
     boolean rejectingPublishes;
     long nextMessageId = 1;
     int unackedCount;
+    /** Its message counts for the management statistics (not in snapshots, see MessageTotals). */
+    final MessageTotals totals = new MessageTotals();
     int nextConsumerIndex;
     /** The highest x-priority among its consumers: one with credit at it needs no further search. */
     long topConsumerPriority;
