@@ -229,6 +229,17 @@ class ManagementApiClientTest {
         assertEquals(1, bindings.size(), bindings.toString());
         assertEquals("k1", ((Map<?, ?>) bindings.get(0)).get("routing_key"));
         assertEquals("k1", ((Map<?, ?>) bindings.get(0)).get("properties_key"));
+        List<Object> ofQueue = get("/api/queues/%2F/mgmt-q2/bindings").list();
+        assertEquals(java.util.Set.of("", "mgmt-x"), ofQueue.stream().map(b -> ((Map<?, ?>) b).get("source"))
+                .collect(java.util.stream.Collectors.toSet()), "the default exchange's and mgmt-x's: " + ofQueue);
+        List<Object> fromExchange = get("/api/exchanges/%2F/mgmt-x/bindings/source").list();
+        assertEquals(List.of("mgmt-q2"), fromExchange.stream().map(b -> ((Map<?, ?>) b).get("destination")).toList());
+        assertEquals(List.of(), get("/api/exchanges/%2F/mgmt-x/bindings/destination").list());
+        // RabbitMQ 3.10 (probed) lists a missing queue's default binding all the same.
+        List<Object> ofMissing = get("/api/queues/%2F/mgmt-missing/bindings").list();
+        assertEquals(1, ofMissing.size(), ofMissing.toString());
+        assertEquals("mgmt-missing", ((Map<?, ?>) ofMissing.get(0)).get("routing_key"));
+        assertEquals(List.of(), get("/api/exchanges/%2F/mgmt-missing/bindings/source").list(), "none, and 200");
         try (Connection connection = broker.factory(1).newConnection(); Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             for (int i = 0; i < 2; i++) {

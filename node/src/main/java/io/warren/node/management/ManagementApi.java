@@ -525,7 +525,30 @@ public final class ManagementApi {
         if (rest.size() == 3 && rest.get(2).equals("get")) {
             return only(method, "POST", true, () -> writes.get(user.name(), vhost, name, body(request)));
         }
+        if (rest.size() == 3 && rest.get(2).equals("bindings")) {
+            return only(method, "GET", true, () -> bindingsOf(user, vhost, name, true, b -> b.destination().equals(name)
+                    && b.destinationKind().equals("queue")));
+        }
         throw ApiError.notFound();
+    }
+
+    /**
+     * A queue's or exchange's bindings (/api/queues/{v}/{q}/bindings, /api/exchanges/{v}/{x}/bindings/source
+     * and /destination). As RabbitMQ 3.10 (probed): an exchange that does not exist has none, and a queue
+     * that does not exist still has its default binding.
+     */
+    private Object bindingsOf(ApiUser user, String vhost, String name, boolean queue,
+            java.util.function.Predicate<BrokerQueries.BindingView> which) {
+        List<Map<String, Object>> found = perVhost(user, List.of(vhost), q -> v -> q.bindings(v).stream()
+                .filter(which).map(ApiViews::binding).toList());
+        if (queue && found.stream().noneMatch(b -> "".equals(b.get("source")))) {
+            List<Map<String, Object>> withDefault = new ArrayList<>();
+            withDefault.add(ApiViews.binding(new BrokerQueries.BindingView(vhost, "", name, "queue", name,
+                    io.warren.proto.Table.getDefaultInstance())));
+            withDefault.addAll(found);
+            return withDefault;
+        }
+        return found;
     }
 
     /** /api/exchanges[/{vhost}[/{name}]]. */
@@ -536,6 +559,14 @@ public final class ManagementApi {
         if (rest.size() == 3 && rest.get(2).equals("publish")) {
             String vhost = vhost(user, rest.get(0));
             return only(method, "POST", true, () -> writes.publish(user.name(), vhost, rest.get(1), body(request)));
+        }
+        if (rest.size() == 4 && rest.get(2).equals("bindings")
+                && (rest.get(3).equals("source") || rest.get(3).equals("destination"))) {
+            String vhost = vhost(user, rest.get(0));
+            String name = rest.get(1).equals("amq.default") ? "" : rest.get(1);
+            boolean source = rest.get(3).equals("source");
+            return only(method, "GET", true, () -> bindingsOf(user, vhost, name, false, b -> source
+                    ? b.source().equals(name) : b.destination().equals(name) && b.destinationKind().equals("exchange")));
         }
         if (rest.size() != 2) {
             throw ApiError.notFound();
