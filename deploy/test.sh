@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 . deploy/lib/install-packages.sh
 reference_only=""
 if [ "${1:-}" = "--reference" ]; then reference_only=1; shift; fi
-warren_install_packages python3-pika python3-celery python3-prometheus-client iptables iproute2 rabbitmq-server
+warren_install_packages python3-pika python3-celery python3-prometheus-client iptables iproute2 rabbitmq-server \
+  chromium chromium-driver fonts-liberation
 # Debian starts its own rabbitmq-server service on install: its port 5672 is node 1's in the
 # local-cluster tests, and the reference pass starts RabbitMQ nodes of its own.
 if command -v service >/dev/null && service rabbitmq-server status >/dev/null 2>&1; then

@@ -84,7 +84,16 @@ final class AdminServer implements AutoCloseable {
                     resources, loopbackUsers, rates.rates());
             AdminCommands commands = new AdminCommands(stateMachine, dispatcher, submitter, raft, liveness, resources,
                     hotPath, new WarrenCtlOperations(backend));
-            server.createContext("/", exchange -> handle(exchange, commands));
+            ConsoleFiles console = ConsoleFiles.load();
+            server.createContext("/", exchange -> {
+                if (exchange.getRequestURI().getPath().equals("/")) {
+                    console.serve(exchange, "index.html");
+                } else {
+                    handle(exchange, commands);
+                }
+            });
+            server.createContext("/console/", exchange -> console.serve(exchange,
+                    exchange.getRequestURI().getPath().substring("/console/".length())));
             ManagementApi api = new ManagementApi(backend);
             server.createContext("/api", exchange -> ManagementHttp.handle(exchange, api));
             server.start();
