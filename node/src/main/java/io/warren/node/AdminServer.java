@@ -229,20 +229,20 @@ final class AdminServer implements AutoCloseable {
                 case "import_definitions" -> operations.importDefinitions(body);
                 case "list_queues" -> AdminTables.queues(stateMachine.query(q -> q.queues(vhost)), p.get("columns"),
                         placement());
-                case "list_channels" -> AdminTables.channels(stateMachine.query(q -> q.channels()));
+                case "list_channels" -> AdminTables.channels(stateMachine.query(q -> q.channels()), p.get("columns"));
                 case "close_connection" -> closeConnection(required(p, "name"), p.getOrDefault("reason",
                         "Closed via warrenctl"));
-                case "list_consumers" -> AdminTables.consumers(stateMachine.query(q -> q.consumers()), vhost);
+                case "list_consumers" -> AdminTables.consumers(stateMachine.query(q -> q.consumers()), vhost, p.get("columns"));
                 case "check_running" -> liveness.isServing() ? "ok\n" : fail("this node is not serving (no contact"
                         + " with a working majority, or its epoch ended)");
                 case "check_local_alarms" -> alarms(false);
                 case "check_alarms" -> alarms(true);
                 case "list_bindings" -> AdminTables.bindings(stateMachine.query(q -> q.bindings(vhost)), p.get("columns"));
-                case "list_exchanges" -> AdminTables.exchanges(stateMachine.query(q -> q.exchanges(vhost)));
-                case "list_connections" -> AdminTables.connections(stateMachine.query(q -> q.connections()));
-                case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()));
-                case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()));
-                case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost);
+                case "list_exchanges" -> AdminTables.exchanges(stateMachine.query(q -> q.exchanges(vhost)), p.get("columns"));
+                case "list_connections" -> AdminTables.connections(stateMachine.query(q -> q.connections()), p.get("columns"));
+                case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()), p.get("columns"));
+                case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()), p.get("columns"));
+                case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost, p.get("columns"));
                 case "add_user" -> write(Commands.addUser(required(p, "name"), CoreAuthenticator.saltedHash(required(p, "password"))));
                 case "change_password" -> write(Commands.changePassword(required(p, "name"),
                         CoreAuthenticator.saltedHash(required(p, "password"))));
@@ -259,17 +259,19 @@ final class AdminServer implements AutoCloseable {
                 case "clear_topic_permissions" -> write(Commands.clearTopicPermissions(required(p, "user"), vhost,
                         p.getOrDefault("exchange", "")));
                 case "list_topic_permissions" -> AdminTables.topicPermissions(
-                        stateMachine.query(q -> q.topicPermissions()), t -> t.vhost().equals(vhost), "user");
+                        stateMachine.query(q -> q.topicPermissions()), t -> t.vhost().equals(vhost), "user",
+                        p.get("columns"));
                 case "list_user_topic_permissions" -> AdminTables.topicPermissions(
-                        stateMachine.query(q -> q.topicPermissions()), t -> t.user().equals(p.get("user")), "vhost");
+                        stateMachine.query(q -> q.topicPermissions()), t -> t.user().equals(p.get("user")), "vhost",
+                        null);
                 case "set_policy", "set_operator_policy" -> write(Commands.setPolicy(vhost, required(p, "name"),
                         required(p, "pattern"), p.getOrDefault("apply_to", "all"),
                         priority(p.getOrDefault("priority", "0")), definition(required(p, "definition")),
                         command.equals("set_operator_policy")));
                 case "clear_policy", "clear_operator_policy" -> write(Commands.clearPolicy(vhost, required(p, "name"),
                         command.equals("clear_operator_policy")));
-                case "list_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, false)));
-                case "list_operator_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, true)));
+                case "list_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, false)), p.get("columns"));
+                case "list_operator_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, true)), p.get("columns"));
                 case "status" -> status();
                 case "set_vm_memory_high_watermark" -> {
                     resources.setMemoryHighWatermark(fraction(required(p, "fraction")));

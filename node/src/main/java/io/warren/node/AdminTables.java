@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** Formats admin answers as rabbitmqctl does: a header line of column names, then tab-separated rows. */
+/**
+ * Formats admin answers as rabbitmqctl does: a header line of column names, then tab-separated rows. Every
+ * list takes the columns to show, by rabbitmqctl's names, in the order given.
+ */
 final class AdminTables {
     private AdminTables() {}
 
@@ -49,7 +52,7 @@ final class AdminTables {
         return render(queues, all, columns, QUEUE_DEFAULT);
     }
 
-    static String channels(List<BrokerQueries.ChannelView> channels) {
+    static String channels(List<BrokerQueries.ChannelView> channels, String columns) {
         Map<String, Function<BrokerQueries.ChannelView, Object>> all = new LinkedHashMap<>();
         all.put("connection", ch -> ch.connection().name());
         all.put("number", BrokerQueries.ChannelView::number);
@@ -61,10 +64,10 @@ final class AdminTables {
         all.put("prefetch_count", BrokerQueries.ChannelView::prefetch);
         all.put("global_prefetch_count", BrokerQueries.ChannelView::globalPrefetch);
         all.put("transactional", BrokerQueries.ChannelView::transactional);
-        return render(channels, all, null, List.copyOf(all.keySet()));
+        return render(channels, all, columns, List.copyOf(all.keySet()));
     }
 
-    static String consumers(List<BrokerQueries.ConsumerView> consumers, String vhost) {
+    static String consumers(List<BrokerQueries.ConsumerView> consumers, String vhost, String columns) {
         Map<String, Function<BrokerQueries.ConsumerView, Object>> all = new LinkedHashMap<>();
         all.put("queue_name", BrokerQueries.ConsumerView::queue);
         all.put("channel_pid", c -> c.channel().connection().name() + " (" + c.channel().number() + ")");
@@ -73,7 +76,7 @@ final class AdminTables {
         all.put("prefetch_count", BrokerQueries.ConsumerView::prefetch);
         all.put("exclusive", BrokerQueries.ConsumerView::exclusive);
         all.put("arguments", c -> arguments(c.arguments()));
-        return render(consumers.stream().filter(c -> c.vhost().equals(vhost)).toList(), all, null,
+        return render(consumers.stream().filter(c -> c.vhost().equals(vhost)).toList(), all, columns,
                 List.copyOf(all.keySet()));
     }
 
@@ -88,31 +91,31 @@ final class AdminTables {
         return render(bindings, all, columns, BINDING_DEFAULT);
     }
 
-    static String exchanges(List<BrokerQueries.ExchangeView> exchanges) {
+    static String exchanges(List<BrokerQueries.ExchangeView> exchanges, String columns) {
         Map<String, Function<BrokerQueries.ExchangeView, Object>> all = new LinkedHashMap<>();
         all.put("name", BrokerQueries.ExchangeView::name);
         all.put("type", BrokerQueries.ExchangeView::type);
         all.put("durable", BrokerQueries.ExchangeView::durable);
         all.put("auto_delete", BrokerQueries.ExchangeView::autoDelete);
         all.put("internal", BrokerQueries.ExchangeView::internal);
-        return render(exchanges, all, null, List.copyOf(all.keySet()));
+        return render(exchanges, all, columns, List.copyOf(all.keySet()));
     }
 
-    static String connections(List<BrokerQueries.ConnectionView> connections) {
+    static String connections(List<BrokerQueries.ConnectionView> connections, String columns) {
         Map<String, Function<BrokerQueries.ConnectionView, Object>> all = new LinkedHashMap<>();
         all.put("name", BrokerQueries.ConnectionView::name);
         all.put("user", BrokerQueries.ConnectionView::user);
         all.put("vhost", BrokerQueries.ConnectionView::vhost);
         all.put("node", BrokerQueries.ConnectionView::node);
         all.put("channels", BrokerQueries.ConnectionView::channels);
-        return render(connections, all, null, List.copyOf(all.keySet()));
+        return render(connections, all, columns, List.copyOf(all.keySet()));
     }
 
-    static String users(List<UserRecord> users) {
+    static String users(List<UserRecord> users, String columns) {
         Map<String, Function<UserRecord, Object>> all = new LinkedHashMap<>();
         all.put("user", UserRecord::name);
         all.put("tags", u -> "[" + String.join(", ", u.tags()) + "]");
-        return render(users, all, null, List.copyOf(all.keySet()));
+        return render(users, all, columns, List.copyOf(all.keySet()));
     }
 
     /** Every node the Raft configuration or the log knows: membership, leadership, epoch, state. */
@@ -130,14 +133,14 @@ final class AdminTables {
         return out.toString();
     }
 
-    static String vhosts(List<String> vhosts) {
-        StringBuilder out = new StringBuilder("name\n");
-        vhosts.forEach(v -> out.append(v).append('\n'));
-        return out.toString();
+    static String vhosts(List<String> vhosts, String columns) {
+        Map<String, Function<String, Object>> all = new LinkedHashMap<>();
+        all.put("name", v -> v);
+        return render(vhosts, all, columns, List.copyOf(all.keySet()));
     }
 
     /** As rabbitmqctl list_policies prints them. */
-    static String policies(List<io.warren.proto.SetPolicy> policies) {
+    static String policies(List<io.warren.proto.SetPolicy> policies, String columns) {
         Map<String, Function<io.warren.proto.SetPolicy, Object>> all = new LinkedHashMap<>();
         all.put("vhost", io.warren.proto.SetPolicy::getVhost);
         all.put("name", io.warren.proto.SetPolicy::getName);
@@ -145,28 +148,28 @@ final class AdminTables {
         all.put("apply-to", io.warren.proto.SetPolicy::getApplyTo);
         all.put("definition", policy -> PolicyDefinitionJson.print(policy.getDefinition()));
         all.put("priority", io.warren.proto.SetPolicy::getPriority);
-        return render(policies, all, null, List.copyOf(all.keySet()));
+        return render(policies, all, columns, List.copyOf(all.keySet()));
     }
 
-    static String permissions(List<Permission> permissions, String vhost) {
+    static String permissions(List<Permission> permissions, String vhost, String columns) {
         Map<String, Function<Permission, Object>> all = new LinkedHashMap<>();
         all.put("user", Permission::user);
         all.put("configure", Permission::configure);
         all.put("write", Permission::write);
         all.put("read", Permission::read);
-        return render(permissions.stream().filter(p -> p.vhost().equals(vhost)).toList(), all, null,
+        return render(permissions.stream().filter(p -> p.vhost().equals(vhost)).toList(), all, columns,
                 List.copyOf(all.keySet()));
     }
 
     /** rabbitmqctl list_topic_permissions (first column user) and list_user_topic_permissions (vhost). */
     static String topicPermissions(List<TopicPermission> permissions, Predicate<TopicPermission> shown,
-            String firstColumn) {
+            String firstColumn, String columns) {
         Map<String, Function<TopicPermission, Object>> all = new LinkedHashMap<>();
         all.put(firstColumn, firstColumn.equals("user") ? TopicPermission::user : TopicPermission::vhost);
         all.put("exchange", TopicPermission::exchange);
         all.put("write", TopicPermission::write);
         all.put("read", TopicPermission::read);
-        return render(permissions.stream().filter(shown).toList(), all, null, List.copyOf(all.keySet()));
+        return render(permissions.stream().filter(shown).toList(), all, columns, List.copyOf(all.keySet()));
     }
 
     private static <T> String render(List<T> rows, Map<String, Function<T, Object>> all, String columns,

@@ -57,7 +57,8 @@ public final class WarrenCtl {
               check_running | check_alarms | check_local_alarms   exit 0 when fine, 1 (and why) when not
               purge_queue <queue> | delete_queue [--if-empty] [--if-unused] <queue>   (as the node: no permissions)
               export_definitions <file|-> | import_definitions <file|->   the whole cluster's, as /api/definitions
-              --formatter json                every list command as a JSON array of objects""";
+              --formatter json                every list command as a JSON array of objects
+              every list command takes the columns to show (rabbitmqctl's names): list_exchanges name type""";
 
     private WarrenCtl() {}
 
@@ -196,7 +197,9 @@ public final class WarrenCtl {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("vhost", vhost);
         switch (command) {
-            case "list_queues", "list_bindings" -> {
+            case "list_queues", "list_bindings", "list_exchanges", "list_connections", "list_users", "list_vhosts",
+                    "list_permissions", "list_policies", "list_operator_policies", "list_topic_permissions",
+                    "list_channels", "list_consumers" -> {
                 if (!ops.isEmpty()) {
                     p.put("columns", String.join(",", ops));
                 }
@@ -270,9 +273,7 @@ public final class WarrenCtl {
                     p.put("reason", ops.get(1));
                 }
             }
-            case "list_exchanges", "list_connections", "list_users", "list_vhosts", "list_permissions", "status",
-                    "cluster_status", "list_policies", "list_operator_policies", "list_topic_permissions",
-                    "list_channels", "list_consumers", "check_running", "check_alarms", "check_local_alarms" -> {
+            case "status", "cluster_status", "check_running", "check_alarms", "check_local_alarms" -> {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }

@@ -90,6 +90,22 @@ class WarrenCtlTest {
             String channels = WarrenCtlRun.run(node.adminPort(), "-q", "list_channels").requireSuccess().out();
             assertTrue(channels.lines().anyMatch(l -> l.contains("\tguest\t/\tn1\t1\t") && l.contains("\t7\t")),
                     channels);
+            WarrenCtlRun chosenChannels = WarrenCtlRun.run(node.adminPort(), "-q", "list_channels", "prefetch_count",
+                    "user").requireSuccess();
+            assertEquals("prefetch_count\tuser", chosenChannels.rows().get(0));
+            assertTrue(chosenChannels.rows().contains("7\tguest"), chosenChannels.out());
+            for (String[] list : new String[][] {{"list_exchanges", "type", "name"}, {"list_connections", "user"},
+                    {"list_users", "tags", "user"}, {"list_vhosts", "name"}, {"list_permissions", "read", "user"},
+                    {"list_policies", "name"}, {"list_consumers", "consumer_tag"}, {"list_topic_permissions", "user"}}) {
+                WarrenCtlRun chosen = WarrenCtlRun.run(node.adminPort(), prepend("-q", list)).requireSuccess();
+                assertEquals(String.join("\t", java.util.Arrays.copyOfRange(list, 1, list.length)),
+                        chosen.rows().get(0), list[0] + " shows the columns asked for");
+                WarrenCtlRun unknown = WarrenCtlRun.run(node.adminPort(), list[0], "colour");
+                assertEquals(1, unknown.exit(), list[0]);
+                assertTrue(unknown.err().contains("unknown column 'colour'"), unknown.err());
+            }
+            assertTrue(WarrenCtlRun.run(node.adminPort(), "-q", "list_exchanges", "type", "name").requireSuccess()
+                    .rows().contains("topic\tamq.topic"));
             String consumers = WarrenCtlRun.run(node.adminPort(), "-q", "list_consumers").requireSuccess().out();
             assertTrue(consumers.lines().anyMatch(l -> l.startsWith("ctl-placed\t") && l.contains("\tctl-tag\ttrue\t")),
                     consumers);
@@ -398,5 +414,12 @@ class WarrenCtlTest {
                 assertTrue(members.stream().noneMatch(r -> r.startsWith("n2\t")), members.toString());
             }
         }
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 }
