@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.warren.proto.Batch;
 import io.warren.proto.SnapshotRecord;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -119,16 +117,6 @@ class DeterminismTest {
     }
 
     static BrokerCore load(byte[] bytes) {
-        List<SnapshotRecord> records = new ArrayList<>();
-        var in = new java.io.ByteArrayInputStream(bytes);
-        try {
-            SnapshotRecord record;
-            while ((record = SnapshotRecord.parseDelimitedFrom(in)) != null) {
-                records.add(record);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return SnapshotLoader.load(records.iterator());
+        return SnapshotBytes.load(bytes);
     }
 }

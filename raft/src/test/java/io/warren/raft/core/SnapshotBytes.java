@@ -15,6 +15,21 @@ public final class SnapshotBytes {
         return out.toByteArray();
     }
 
+    /** A core loaded from such bytes, as a node restarting from its snapshot loads one. */
+    public static BrokerCore load(byte[] bytes) {
+        java.util.List<SnapshotRecord> records = new java.util.ArrayList<>();
+        var in = new java.io.ByteArrayInputStream(bytes);
+        try {
+            SnapshotRecord record;
+            while ((record = SnapshotRecord.parseDelimitedFrom(in)) != null) {
+                records.add(record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return SnapshotLoader.load(records.iterator());
+    }
+
     /** Appends one record, length-delimited, as the snapshot file holds it. */
     public static void write(SnapshotRecord record, ByteArrayOutputStream out) {
         try {

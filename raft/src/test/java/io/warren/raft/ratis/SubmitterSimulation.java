@@ -33,16 +33,27 @@ import java.util.concurrent.TimeoutException;
  * it sent them, save resends, which land wherever they land. Each client opens its connection, declares
  * its queue and waits for each answer, as an AMQP client does, then publishes with confirms.
  *
+ * <p>Nodes also crash: the process is gone with whatever it had not sent, entries it had sent may still
+ * commit, and it restarts from the last snapshot it took (a snapshot of its core every few entries, as a node
+ * writes one), replays the committed log after it, registers again under a new epoch and its client starts
+ * over on a new connection, while the client of the old one never hears of its publishes in flight.
+ *
  * <p>After the faults stop and everything has drained, {@link #check} says what went wrong, if anything:
  * a publish applied twice, a confirm for a publish that was never sent, a publish left unanswered (neither
- * confirmed nor reported failed), cores that disagree. The same seed gives the same run, event for event.
+ * confirmed nor reported failed) by a node that lives on, a batch of an epoch that had ended applied,
+ * cores that disagree (a restarted one too), a queue holding fewer messages than were confirmed or more
+ * than were confirmed or left in doubt by a crash. The same seed gives the same run, event for event.
  */
 final class SubmitterSimulation {
     /** Faults the harness can put back in on purpose, to show that the checks catch them. */
     enum Bug {
         NONE,
         /** A resend goes as a new batch (a fresh sequence), so the core cannot tell it from the first. */
-        RESEND_AS_NEW_BATCH
+        RESEND_AS_NEW_BATCH,
+        /** A restarted node loads its snapshot but does not replay the log after it. */
+        RESTART_WITHOUT_REPLAY,
+        /** A restarted node goes on under its old epoch instead of registering again. */
+        RESTART_KEEPS_OLD_EPOCH
     }
 
     private static final long FAULTS_UNTIL_MS = 2_000;
@@ -50,6 +61,8 @@ final class SubmitterSimulation {
     private static final long RESEND_WINDOW_MS = 1_000;
     private static final long OPEN = 1;
     private static final long DECLARE = 2;
+    /** A node snapshots its core after every this many entries it applies. */
+    private static final int SNAPSHOT_EVERY = 16;
 
     private final int nodeCount;
     private final Bug bug;
@@ -57,6 +70,12 @@ final class SubmitterSimulation {
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final List<Batch> log = new ArrayList<>();
     private final List<SimNode> nodes = new ArrayList<>();
+    /** Incarnations that crashed: checked for what they saw, not for answers they never got. */
+    private final List<SimNode> crashed = new ArrayList<>();
+    /** For each node, from which log index each of its epochs is live (the registration's). */
+    private final Map<String, TreeMap<Long, Long>> epochsFrom = new TreeMap<>();
+    /** Batches of an ended epoch that applied anyway. */
+    private final java.util.Set<String> staleApplied = new java.util.LinkedHashSet<>();
     private final List<String> trace = new ArrayList<>();
     private long nowMs;
     private long order;
@@ -86,6 +105,10 @@ final class SubmitterSimulation {
         }
         schedule(1, () -> { }); // the first pumps send the opens; each client goes on from its answers
         schedule(50 + random.nextInt(300), this::elect);
+        int crashes = random.nextInt(3); // none, one or two crashes in a run
+        for (int i = 0; i < crashes; i++) {
+            schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 400), this::crash);
+        }
         while (!events.isEmpty() && nowMs <= END_MS) {
             Event event = events.poll();
             nowMs = event.atMs;
@@ -95,6 +118,12 @@ final class SubmitterSimulation {
             }
         }
         return check();
+    }
+
+    /** How many restarted incarnations had publishes confirmed: that the crash path was exercised. */
+    int restartsConfirmed() {
+        return (int) nodes.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count()
+                + (int) crashed.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count();
     }
 
     /** The last events, for a failing seed's report. */
@@ -110,6 +139,25 @@ final class SubmitterSimulation {
         electionUntilMs = nowMs + 5 + random.nextInt(60);
         note("leader lost; a new one is elected at " + electionUntilMs + " ms");
         schedule(100 + random.nextInt(400), this::elect);
+    }
+
+    /** A node dies (kill -9) and starts again a little later from its last snapshot. */
+    private void crash() {
+        int at = random.nextInt(nodes.size());
+        SimNode dead = nodes.get(at);
+        if (dead.dead) {
+            return; // down already: it restarts as scheduled
+        }
+        dead.dead = true;
+        crashed.add(dead);
+        long downMs = 20 + random.nextInt(200);
+        note(dead.id + " crashes (epoch " + dead.epoch + ", snapshot at #" + dead.snapshotIndex + "); back in " + downMs
+                + " ms");
+        schedule(downMs, () -> {
+            SimNode restarted = new SimNode(dead.id, dead.snapshot, dead.snapshotIndex);
+            nodes.set(at, restarted);
+            restarted.restart(dead.epoch);
+        });
     }
 
     private boolean faulty() {
@@ -146,10 +194,22 @@ final class SubmitterSimulation {
         int ready = nodes.get(0).core.queries().queues("/").stream().filter(q -> q.name().equals("q"))
                 .mapToInt(q -> q.messagesReady()).sum();
         int confirmed = 0;
+        int inDoubt = 0;
+        problems.addAll(staleApplied);
         for (SimNode node : nodes) {
             if (!Arrays.equals(first, SnapshotBytes.of(node.core))) {
-                problems.add(node.id + "'s state differs from n1's after applying the same log");
+                problems.add(node.id + "'s state differs from n1's after applying the same log"
+                        + (node.restarted ? " (it restarted from a snapshot)" : ""));
             }
+        }
+        for (SimNode node : nodes) {
+            if (!node.declared) {
+                problems.add(node.id + "'s client never got its connection and queue (epoch " + node.epoch + ")");
+            }
+        }
+        List<SimNode> incarnations = new ArrayList<>(nodes);
+        incarnations.addAll(crashed);
+        for (SimNode node : incarnations) {
             for (var entry : node.confirms.entrySet()) {
                 long sequence = entry.getKey();
                 if (entry.getValue() > 1) {
@@ -161,15 +221,23 @@ final class SubmitterSimulation {
             }
             confirmed += node.confirms.size();
             for (long sequence = 1; sequence <= node.lastSequence; sequence++) {
-                if (!node.confirms.containsKey(sequence) && !node.failed.containsKey(sequence)) {
+                if (node.confirms.containsKey(sequence)) {
+                    continue;
+                }
+                if (node.dead) {
+                    inDoubt++; // its client lost the connection: the publish may or may not have applied
+                } else if (!node.failed.containsKey(sequence)) {
                     problems.add(node.id + " publish " + sequence + " was never answered (neither confirmed nor"
                             + " reported failed)");
                 }
             }
         }
-        if (ready != confirmed) {
+        if (crashed.isEmpty() && ready != confirmed) {
             problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed:"
                     + " a publish applied twice, or one applied without its confirm");
+        } else if (ready < confirmed || ready > confirmed + inDoubt) {
+            problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed and "
+                    + inDoubt + " left in doubt by crashes: a confirmed publish lost, or one applied twice");
         }
         return problems;
     }
@@ -181,10 +249,18 @@ final class SubmitterSimulation {
         }
     }
 
-    /** One node: its core, its submitter (pumped, never started), and its publishing client. */
+    /** One incarnation of a node: its core, its submitter (pumped, never started), and its publishing client. */
     private final class SimNode implements CommandSubmitter.Listener {
         final String id;
-        final BrokerCore core = BrokerCore.initial();
+        final BrokerCore core;
+        /** Crashed: it applies, sends and hears nothing more; a new incarnation takes its place. */
+        boolean dead;
+        boolean restarted;
+        /** Its client's connection is open and its queue declared. */
+        boolean declared;
+        /** The last snapshot it took, and the log index it covers: what a restart loads. */
+        byte[] snapshot;
+        long snapshotIndex;
         final CommandSubmitter submitter;
         final Map<Long, Integer> confirms = new TreeMap<>();
         final Map<Long, Boolean> failed = new TreeMap<>();
@@ -201,7 +277,16 @@ final class SubmitterSimulation {
         private long applied;
 
         SimNode(String id) {
+            this(id, null, 0);
+        }
+
+        /** An incarnation starting from {@code snapshot} (null: the initial state), applied up to its index. */
+        SimNode(String id, byte[] snapshot, long snapshotIndex) {
             this.id = id;
+            this.core = snapshot == null ? BrokerCore.initial() : SnapshotBytes.load(snapshot);
+            this.snapshot = snapshot;
+            this.snapshotIndex = snapshotIndex;
+            this.applied = snapshotIndex;
             // As a node runs: one entry that is not full out at a time, full ones beside it.
             this.submitter = new CommandSubmitter(this::append, id, new CommandSubmitter.Limits(4, 1, 1 << 16, 1L << 30,
                     RESEND_WINDOW_MS), this, new HotPathCounters(), () -> TimeUnit.MILLISECONDS.toNanos(nowMs));
@@ -214,6 +299,26 @@ final class SubmitterSimulation {
             catchUp();
             epoch = registeredAt;
             submitter.useEpoch(epoch);
+        }
+
+        /**
+         * As a restarted node: the committed log after its snapshot is replayed into the loaded core, then it
+         * registers again (a new epoch, which ends the old one) and its client opens a new connection.
+         */
+        void restart(long oldEpoch) {
+            restarted = true;
+            if (bug == Bug.RESTART_WITHOUT_REPLAY) {
+                applied = log.size();
+            }
+            catchUp(); // its epoch is 0 meanwhile: the old incarnation's answers are not this one's
+            note(id + " restarted from #" + snapshotIndex + ", replayed to #" + applied);
+            if (bug == Bug.RESTART_KEEPS_OLD_EPOCH) {
+                epoch = oldEpoch;
+                submitter.useEpoch(epoch);
+            } else {
+                register();
+            }
+            open();
         }
 
         void open() {
@@ -229,12 +334,13 @@ final class SubmitterSimulation {
                 submitter.submit(Command.newBuilder().setRequest(DECLARE).setChannel(channel)
                         .setDeclareQueue(DeclareQueue.newBuilder().setName("q").setDurable(true)).build());
             } else if (request == DECLARE) {
+                declared = true;
                 schedule(1 + random.nextInt(5), this::publish);
             }
         }
 
         void publish() {
-            if (nowMs >= FAULTS_UNTIL_MS) {
+            if (dead || nowMs >= FAULTS_UNTIL_MS) {
                 return; // the faults are over: what was sent must now settle
             }
             long sequence = ++lastSequence;
@@ -244,6 +350,9 @@ final class SubmitterSimulation {
         }
 
         void pump() {
+            if (dead) {
+                return;
+            }
             long dueNanos = submitter.pump();
             if (dueNanos > 0) {
                 long atMs = nowMs + Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos));
@@ -302,9 +411,16 @@ final class SubmitterSimulation {
 
         /** Applies every committed entry this node has not applied yet, in log order. */
         void catchUp() {
+            if (dead) {
+                return;
+            }
             while (applied < log.size()) {
                 applied++;
                 apply(applied, log.get((int) applied - 1));
+                if (applied % SNAPSHOT_EVERY == 0) {
+                    snapshot = SnapshotBytes.of(core);
+                    snapshotIndex = applied;
+                }
             }
         }
 
@@ -312,6 +428,18 @@ final class SubmitterSimulation {
             for (Effect effect : core.apply(index, 1, batch)) {
                 if (!effect.node().equals(id)) {
                     continue;
+                }
+                if (effect instanceof Effect.Answer answer && answer.reply().hasNodeRegistered()) {
+                    epochsFrom.computeIfAbsent(id, n -> new TreeMap<>())
+                            .putIfAbsent(answer.reply().getNodeRegistered().getEpoch(), index);
+                }
+                if (effect instanceof Effect.Confirm confirm) {
+                    var newer = epochsFrom.getOrDefault(id, new TreeMap<>()).higherEntry(confirm.epoch());
+                    if (newer != null && newer.getValue() < index) {
+                        staleApplied.add(id + " epoch " + confirm.epoch() + " publish " + confirm.sequence()
+                                + " applied at #" + index + ", after epoch " + newer.getKey() + " began at #"
+                                + newer.getValue());
+                    }
                 }
                 if (effect instanceof Effect.Answer answer && answer.reply().hasNodeRegistered() && epoch == 0) {
                     registeredAt = answer.reply().getNodeRegistered().getEpoch();

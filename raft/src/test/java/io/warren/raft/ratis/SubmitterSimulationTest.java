@@ -21,15 +21,23 @@ class SubmitterSimulationTest {
         long seeds = only != 0 ? 1 : Long.getLong("sim.seeds", 3_000);
         long minutes = Long.getLong("sim.minutes", 0);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(minutes);
+        long runs = 0;
+        long withRestarts = 0;
         for (long seed = first; minutes > 0 ? System.nanoTime() < deadline : seed < first + seeds; seed++) {
             int nodes = seed % 3 == 0 ? 5 : 3; // a third of the seeds with five nodes
             SubmitterSimulation simulation = new SubmitterSimulation(seed, nodes, SubmitterSimulation.Bug.NONE);
             List<String> problems = simulation.run();
+            runs++;
+            withRestarts += simulation.restartsConfirmed() > 0 ? 1 : 0;
             if (!problems.isEmpty()) {
                 fail("seed " + seed + " (" + nodes + " nodes): " + String.join("; ", problems) + "\nreplay: mvn -pl raft test"
                         + " -Dtest=SubmitterSimulationTest -Dsim.seed=" + seed + "\nlast events:\n  "
                         + String.join("\n  ", simulation.trace()));
             }
+        }
+        if (runs >= 100) {
+            assertTrue(withRestarts * 4 >= runs, "only " + withRestarts + " of " + runs + " runs had a restarted node"
+                    + " publish with confirms: the crash path is hardly exercised");
         }
     }
 
@@ -41,6 +49,18 @@ class SubmitterSimulationTest {
             }
         }
         fail("50 seeds with resends renumbered, and no check noticed");
+    }
+
+    @Test
+    void shouldCatchARestartThatSkipsTheLogAfterItsSnapshotOrKeepsItsEpoch() {
+        for (SubmitterSimulation.Bug bug : List.of(SubmitterSimulation.Bug.RESTART_WITHOUT_REPLAY,
+                SubmitterSimulation.Bug.RESTART_KEEPS_OLD_EPOCH)) {
+            boolean caught = false;
+            for (long seed = 1; seed <= 100 && !caught; seed++) {
+                caught = !new SubmitterSimulation(seed, bug).run().isEmpty();
+            }
+            assertTrue(caught, "100 seeds with " + bug + ", and no check noticed");
+        }
     }
 
     @Test
