@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -76,6 +77,8 @@ class ConsoleBrowserTest {
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, DEADLINE);
+        // The page redraws its tables every 5 s: an element found just before a redraw is gone after it.
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -94,6 +97,22 @@ class ConsoleBrowserTest {
 
     private static WebElement visible(By by) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Clicks what {@code by} finds, finding it again if the page redrew it in between. */
+    private static void click(By by) {
+        wait.until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
+    /** Waits until the text of what {@code by} finds contains {@code part}; returns the text. */
+    private static String textWith(By by, String part) {
+        return wait.until(d -> {
+            String text = d.findElement(by).getText();
+            return text.contains(part) ? text : null;
+        });
     }
 
     private static void statusSays(String text) {
@@ -116,7 +135,7 @@ class ConsoleBrowserTest {
     }
 
     private static void go(String page) {
-        browser.findElement(By.cssSelector("#nav a[data-page='" + page + "']")).click();
+        click(By.cssSelector("#nav a[data-page='" + page + "']"));
     }
 
     private static WebElement form(String title) {
@@ -142,7 +161,7 @@ class ConsoleBrowserTest {
             // Three samples with a rate make a line worth a screenshot.
             wait.until(d -> d.findElement(By.cssSelector("[data-chart='Message rates'] polyline"))
                     .getDomAttribute("data-rated") instanceof String n && Integer.parseInt(n) >= 3);
-            assertEquals(3, browser.findElements(By.cssSelector("table[data-table='nodes'] tbody tr")).size());
+            wait.until(d -> d.findElements(By.cssSelector("table[data-table='nodes'] tbody tr")).size() == 3);
             screenshot("overview");
         } finally {
             publishing.set(false);
@@ -154,9 +173,8 @@ class ConsoleBrowserTest {
             client.addShutdownListener(closed::complete);
             ch.queueDeclare("console-q", true, false, false, Map.of("x-queue-type", "quorum"));
             go("queues");
-            WebElement row = visible(By.cssSelector("table[data-table='queues'] tr[data-name='console-q']"));
-            assertTrue(row.getText().contains("quorum"), row.getText());
-            assertTrue(row.getText().contains("n1 n2 n3"), "its members: " + row.getText());
+            By row = By.cssSelector("table[data-table='queues'] tr[data-name='console-q']");
+            assertTrue(textWith(row, "quorum").contains("n1 n2 n3"), "its members");
             screenshot("queues");
 
             form("Add a queue").findElement(By.name("name")).sendKeys("amq.console");
@@ -164,7 +182,7 @@ class ConsoleBrowserTest {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "amq.console"));
             assertEquals("error", browser.findElement(By.id("status")).getAttribute("class"), "shown as refused");
 
-            row.findElement(By.linkText("console-q")).click();
+            click(By.cssSelector("table[data-table='queues'] tr[data-name='console-q'] a"));
             visible(By.cssSelector("table[data-table='queue']"));
             WebElement publish = form("Publish a message");
             publish.findElement(By.name("payload")).sendKeys("hello from the console");
@@ -181,10 +199,11 @@ class ConsoleBrowserTest {
             assertEquals(0, ch.queueDeclarePassive("console-q").getMessageCount(), "purged");
 
             go("connections");
-            WebElement close = visible(By.xpath("//table[@data-table='connections']//tr[td[normalize-space()"
-                    + "='console-client']]//button[@data-close]"));
+            By close = By.xpath("//table[@data-table='connections']//tr[td[normalize-space()='console-client']]"
+                    + "//button[@data-close]");
+            visible(close);
             screenshot("connections");
-            close.click();
+            click(close);
             wait.until(ExpectedConditions.alertIsPresent()).accept(); // the prompt, with its default reason
             statusSays("Connection closed.");
             ShutdownSignalException why = closed.get(30, TimeUnit.SECONDS);
@@ -195,9 +214,8 @@ class ConsoleBrowserTest {
         }
 
         go("nodes");
-        WebElement self = visible(By.cssSelector("table[data-table='nodes'] tr[data-name='" + node.nodeId() + "']"));
-        assertTrue(self.getText().contains("leader"), self.getText());
-        assertEquals(2, browser.findElements(By.xpath("//table[@data-table='nodes']//td[.='follower']")).size());
+        textWith(By.cssSelector("table[data-table='nodes'] tr[data-name='" + node.nodeId() + "']"), "leader");
+        wait.until(d -> d.findElements(By.xpath("//table[@data-table='nodes']//td[.='follower']")).size() == 2);
         screenshot("nodes");
 
         go("admin");
