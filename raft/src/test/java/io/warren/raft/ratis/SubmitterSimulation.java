@@ -36,7 +36,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Nodes also crash: the process is gone with whatever it had not sent, entries it had sent may still
  * commit, and it restarts from the last snapshot it took (a snapshot of its core every few entries, as a node
  * writes one), replays the committed log after it, registers again under a new epoch and its client starts
- * over on a new connection, while the client of the old one never hears of its publishes in flight.
+ * over on a new connection, while the client of the old one never hears of its publishes in flight. A node
+ * also falls behind now and then and is sent another node's latest snapshot, which replaces its state: it
+ * registers again in the same way.
  *
  * <p>After the faults stop and everything has drained, {@link #check} says what went wrong, if anything:
  * a publish applied twice, a confirm for a publish that was never sent, a publish left unanswered (neither
@@ -59,8 +61,10 @@ final class SubmitterSimulation {
     private static final long FAULTS_UNTIL_MS = 2_000;
     private static final long END_MS = 60_000;
     private static final long RESEND_WINDOW_MS = 1_000;
+    /** A client's requests: its open and its declare, numbered per connection attempt. */
     private static final long OPEN = 1;
     private static final long DECLARE = 2;
+    private static final long REQUESTS_PER_ATTEMPT = 16;
     /** A node snapshots its core after every this many entries it applies. */
     private static final int SNAPSHOT_EVERY = 16;
 
@@ -70,8 +74,11 @@ final class SubmitterSimulation {
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final List<Batch> log = new ArrayList<>();
     private final List<SimNode> nodes = new ArrayList<>();
-    /** Incarnations that crashed: checked for what they saw, not for answers they never got. */
-    private final List<SimNode> crashed = new ArrayList<>();
+    /**
+     * Incarnations that ended (crashed, or had their state replaced by a leader's snapshot): checked for
+     * what they saw, not for answers they never got.
+     */
+    private final List<SimNode> ended = new ArrayList<>();
     /** For each node, from which log index each of its epochs is live (the registration's). */
     private final Map<String, TreeMap<Long, Long>> epochsFrom = new TreeMap<>();
     /** Batches of an ended epoch that applied anyway. */
@@ -109,6 +116,9 @@ final class SubmitterSimulation {
         for (int i = 0; i < crashes; i++) {
             schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 400), this::crash);
         }
+        if (random.nextInt(3) == 0) {
+            schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::fallBehind);
+        }
         while (!events.isEmpty() && nowMs <= END_MS) {
             Event event = events.poll();
             nowMs = event.atMs;
@@ -123,7 +133,7 @@ final class SubmitterSimulation {
     /** How many restarted incarnations had publishes confirmed: that the crash path was exercised. */
     int restartsConfirmed() {
         return (int) nodes.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count()
-                + (int) crashed.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count();
+                + (int) ended.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count();
     }
 
     /** The last events, for a failing seed's report. */
@@ -149,7 +159,7 @@ final class SubmitterSimulation {
             return; // down already: it restarts as scheduled
         }
         dead.dead = true;
-        crashed.add(dead);
+        ended.add(dead);
         long downMs = 20 + random.nextInt(200);
         note(dead.id + " crashes (epoch " + dead.epoch + ", snapshot at #" + dead.snapshotIndex + "); back in " + downMs
                 + " ms");
@@ -157,6 +167,42 @@ final class SubmitterSimulation {
             SimNode restarted = new SimNode(dead.id, dead.snapshot, dead.snapshotIndex);
             nodes.set(at, restarted);
             restarted.restart(dead.epoch);
+        });
+    }
+
+    /**
+     * A node stops applying for a while; then, as a leader does for a follower whose entries it purged, it
+     * is sent the latest snapshot of another node and its state is replaced. Its node registers again, as
+     * NodeLiveness does when the state machine's state is replaced, and its client starts over.
+     */
+    private void fallBehind() {
+        int at = random.nextInt(nodes.size());
+        SimNode behind = nodes.get(at);
+        if (behind.dead) {
+            return;
+        }
+        long stallMs = 100 + random.nextInt(300);
+        behind.stalledUntilMs = nowMs + stallMs;
+        note(behind.id + " stops applying for " + stallMs + " ms at #" + behind.applied);
+        schedule(stallMs, () -> {
+            SimNode donor = null;
+            for (SimNode other : nodes) {
+                if (other != behind && !other.dead && other.snapshot != null
+                        && (donor == null || other.snapshotIndex > donor.snapshotIndex)) {
+                    donor = other;
+                }
+            }
+            if (behind.dead || donor == null || donor.snapshotIndex <= behind.applied) {
+                behind.catchUp(); // nothing newer to install: it catches up from the log
+                return;
+            }
+            behind.dead = true;
+            ended.add(behind);
+            note(behind.id + " at #" + behind.applied + " installs " + donor.id + "'s snapshot at #"
+                    + donor.snapshotIndex);
+            SimNode installed = new SimNode(behind.id, donor.snapshot, donor.snapshotIndex);
+            nodes.set(at, installed);
+            installed.restart(behind.epoch);
         });
     }
 
@@ -208,7 +254,7 @@ final class SubmitterSimulation {
             }
         }
         List<SimNode> incarnations = new ArrayList<>(nodes);
-        incarnations.addAll(crashed);
+        incarnations.addAll(ended);
         for (SimNode node : incarnations) {
             for (var entry : node.confirms.entrySet()) {
                 long sequence = entry.getKey();
@@ -232,7 +278,7 @@ final class SubmitterSimulation {
                 }
             }
         }
-        if (crashed.isEmpty() && ready != confirmed) {
+        if (ended.isEmpty() && ready != confirmed) {
             problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed:"
                     + " a publish applied twice, or one applied without its confirm");
         } else if (ready < confirmed || ready > confirmed + inDoubt) {
@@ -256,6 +302,10 @@ final class SubmitterSimulation {
         /** Crashed: it applies, sends and hears nothing more; a new incarnation takes its place. */
         boolean dead;
         boolean restarted;
+        /** It applies nothing before this (a node fallen behind). */
+        long stalledUntilMs;
+        /** Its client's connection attempts so far. */
+        private long attempt;
         /** Its client's connection is open and its queue declared. */
         boolean declared;
         /** The last snapshot it took, and the log index it covers: what a restart loads. */
@@ -321,22 +371,48 @@ final class SubmitterSimulation {
             open();
         }
 
+        /** A connection attempt: a new connection and channel, and its open. */
         void open() {
-            ConnectionRef connection = ConnectionRef.newBuilder().setNode(id).setEpoch(epoch).setId(1).build();
-            channel = ChannelRef.newBuilder().setConnection(connection).setId(2).setNumber(1).build();
-            submitter.submit(Command.newBuilder().setRequest(OPEN).setOpenConnection(OpenConnection.newBuilder()
-                    .setConnection(connection).setUser("guest").setVhost("/").setName(id + " client")).build());
+            attempt++;
+            ConnectionRef connection = ConnectionRef.newBuilder().setNode(id).setEpoch(epoch).setId(2 * attempt - 1)
+                    .build();
+            channel = ChannelRef.newBuilder().setConnection(connection).setId(2 * attempt).setNumber(1).build();
+            submitter.submit(Command.newBuilder().setRequest(request(OPEN)).setOpenConnection(OpenConnection
+                    .newBuilder().setConnection(connection).setUser("guest").setVhost("/").setName(id + " client"))
+                    .build());
         }
 
-        /** The core answered a request: the client takes its next step, as an AMQP client would. */
-        private void answered(long request) {
-            if (request == OPEN) {
-                submitter.submit(Command.newBuilder().setRequest(DECLARE).setChannel(channel)
+        private long request(long which) {
+            return attempt * REQUESTS_PER_ATTEMPT + which;
+        }
+
+        /**
+         * The core answered a request: the client takes its next step, as an AMQP client would. A refused
+         * open or declare makes it start over on a new connection, as a failed one does (the node closes the
+         * client, which reconnects); answers to an earlier attempt's requests are stale.
+         */
+        private void answered(long request, boolean refused) {
+            if (declared || (request != request(OPEN) && request != request(DECLARE))) {
+                return;
+            }
+            if (refused) {
+                reconnect();
+            } else if (request == request(OPEN)) {
+                submitter.submit(Command.newBuilder().setRequest(request(DECLARE)).setChannel(channel)
                         .setDeclareQueue(DeclareQueue.newBuilder().setName("q").setDurable(true)).build());
-            } else if (request == DECLARE) {
+            } else {
                 declared = true;
                 schedule(1 + random.nextInt(5), this::publish);
             }
+        }
+
+        private void reconnect() {
+            note(id + " client starts over on a new connection");
+            schedule(5 + random.nextInt(20), () -> {
+                if (!dead) {
+                    open();
+                }
+            });
         }
 
         void publish() {
@@ -411,7 +487,7 @@ final class SubmitterSimulation {
 
         /** Applies every committed entry this node has not applied yet, in log order. */
         void catchUp() {
-            if (dead) {
+            if (dead || nowMs < stalledUntilMs) {
                 return;
             }
             while (applied < log.size()) {
@@ -448,7 +524,7 @@ final class SubmitterSimulation {
                         note(id + " request " + answer.request() + " refused: "
                                 + answer.reply().getRefusal().getText());
                     }
-                    answered(answer.request());
+                    answered(answer.request(), answer.reply().hasRefusal());
                 } else if (effect instanceof Effect.CloseChannel close) {
                     note(id + " channel closed by the core: " + close.refusal().getText());
                 } else if (effect instanceof Effect.Confirm confirm && effect.epoch() == epoch) {
@@ -466,6 +542,9 @@ final class SubmitterSimulation {
             for (Command command : commands) {
                 if (command.hasPublish()) {
                     failed.put(command.getPublish().getConfirmSequence(), true);
+                } else if (!declared && (command.getRequest() == request(OPEN)
+                        || command.getRequest() == request(DECLARE))) {
+                    reconnect(); // the node answers the client with an error; the client connects again
                 }
             }
             note(id + " told of " + commands.size() + " failed commands: " + cause.getMessage());
