@@ -38,7 +38,8 @@ import java.util.concurrent.TimeoutException;
  * writes one), replays the committed log after it, registers again under a new epoch and its client starts
  * over on a new connection, while the client of the old one never hears of its publishes in flight. A node
  * also falls behind now and then and is sent another node's latest snapshot, which replaces its state: it
- * registers again in the same way.
+ * registers again in the same way; and a node is declared down by another while it lives (or while it is
+ * down after a crash): once it hears its epoch ended it registers again and its client starts over.
  *
  * <p>After the faults stop and everything has drained, {@link #check} says what went wrong, if anything:
  * a publish applied twice, a confirm for a publish that was never sent, a publish left unanswered (neither
@@ -55,7 +56,9 @@ final class SubmitterSimulation {
         /** A restarted node loads its snapshot but does not replay the log after it. */
         RESTART_WITHOUT_REPLAY,
         /** A restarted node goes on under its old epoch instead of registering again. */
-        RESTART_KEEPS_OLD_EPOCH
+        RESTART_KEEPS_OLD_EPOCH,
+        /** A node declared down while alive does not notice that its epoch ended, and goes on in it. */
+        IGNORE_EPOCH_ENDED
     }
 
     private static final long FAULTS_UNTIL_MS = 2_000;
@@ -65,6 +68,8 @@ final class SubmitterSimulation {
     private static final long OPEN = 1;
     private static final long DECLARE = 2;
     private static final long REQUESTS_PER_ATTEMPT = 16;
+    /** A node's declaration that another is down (no client request has this number). */
+    private static final long DOWN = 7;
     /** A node snapshots its core after every this many entries it applies. */
     private static final int SNAPSHOT_EVERY = 16;
 
@@ -83,7 +88,11 @@ final class SubmitterSimulation {
     private final Map<String, TreeMap<Long, Long>> epochsFrom = new TreeMap<>();
     /** Batches of an ended epoch that applied anyway. */
     private final java.util.Set<String> staleApplied = new java.util.LinkedHashSet<>();
+    /** Every client of every epoch of every node, in the order they started. */
+    private final List<Client> clients = new ArrayList<>();
     private final List<String> trace = new ArrayList<>();
+    /** Nodes that heard their epoch end while alive and registered again. */
+    private int rejoinedWhileAlive;
     private long nowMs;
     private long order;
     /** Until when the group has no leader: every append is refused meanwhile. */
@@ -108,7 +117,7 @@ final class SubmitterSimulation {
             node.register();
         }
         for (SimNode node : nodes) {
-            node.open();
+            node.startClient();
         }
         schedule(1, () -> { }); // the first pumps send the opens; each client goes on from its answers
         schedule(50 + random.nextInt(300), this::elect);
@@ -118,6 +127,9 @@ final class SubmitterSimulation {
         }
         if (random.nextInt(3) == 0) {
             schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::fallBehind);
+        }
+        if (random.nextInt(3) == 0) {
+            schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::declareDown);
         }
         while (!events.isEmpty() && nowMs <= END_MS) {
             Event event = events.poll();
@@ -130,10 +142,17 @@ final class SubmitterSimulation {
         return check();
     }
 
-    /** How many restarted incarnations had publishes confirmed: that the crash path was exercised. */
+    /**
+     * How many clients of a node that registered again (restarted, replaced by a snapshot or declared down)
+     * had publishes confirmed: that those paths were exercised.
+     */
     int restartsConfirmed() {
-        return (int) nodes.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count()
-                + (int) ended.stream().filter(n -> n.restarted && !n.confirms.isEmpty()).count();
+        return (int) clients.stream().filter(c -> c.afterRegisteringAgain && !c.confirms.isEmpty()).count();
+    }
+
+    /** How many times a node declared down while alive registered again. */
+    int rejoinedWhileAlive() {
+        return rejoinedWhileAlive;
     }
 
     /** The last events, for a failing seed's report. */
@@ -159,10 +178,14 @@ final class SubmitterSimulation {
             return; // down already: it restarts as scheduled
         }
         dead.dead = true;
+        dead.client.ended = true;
         ended.add(dead);
         long downMs = 20 + random.nextInt(200);
         note(dead.id + " crashes (epoch " + dead.epoch + ", snapshot at #" + dead.snapshotIndex + "); back in " + downMs
                 + " ms");
+        if (downMs > 120) {
+            schedule(100, () -> declareDown(dead.id, dead.epoch)); // a survivor's liveness notices
+        }
         schedule(downMs, () -> {
             SimNode restarted = new SimNode(dead.id, dead.snapshot, dead.snapshotIndex);
             nodes.set(at, restarted);
@@ -197,6 +220,7 @@ final class SubmitterSimulation {
                 return;
             }
             behind.dead = true;
+            behind.client.ended = true;
             ended.add(behind);
             note(behind.id + " at #" + behind.applied + " installs " + donor.id + "'s snapshot at #"
                     + donor.snapshotIndex);
@@ -204,6 +228,27 @@ final class SubmitterSimulation {
             nodes.set(at, installed);
             installed.restart(behind.epoch);
         });
+    }
+
+    /**
+     * A node that lives is declared down by another (as liveness does with a node cut off or paused past
+     * the down timeout): its epoch ends, and once it hears so it registers again and its client starts over.
+     */
+    private void declareDown() {
+        SimNode victim = nodes.get(random.nextInt(nodes.size()));
+        if (!victim.dead && !victim.rejoining) {
+            declareDown(victim.id, victim.epoch);
+        }
+    }
+
+    private void declareDown(String node, long epoch) {
+        List<SimNode> others = nodes.stream().filter(n -> !n.dead && !n.id.equals(node)).toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        SimNode declarer = others.get(random.nextInt(others.size()));
+        note(declarer.id + " declares " + node + " (epoch " + epoch + ") down");
+        declarer.submitter.submit(io.warren.raft.core.Commands.declareNodeDown(node, epoch).setRequest(DOWN).build());
     }
 
     private boolean faulty() {
@@ -249,43 +294,67 @@ final class SubmitterSimulation {
             }
         }
         for (SimNode node : nodes) {
-            if (!node.declared) {
+            if (!node.client.declared) {
                 problems.add(node.id + "'s client never got its connection and queue (epoch " + node.epoch + ")");
             }
         }
-        List<SimNode> incarnations = new ArrayList<>(nodes);
-        incarnations.addAll(ended);
-        for (SimNode node : incarnations) {
-            for (var entry : node.confirms.entrySet()) {
+        boolean anyEnded = false;
+        for (Client client : clients) {
+            String who = client.node + "/" + client.epoch;
+            anyEnded |= client.ended;
+            for (var entry : client.confirms.entrySet()) {
                 long sequence = entry.getKey();
                 if (entry.getValue() > 1) {
-                    problems.add(node.id + " publish " + sequence + " confirmed " + entry.getValue() + " times");
+                    problems.add(who + " publish " + sequence + " confirmed " + entry.getValue() + " times");
                 }
-                if (sequence < 1 || sequence > node.lastSequence) {
-                    problems.add(node.id + " confirm " + sequence + " for a publish never sent");
+                if (sequence < 1 || sequence > client.lastSequence) {
+                    problems.add(who + " confirm " + sequence + " for a publish never sent");
                 }
             }
-            confirmed += node.confirms.size();
-            for (long sequence = 1; sequence <= node.lastSequence; sequence++) {
-                if (node.confirms.containsKey(sequence)) {
+            confirmed += client.confirms.size();
+            for (long sequence = 1; sequence <= client.lastSequence; sequence++) {
+                if (client.confirms.containsKey(sequence)) {
                     continue;
                 }
-                if (node.dead) {
+                if (client.ended) {
                     inDoubt++; // its client lost the connection: the publish may or may not have applied
-                } else if (!node.failed.containsKey(sequence)) {
-                    problems.add(node.id + " publish " + sequence + " was never answered (neither confirmed nor"
+                } else if (!client.failed.containsKey(sequence)) {
+                    problems.add(who + " publish " + sequence + " was never answered (neither confirmed nor"
                             + " reported failed)");
                 }
             }
         }
-        if (ended.isEmpty() && ready != confirmed) {
+        if (!anyEnded && ready != confirmed) {
             problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed:"
                     + " a publish applied twice, or one applied without its confirm");
         } else if (ready < confirmed || ready > confirmed + inDoubt) {
             problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed and "
-                    + inDoubt + " left in doubt by crashes: a confirmed publish lost, or one applied twice");
+                    + inDoubt + " left in doubt by ended epochs: a confirmed publish lost, or one applied twice");
         }
         return problems;
+    }
+
+    /** One client of a node's epoch: its connection attempts, its publishes and the answers it heard. */
+    private static final class Client {
+        final String node;
+        final long epoch;
+        /** Its node registered before: restarted, replaced by a snapshot, or declared down while alive. */
+        final boolean afterRegisteringAgain;
+        final Map<Long, Integer> confirms = new TreeMap<>();
+        final Map<Long, Boolean> failed = new TreeMap<>();
+        long attempt;
+        ChannelRef channel;
+        long lastSequence;
+        /** Its connection is open and its queue declared. */
+        boolean declared;
+        /** Its epoch ended (the node crashed, or was replaced or declared down): it hears nothing more. */
+        boolean ended;
+
+        Client(String node, long epoch, boolean afterRegisteringAgain) {
+            this.node = node;
+            this.epoch = epoch;
+            this.afterRegisteringAgain = afterRegisteringAgain;
+        }
     }
 
     private record Event(long atMs, long order, Runnable action) implements Comparable<Event> {
@@ -304,24 +373,20 @@ final class SubmitterSimulation {
         boolean restarted;
         /** It applies nothing before this (a node fallen behind). */
         long stalledUntilMs;
-        /** Its client's connection attempts so far. */
-        private long attempt;
-        /** Its client's connection is open and its queue declared. */
-        boolean declared;
+        /** Its client of the current epoch (a new one after every registration). */
+        Client client;
+        /** Its epoch ended while it lived: it registers again. */
+        private boolean rejoining;
         /** The last snapshot it took, and the log index it covers: what a restart loads. */
         byte[] snapshot;
         long snapshotIndex;
         final CommandSubmitter submitter;
-        final Map<Long, Integer> confirms = new TreeMap<>();
-        final Map<Long, Boolean> failed = new TreeMap<>();
         /** The sequences of the batches this node's log has seen: a second sighting is a resend. */
         private final java.util.Set<Long> seen = new java.util.TreeSet<>();
         private long renumbered;
         /** When this node's latest first-time entry commits: a later one cannot commit before it. */
         private long inOrderCommitAtMs;
         private long epoch;
-        private ChannelRef channel;
-        private long lastSequence;
         private long registeredAt;
         private long wakeAtMs;
         private long applied;
@@ -368,22 +433,29 @@ final class SubmitterSimulation {
             } else {
                 register();
             }
+            startClient();
+        }
+
+        /** A client of this epoch, which connects and declares its queue, then publishes. */
+        void startClient() {
+            client = new Client(id, epoch, restarted || epoch > 1);
+            clients.add(client);
             open();
         }
 
         /** A connection attempt: a new connection and channel, and its open. */
         void open() {
-            attempt++;
+            long attempt = ++client.attempt;
             ConnectionRef connection = ConnectionRef.newBuilder().setNode(id).setEpoch(epoch).setId(2 * attempt - 1)
                     .build();
-            channel = ChannelRef.newBuilder().setConnection(connection).setId(2 * attempt).setNumber(1).build();
+            client.channel = ChannelRef.newBuilder().setConnection(connection).setId(2 * attempt).setNumber(1).build();
             submitter.submit(Command.newBuilder().setRequest(request(OPEN)).setOpenConnection(OpenConnection
                     .newBuilder().setConnection(connection).setUser("guest").setVhost("/").setName(id + " client"))
                     .build());
         }
 
         private long request(long which) {
-            return attempt * REQUESTS_PER_ATTEMPT + which;
+            return client.attempt * REQUESTS_PER_ATTEMPT + which;
         }
 
         /**
@@ -392,17 +464,18 @@ final class SubmitterSimulation {
          * client, which reconnects); answers to an earlier attempt's requests are stale.
          */
         private void answered(long request, boolean refused) {
-            if (declared || (request != request(OPEN) && request != request(DECLARE))) {
+            if (client.declared || (request != request(OPEN) && request != request(DECLARE))) {
                 return;
             }
             if (refused) {
                 reconnect();
             } else if (request == request(OPEN)) {
-                submitter.submit(Command.newBuilder().setRequest(request(DECLARE)).setChannel(channel)
+                submitter.submit(Command.newBuilder().setRequest(request(DECLARE)).setChannel(client.channel)
                         .setDeclareQueue(DeclareQueue.newBuilder().setName("q").setDurable(true)).build());
             } else {
-                declared = true;
-                schedule(1 + random.nextInt(5), this::publish);
+                client.declared = true;
+                Client publisher = client;
+                schedule(1 + random.nextInt(5), () -> publish(publisher));
             }
         }
 
@@ -415,14 +488,33 @@ final class SubmitterSimulation {
             });
         }
 
-        void publish() {
-            if (dead || nowMs >= FAULTS_UNTIL_MS) {
-                return; // the faults are over: what was sent must now settle
+        void publish(Client publisher) {
+            if (dead || publisher != client || (publisher.ended && bug != Bug.IGNORE_EPOCH_ENDED)
+                    || nowMs >= FAULTS_UNTIL_MS) {
+                return; // its epoch is over, or the faults are: what was sent must now settle
             }
-            long sequence = ++lastSequence;
-            submitter.submit(Command.newBuilder().setChannel(channel).setPublish(Publish.newBuilder().setRoutingKey("q")
-                    .setConfirmSequence(sequence).setPersistent(true).setSize(1).setBodySize(1)).build());
-            schedule(1 + random.nextInt(8), this::publish);
+            long sequence = ++publisher.lastSequence;
+            submitter.submit(Command.newBuilder().setChannel(publisher.channel).setPublish(Publish.newBuilder()
+                    .setRoutingKey("q").setConfirmSequence(sequence).setPersistent(true).setSize(1).setBodySize(1))
+                    .build());
+            schedule(1 + random.nextInt(8), () -> publish(publisher));
+        }
+
+        /** Its epoch ended while it lived: it registers again, and a new client starts. */
+        private void rejoin() {
+            if (dead) {
+                return;
+            }
+            if (nowMs < stalledUntilMs) {
+                schedule(stalledUntilMs - nowMs + 1, this::rejoin); // it hears its registration once it applies
+                return;
+            }
+            epoch = 0;
+            register();
+            rejoining = false;
+            rejoinedWhileAlive++;
+            note(id + " registered again: epoch " + epoch);
+            startClient();
         }
 
         void pump() {
@@ -525,13 +617,21 @@ final class SubmitterSimulation {
                                 + answer.reply().getRefusal().getText());
                     }
                     answered(answer.request(), answer.reply().hasRefusal());
+                } else if (effect instanceof Effect.EpochEnded over && over.epoch() == epoch && epoch != 0
+                        && !rejoining) {
+                    note(id + " hears its epoch " + epoch + " ended");
+                    if (bug != Bug.IGNORE_EPOCH_ENDED) {
+                        rejoining = true;
+                        client.ended = true; // the node closes its clients (320); they never hear the rest
+                        schedule(1 + random.nextInt(20), this::rejoin);
+                    }
                 } else if (effect instanceof Effect.CloseChannel close) {
                     note(id + " channel closed by the core: " + close.refusal().getText());
                 } else if (effect instanceof Effect.Confirm confirm && effect.epoch() == epoch) {
                     if (confirm.ack()) {
-                        confirms.merge(confirm.sequence(), 1, Integer::sum);
+                        client.confirms.merge(confirm.sequence(), 1, Integer::sum);
                     } else {
-                        failed.put(confirm.sequence(), true);
+                        client.failed.put(confirm.sequence(), true);
                     }
                 }
             }
@@ -541,8 +641,8 @@ final class SubmitterSimulation {
         public void failed(List<Command> commands, Throwable cause) {
             for (Command command : commands) {
                 if (command.hasPublish()) {
-                    failed.put(command.getPublish().getConfirmSequence(), true);
-                } else if (!declared && (command.getRequest() == request(OPEN)
+                    client.failed.put(command.getPublish().getConfirmSequence(), true);
+                } else if (!client.declared && (command.getRequest() == request(OPEN)
                         || command.getRequest() == request(DECLARE))) {
                     reconnect(); // the node answers the client with an error; the client connects again
                 }

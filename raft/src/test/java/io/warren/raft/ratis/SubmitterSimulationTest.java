@@ -23,12 +23,14 @@ class SubmitterSimulationTest {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(minutes);
         long runs = 0;
         long withRestarts = 0;
+        long withRejoins = 0;
         for (long seed = first; minutes > 0 ? System.nanoTime() < deadline : seed < first + seeds; seed++) {
             int nodes = seed % 3 == 0 ? 5 : 3; // a third of the seeds with five nodes
             SubmitterSimulation simulation = new SubmitterSimulation(seed, nodes, SubmitterSimulation.Bug.NONE);
             List<String> problems = simulation.run();
             runs++;
             withRestarts += simulation.restartsConfirmed() > 0 ? 1 : 0;
+            withRejoins += simulation.rejoinedWhileAlive() > 0 ? 1 : 0;
             if (!problems.isEmpty()) {
                 fail("seed " + seed + " (" + nodes + " nodes): " + String.join("; ", problems) + "\nreplay: mvn -pl raft test"
                         + " -Dtest=SubmitterSimulationTest -Dsim.seed=" + seed + "\nlast events:\n  "
@@ -38,6 +40,8 @@ class SubmitterSimulationTest {
         if (runs >= 100) {
             assertTrue(withRestarts * 4 >= runs, "only " + withRestarts + " of " + runs + " runs had a restarted node"
                     + " publish with confirms: the crash path is hardly exercised");
+            assertTrue(withRejoins * 10 >= runs, "only " + withRejoins + " of " + runs + " runs had a node declared"
+                    + " down while alive register again");
         }
     }
 
@@ -52,9 +56,9 @@ class SubmitterSimulationTest {
     }
 
     @Test
-    void shouldCatchARestartThatSkipsTheLogAfterItsSnapshotOrKeepsItsEpoch() {
+    void shouldCatchARestartOrADownDeclarationHandledWrong() {
         for (SubmitterSimulation.Bug bug : List.of(SubmitterSimulation.Bug.RESTART_WITHOUT_REPLAY,
-                SubmitterSimulation.Bug.RESTART_KEEPS_OLD_EPOCH)) {
+                SubmitterSimulation.Bug.RESTART_KEEPS_OLD_EPOCH, SubmitterSimulation.Bug.IGNORE_EPOCH_ENDED)) {
             boolean caught = false;
             for (long seed = 1; seed <= 100 && !caught; seed++) {
                 caught = !new SubmitterSimulation(seed, bug).run().isEmpty();
