@@ -40,6 +40,7 @@ import java.util.concurrent.TimeoutException;
  * also falls behind now and then and is sent another node's latest snapshot, which replaces its state: it
  * registers again in the same way; and a node is declared down by another while it lives (or while it is
  * down after a crash): once it hears its epoch ended it registers again and its client starts over.
+ * Members join (from another's snapshot) and leave (declared down).
  *
  * <p>After the faults stop and everything has drained, {@link #check} says what went wrong, if anything:
  * a publish applied twice, a confirm for a publish that was never sent, a publish left unanswered (neither
@@ -91,6 +92,8 @@ final class SubmitterSimulation {
     /** Every client of every epoch of every node, in the order they started. */
     private final List<Client> clients = new ArrayList<>();
     private final List<String> trace = new ArrayList<>();
+    /** Newcomers so far (named after the first nodes). */
+    private int joined;
     /** Nodes that heard their epoch end while alive and registered again. */
     private int rejoinedWhileAlive;
     private long nowMs;
@@ -130,6 +133,12 @@ final class SubmitterSimulation {
         }
         if (random.nextInt(3) == 0) {
             schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::declareDown);
+        }
+        if (random.nextInt(4) == 0) {
+            schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::join);
+        }
+        if (random.nextInt(4) == 0) {
+            schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::leave);
         }
         while (!events.isEmpty() && nowMs <= END_MS) {
             Event event = events.poll();
@@ -188,7 +197,7 @@ final class SubmitterSimulation {
         }
         schedule(downMs, () -> {
             SimNode restarted = new SimNode(dead.id, dead.snapshot, dead.snapshotIndex);
-            nodes.set(at, restarted);
+            nodes.set(nodes.indexOf(dead), restarted); // by identity: members may have come and gone since
             restarted.restart(dead.epoch);
         });
     }
@@ -215,7 +224,7 @@ final class SubmitterSimulation {
                     donor = other;
                 }
             }
-            if (behind.dead || donor == null || donor.snapshotIndex <= behind.applied) {
+            if (behind.dead || !nodes.contains(behind) || donor == null || donor.snapshotIndex <= behind.applied) {
                 behind.catchUp(); // nothing newer to install: it catches up from the log
                 return;
             }
@@ -225,7 +234,7 @@ final class SubmitterSimulation {
             note(behind.id + " at #" + behind.applied + " installs " + donor.id + "'s snapshot at #"
                     + donor.snapshotIndex);
             SimNode installed = new SimNode(behind.id, donor.snapshot, donor.snapshotIndex);
-            nodes.set(at, installed);
+            nodes.set(nodes.indexOf(behind), installed);
             installed.restart(behind.epoch);
         });
     }
@@ -249,6 +258,42 @@ final class SubmitterSimulation {
         SimNode declarer = others.get(random.nextInt(others.size()));
         note(declarer.id + " declares " + node + " (epoch " + epoch + ") down");
         declarer.submitter.submit(io.warren.raft.core.Commands.declareNodeDown(node, epoch).setRequest(DOWN).build());
+    }
+
+    /**
+     * Membership grows: a newcomer is sent the latest snapshot of a member (as Ratis does for a node added
+     * with an empty log), replays the log after it, registers and starts its client.
+     */
+    private void join() {
+        SimNode donor = null;
+        for (SimNode node : nodes) {
+            if (!node.dead && node.snapshot != null && (donor == null || node.snapshotIndex > donor.snapshotIndex)) {
+                donor = node;
+            }
+        }
+        String id = "n" + (++joined + nodeCount);
+        SimNode newcomer = donor == null ? new SimNode(id) : new SimNode(id, donor.snapshot, donor.snapshotIndex);
+        note(id + " joins from " + (donor == null ? "the initial state" : donor.id + "'s snapshot at #"
+                + donor.snapshotIndex));
+        nodes.add(newcomer);
+        newcomer.catchUp();
+        newcomer.register();
+        newcomer.startClient();
+    }
+
+    /** Membership shrinks: a node is stopped for good and declared down; it is no longer checked. */
+    private void leave() {
+        List<SimNode> living = nodes.stream().filter(n -> !n.dead).toList();
+        if (living.size() <= 2) {
+            return;
+        }
+        SimNode leaving = living.get(random.nextInt(living.size()));
+        leaving.dead = true;
+        leaving.client.ended = true;
+        ended.add(leaving);
+        nodes.remove(leaving);
+        note(leaving.id + " leaves the cluster (epoch " + leaving.epoch + ")");
+        declareDown(leaving.id, leaving.epoch);
     }
 
     private boolean faulty() {
