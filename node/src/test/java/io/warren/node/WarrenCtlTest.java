@@ -178,11 +178,13 @@ class WarrenCtlTest {
             ch.waitForConfirmsOrDie(30_000);
         }
         // The sampler takes a sample a second, rates span the last 10 s: wait for a row that shows the
-        // publishes, and read every figure from that one row.
+        // publishes (their store fsyncs: other tests' entries on this node have none), and read every figure
+        // from that one row.
         var row = new java.util.concurrent.atomic.AtomicReference<Map<String, String>>();
-        io.warren.node.testing.Cluster.await("status shows the entries applied", 30, () -> {
+        io.warren.node.testing.Cluster.await("status shows the publishes applied", 30, () -> {
             row.set(statusRow());
-            return Double.parseDouble(row.get().get("entries_per_s")) > 0;
+            return Double.parseDouble(row.get().get("entries_per_s")) > 0
+                    && Double.parseDouble(row.get().get("store_fsyncs_per_s")) > 0;
         });
         Map<String, String> status = row.get();
         assertTrue(Double.parseDouble(status.get("commands_per_entry")) >= 1, status.toString());
