@@ -303,6 +303,9 @@ final class Dispatcher {
         queue.refreshTopConsumerPriority();
         if (queue.nextConsumerIndex > index) {
             queue.nextConsumerIndex--;
+        } else if (queue.nextConsumerIndex >= queue.consumers.size()) {
+            // The last consumer was next: the turn goes round to the first (a snapshot checks the range).
+            queue.nextConsumerIndex = 0;
         }
         if (queue.consumers.isEmpty()) {
             queue.nextConsumerIndex = 0;

@@ -247,8 +247,12 @@ public final class SnapshotLoader {
         }
         for (VhostState vhost : state.vhosts.values()) {
             for (QueueState queue : vhost.queues.values()) {
-                check(queue.consumers.isEmpty() || queue.nextConsumerIndex < queue.consumers.size(),
-                        "queue '" + queue.name + "' round-robin index out of range");
+                check(queue.nextConsumerIndex >= 0, "queue '" + queue.name + "' round-robin index out of range");
+                if (!queue.consumers.isEmpty() && queue.nextConsumerIndex >= queue.consumers.size()) {
+                    // Written before the turn was kept in range when the next consumer left: dispatch took it
+                    // modulo the consumers, so the same turn is this.
+                    queue.nextConsumerIndex %= queue.consumers.size();
+                }
             }
         }
     }

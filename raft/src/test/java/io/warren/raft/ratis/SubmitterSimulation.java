@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * or loses track of it: the submitter then hears a timeout while the entry commits later, or never, and
  * sends it again; answers arrive late and out of order. As in Raft, a node's entries commit in the order
  * it sent them, save resends, which land wherever they land. Each client opens its connection, declares
- * its queue and waits for each answer, as an AMQP client does, then publishes with confirms.
+ * its queue and waits for each answer, as an AMQP client does, then publishes with confirms and consumes
+ * with acks; a client whose channel breaks closes its connection and a new one connects.
  *
  * <p>Nodes also crash: the process is gone with whatever it had not sent, entries it had sent may still
  * commit, and it restarts from the last snapshot it took (a snapshot of its core every few entries, as a node
@@ -68,6 +69,8 @@ final class SubmitterSimulation {
     /** A client's requests: its open and its declare, numbered per connection attempt. */
     private static final long OPEN = 1;
     private static final long DECLARE = 2;
+    private static final long CONSUME = 3;
+    private static final long CLOSE = 4;
     private static final long REQUESTS_PER_ATTEMPT = 16;
     /** A node's declaration that another is down (no client request has this number). */
     private static final long DOWN = 7;
@@ -89,6 +92,8 @@ final class SubmitterSimulation {
     private final Map<String, TreeMap<Long, Long>> epochsFrom = new TreeMap<>();
     /** Batches of an ended epoch that applied anyway. */
     private final java.util.Set<String> staleApplied = new java.util.LinkedHashSet<>();
+    /** Every message key delivered to a consumer, and how many times. */
+    private final Map<Long, Integer> delivered = new TreeMap<>();
     /** Every client of every epoch of every node, in the order they started. */
     private final List<Client> clients = new ArrayList<>();
     private final List<String> trace = new ArrayList<>();
@@ -166,7 +171,8 @@ final class SubmitterSimulation {
 
     /** The last events, for a failing seed's report. */
     List<String> trace() {
-        return trace.subList(Math.max(0, trace.size() - 60), trace.size());
+        int shown = Integer.getInteger("sim.trace", 60); // -Dsim.trace=N shows the last N events
+        return trace.subList(Math.max(0, trace.size() - shown), trace.size());
     }
 
     /** A leader change: for a while nothing is appended; entries already appended commit as they were. */
@@ -258,6 +264,15 @@ final class SubmitterSimulation {
         SimNode declarer = others.get(random.nextInt(others.size()));
         note(declarer.id + " declares " + node + " (epoch " + epoch + ") down");
         declarer.submitter.submit(io.warren.raft.core.Commands.declareNodeDown(node, epoch).setRequest(DOWN).build());
+        // As liveness does (redeclare.down.after.ms): until the log shows that epoch ended, declare it again.
+        schedule(300, () -> {
+            SimNode witness = nodes.stream().filter(n -> !n.dead).findFirst().orElse(null);
+            boolean live = witness != null && witness.core.queries().nodes().stream()
+                    .anyMatch(v -> v.node().equals(node) && v.epoch() == epoch && !v.down());
+            if (live && nodes.stream().noneMatch(n -> n.id.equals(node) && !n.dead && n.epoch > epoch)) {
+                declareDown(node, epoch);
+            }
+        });
     }
 
     /**
@@ -327,8 +342,9 @@ final class SubmitterSimulation {
             problems.add("still busy at " + END_MS + " ms of simulated time: " + events.size() + " events waiting");
         }
         byte[] first = SnapshotBytes.of(nodes.get(0).core);
-        int ready = nodes.get(0).core.queries().queues("/").stream().filter(q -> q.name().equals("q"))
-                .mapToInt(q -> q.messagesReady()).sum();
+        var queue = nodes.get(0).core.queries().queues("/").stream().filter(q -> q.name().equals("q")).findFirst();
+        int left = queue.map(q -> q.messagesReady() + q.messagesUnacknowledged()).orElse(0);
+        int consumed = delivered.size();
         int confirmed = 0;
         int inDoubt = 0;
         problems.addAll(staleApplied);
@@ -369,12 +385,18 @@ final class SubmitterSimulation {
                 }
             }
         }
-        if (!anyEnded && ready != confirmed) {
-            problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed:"
-                    + " a publish applied twice, or one applied without its confirm");
-        } else if (ready < confirmed || ready > confirmed + inDoubt) {
-            problems.add("queue q holds " + ready + " messages, but " + confirmed + " publishes were confirmed and "
-                    + inDoubt + " left in doubt by ended epochs: a confirmed publish lost, or one applied twice");
+        if (left != 0) {
+            problems.add("queue q was not drained: " + queue.map(q -> q.messagesReady() + " ready, "
+                    + q.messagesUnacknowledged() + " unacked, " + q.consumers() + " consumers").orElse("")
+                    + "; clients " + nodes.stream().map(n -> n.id + "/" + n.epoch + (n.client.consuming ? " consuming"
+                    : n.client.declared ? " declared" : " connecting")).toList());
+        }
+        if (!anyEnded && consumed != confirmed) {
+            problems.add(consumed + " messages were consumed, but " + confirmed + " publishes were confirmed:"
+                    + " a publish applied twice, or one applied without its confirm, or one lost");
+        } else if (consumed < confirmed || consumed > confirmed + inDoubt) {
+            problems.add(consumed + " messages were consumed, but " + confirmed + " publishes were confirmed and "
+                    + inDoubt + " left in doubt by ended clients: a confirmed publish lost, or one applied twice");
         }
         return problems;
     }
@@ -394,6 +416,10 @@ final class SubmitterSimulation {
         boolean declared;
         /** Its epoch ended (the node crashed, or was replaced or declared down): it hears nothing more. */
         boolean ended;
+        /** Its consumer on the channel is started. */
+        boolean consuming;
+        /** The deliveries it was given, as channel/tag. */
+        final java.util.Set<String> tags = new java.util.HashSet<>();
 
         Client(String node, long epoch, boolean afterRegisteringAgain) {
             this.node = node;
@@ -422,6 +448,10 @@ final class SubmitterSimulation {
         Client client;
         /** Its epoch ended while it lived: it registers again. */
         private boolean rejoining;
+        /** Connection attempts of all its clients (numbers connections and requests uniquely). */
+        private long attempts;
+        /** Which client each channel of this node belongs to. */
+        private final Map<ChannelRef, Client> byChannel = new java.util.HashMap<>();
         /** The last snapshot it took, and the log index it covers: what a restart loads. */
         byte[] snapshot;
         long snapshotIndex;
@@ -490,10 +520,12 @@ final class SubmitterSimulation {
 
         /** A connection attempt: a new connection and channel, and its open. */
         void open() {
-            long attempt = ++client.attempt;
+            long attempt = ++attempts;
+            client.attempt = attempt;
             ConnectionRef connection = ConnectionRef.newBuilder().setNode(id).setEpoch(epoch).setId(2 * attempt - 1)
                     .build();
             client.channel = ChannelRef.newBuilder().setConnection(connection).setId(2 * attempt).setNumber(1).build();
+            byChannel.put(client.channel, client);
             submitter.submit(Command.newBuilder().setRequest(request(OPEN)).setOpenConnection(OpenConnection
                     .newBuilder().setConnection(connection).setUser("guest").setVhost("/").setName(id + " client"))
                     .build());
@@ -509,6 +541,14 @@ final class SubmitterSimulation {
          * client, which reconnects); answers to an earlier attempt's requests are stale.
          */
         private void answered(long request, boolean refused) {
+            if (request == request(CONSUME) && !client.consuming) {
+                if (refused) {
+                    abandon(client, "its consume was refused");
+                } else {
+                    client.consuming = true;
+                }
+                return;
+            }
             if (client.declared || (request != request(OPEN) && request != request(DECLARE))) {
                 return;
             }
@@ -520,7 +560,50 @@ final class SubmitterSimulation {
             } else {
                 client.declared = true;
                 Client publisher = client;
+                submitter.submit(io.warren.raft.core.Commands.consume("q", "c", false).setRequest(request(CONSUME))
+                        .setChannel(client.channel).build());
                 schedule(1 + random.nextInt(5), () -> publish(publisher));
+            }
+        }
+
+        /**
+         * A message for the consumer of {@code consumer}: acked a little later on the channel it came on,
+         * unless the client is gone by then (what it held goes back when its connection or epoch ends).
+         */
+        private void deliver(Client consumer, Effect.Deliver delivery) {
+            delivered.merge(delivery.messageKey(), 1, Integer::sum);
+            if (!consumer.tags.add(delivery.channel().getId() + "/" + delivery.deliveryTag())) {
+                staleApplied.add(id + " delivery tag " + delivery.deliveryTag() + " given twice on channel "
+                        + delivery.channel().getId());
+            }
+            schedule(1 + random.nextInt(10), () -> {
+                if (!dead && consumer == client && !consumer.ended) {
+                    submitter.submit(io.warren.raft.core.Commands.ack(delivery.deliveryTag(), false)
+                            .setChannel(delivery.channel()).build());
+                }
+            });
+        }
+
+        /**
+         * The client's channel is broken (an ack or consume failed, or the core closed the channel): as a
+         * client library does, it closes the connection, which gives back what it held unacked, and a new
+         * client connects; the old one never hears of its publishes in flight.
+         */
+        private void abandon(Client broken, String why) {
+            if (broken != client || broken.ended) {
+                return;
+            }
+            note(id + " client on " + broken.channel.getConnection().getId() + " gives up (" + why + ")");
+            broken.ended = true;
+            closeConnection(broken.channel.getConnection(), broken.attempt);
+            startClient();
+        }
+
+        /** Closes a connection, again and again until the core has it closed. */
+        private void closeConnection(ConnectionRef connection, long attempt) {
+            if (!dead && connection.getEpoch() == epoch) {
+                submitter.submit(io.warren.raft.core.Commands.closeConnection(connection)
+                        .setRequest(attempt * REQUESTS_PER_ATTEMPT + CLOSE).build());
             }
         }
 
@@ -672,11 +755,21 @@ final class SubmitterSimulation {
                     }
                 } else if (effect instanceof Effect.CloseChannel close) {
                     note(id + " channel closed by the core: " + close.refusal().getText());
+                    Client owner = byChannel.get(close.channel());
+                    if (owner != null && effect.epoch() == epoch) {
+                        abandon(owner, "the core closed its channel");
+                    }
                 } else if (effect instanceof Effect.Confirm confirm && effect.epoch() == epoch) {
-                    if (confirm.ack()) {
-                        client.confirms.merge(confirm.sequence(), 1, Integer::sum);
-                    } else {
-                        client.failed.put(confirm.sequence(), true);
+                    Client owner = byChannel.get(confirm.channel());
+                    if (owner != null && confirm.ack()) {
+                        owner.confirms.merge(confirm.sequence(), 1, Integer::sum);
+                    } else if (owner != null) {
+                        owner.failed.put(confirm.sequence(), true);
+                    }
+                } else if (effect instanceof Effect.Deliver delivery && effect.epoch() == epoch) {
+                    Client owner = byChannel.get(delivery.channel());
+                    if (owner != null) {
+                        deliver(owner, delivery);
                     }
                 }
             }
@@ -685,11 +778,18 @@ final class SubmitterSimulation {
         @Override
         public void failed(List<Command> commands, Throwable cause) {
             for (Command command : commands) {
-                if (command.hasPublish()) {
-                    client.failed.put(command.getPublish().getConfirmSequence(), true);
+                Client owner = byChannel.get(command.getChannel());
+                if (command.hasPublish() && owner != null) {
+                    owner.failed.put(command.getPublish().getConfirmSequence(), true);
                 } else if (!client.declared && (command.getRequest() == request(OPEN)
                         || command.getRequest() == request(DECLARE))) {
                     reconnect(); // the node answers the client with an error; the client connects again
+                } else if ((command.hasAck() || command.hasConsume()) && owner != null) {
+                    abandon(owner, "its " + (command.hasAck() ? "ack" : "consume") + " failed");
+                } else if (command.hasCloseConnection()) {
+                    long attempt = (command.getRequest() - CLOSE) / REQUESTS_PER_ATTEMPT;
+                    schedule(5 + random.nextInt(20), () -> closeConnection(command.getCloseConnection()
+                            .getConnection(), attempt));
                 }
             }
             note(id + " told of " + commands.size() + " failed commands: " + cause.getMessage());

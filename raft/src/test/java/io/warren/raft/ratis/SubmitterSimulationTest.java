@@ -27,13 +27,18 @@ class SubmitterSimulationTest {
         for (long seed = first; minutes > 0 ? System.nanoTime() < deadline : seed < first + seeds; seed++) {
             int nodes = seed % 3 == 0 ? 5 : 3; // a third of the seeds with five nodes
             SubmitterSimulation simulation = new SubmitterSimulation(seed, nodes, SubmitterSimulation.Bug.NONE);
-            List<String> problems = simulation.run();
+            List<String> problems;
+            try {
+                problems = simulation.run();
+            } catch (RuntimeException e) {
+                problems = List.of("the run threw " + e); // a core refusing its own snapshot, say
+            }
             runs++;
             withRestarts += simulation.restartsConfirmed() > 0 ? 1 : 0;
             withRejoins += simulation.rejoinedWhileAlive() > 0 ? 1 : 0;
             if (!problems.isEmpty()) {
-                fail("seed " + seed + " (" + nodes + " nodes): " + String.join("; ", problems) + "\nreplay: mvn -pl raft test"
-                        + " -Dtest=SubmitterSimulationTest -Dsim.seed=" + seed + "\nlast events:\n  "
+                fail("seed " + seed + " (" + nodes + " nodes): " + String.join("; ", problems) + "\nreplay: mvn -pl raft"
+                        + " test -Dtest=SubmitterSimulationTest -Dsim.seed=" + seed + "\nlast events:\n  "
                         + String.join("\n  ", simulation.trace()));
             }
         }
