@@ -259,20 +259,28 @@ final class SubmitterSimulation {
     private void declareDown(String node, long epoch) {
         List<SimNode> others = nodes.stream().filter(n -> !n.dead && !n.id.equals(node)).toList();
         if (others.isEmpty()) {
+            schedule(300, () -> declareDown(node, epoch)); // every other node is down: the first back does it
             return;
         }
         SimNode declarer = others.get(random.nextInt(others.size()));
         note(declarer.id + " declares " + node + " (epoch " + epoch + ") down");
         declarer.submitter.submit(io.warren.raft.core.Commands.declareNodeDown(node, epoch).setRequest(DOWN).build());
         // As liveness does (redeclare.down.after.ms): until the log shows that epoch ended, declare it again.
-        schedule(300, () -> {
-            SimNode witness = nodes.stream().filter(n -> !n.dead).findFirst().orElse(null);
-            boolean live = witness != null && witness.core.queries().nodes().stream()
-                    .anyMatch(v -> v.node().equals(node) && v.epoch() == epoch && !v.down());
-            if (live && nodes.stream().noneMatch(n -> n.id.equals(node) && !n.dead && n.epoch > epoch)) {
-                declareDown(node, epoch);
-            }
-        });
+        schedule(300, () -> redeclareDown(node, epoch));
+    }
+
+    /** Declares the epoch down again unless a living node's applied log shows it ended. */
+    private void redeclareDown(String node, long epoch) {
+        SimNode witness = nodes.stream().filter(n -> !n.dead && !n.id.equals(node)).findFirst().orElse(null);
+        if (witness == null) {
+            schedule(300, () -> redeclareDown(node, epoch)); // nobody to look: look again later
+            return;
+        }
+        boolean live = witness.core.queries().nodes().stream()
+                .anyMatch(v -> v.node().equals(node) && v.epoch() == epoch && !v.down());
+        if (live) {
+            declareDown(node, epoch);
+        }
     }
 
     /**
