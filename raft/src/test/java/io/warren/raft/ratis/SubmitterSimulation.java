@@ -41,7 +41,7 @@ import java.util.concurrent.TimeoutException;
  * also falls behind now and then and is sent another node's latest snapshot, which replaces its state: it
  * registers again in the same way; and a node is declared down by another while it lives (or while it is
  * down after a crash): once it hears its epoch ended it registers again and its client starts over.
- * Members join (from another's snapshot) and leave (declared down).
+ * Members join (from another's snapshot) and leave (declared down); a node is cut off for a while.
  *
  * <p>After the faults stop and everything has drained, {@link #check} says what went wrong, if anything:
  * a publish applied twice, a confirm for a publish that was never sent, a publish left unanswered (neither
@@ -141,6 +141,9 @@ final class SubmitterSimulation {
         }
         if (random.nextInt(4) == 0) {
             schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::join);
+        }
+        if (random.nextInt(3) == 0) {
+            schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 800), this::cutOff);
         }
         if (random.nextInt(4) == 0) {
             schedule(100 + random.nextInt((int) FAULTS_UNTIL_MS - 600), this::leave);
@@ -242,6 +245,30 @@ final class SubmitterSimulation {
             SimNode installed = new SimNode(behind.id, donor.snapshot, donor.snapshotIndex);
             nodes.set(nodes.indexOf(behind), installed);
             installed.restart(behind.epoch);
+        });
+    }
+
+    /**
+     * A partition isolates a node for a while: what it sends reaches nobody (its submitter hears timeouts)
+     * and it applies nothing new; the others may declare it down meanwhile, as their liveness does after
+     * the down timeout. Once healed it catches up, and if its epoch ended it hears so and registers again.
+     */
+    private void cutOff() {
+        SimNode isolated = nodes.get(random.nextInt(nodes.size()));
+        if (isolated.dead) {
+            return;
+        }
+        long forMs = 200 + random.nextInt(400);
+        isolated.cutOffUntilMs = nowMs + forMs;
+        isolated.stalledUntilMs = Math.max(isolated.stalledUntilMs, nowMs + forMs);
+        note(isolated.id + " is cut off for " + forMs + " ms");
+        if (random.nextBoolean()) {
+            long epoch = isolated.epoch;
+            schedule(forMs / 2, () -> declareDown(isolated.id, epoch));
+        }
+        schedule(forMs + 1, () -> {
+            note(isolated.id + " is reachable again");
+            isolated.catchUp();
         });
     }
 
@@ -452,6 +479,8 @@ final class SubmitterSimulation {
         boolean restarted;
         /** It applies nothing before this (a node fallen behind). */
         long stalledUntilMs;
+        /** Until then it is cut off from the others (a partition): its entries reach nobody, none reach it. */
+        long cutOffUntilMs;
         /** Its client of the current epoch (a new one after every registration). */
         Client client;
         /** Its epoch ended while it lived: it registers again. */
@@ -678,7 +707,10 @@ final class SubmitterSimulation {
             CompletableFuture<Void> outcome = new CompletableFuture<>();
             String name = id + "/" + entry.getEpoch() + "/" + entry.getSequence();
             double roll = faulty() ? random.nextDouble() : 1;
-            if (nowMs < electionUntilMs || roll < 0.08) {
+            if (nowMs < cutOffUntilMs) {
+                note("cut off: " + name + " reaches nobody");
+                schedule(5 + random.nextInt(25), () -> outcome.completeExceptionally(new TimeoutException("cut off")));
+            } else if (nowMs < electionUntilMs || roll < 0.08) {
                 note("refuse " + name);
                 schedule(1 + random.nextInt(3), () -> outcome.completeExceptionally(new IOException("not the leader")));
             } else if (roll < 0.16) {
