@@ -60,7 +60,9 @@ final class SubmitterSimulation {
         /** A restarted node goes on under its old epoch instead of registering again. */
         RESTART_KEEPS_OLD_EPOCH,
         /** A node declared down while alive does not notice that its epoch ended, and goes on in it. */
-        IGNORE_EPOCH_ENDED
+        IGNORE_EPOCH_ENDED,
+        /** Consumers take messages without acks (auto-ack): what a client held when it ended is gone. */
+        CONSUME_WITHOUT_ACKS
     }
 
     private static final long FAULTS_UNTIL_MS = 2_000;
@@ -420,6 +422,22 @@ final class SubmitterSimulation {
                 }
             }
         }
+        // A core that applies the whole log from the start: the same state as the nodes', and in its counts every
+        // message that entered the queue was delivered and acked once (none delivered and then dropped).
+        BrokerCore whole = BrokerCore.initial();
+        for (int i = 0; i < log.size(); i++) {
+            whole.apply(i + 1, 1, log.get(i));
+        }
+        if (!Arrays.equals(first, SnapshotBytes.of(whole))) {
+            problems.add("a core applying the whole log from the start differs from the nodes'");
+        }
+        whole.queries().queues("/").stream().filter(q -> q.name().equals("q")).findFirst().ifPresent(q -> {
+            var counted = q.messageStats();
+            if (counted.publish() != consumed || counted.ack() != counted.publish()) {
+                problems.add(counted.publish() + " messages entered queue q, " + consumed + " were consumed and "
+                        + counted.ack() + " acked: one dropped, or taken without an ack");
+            }
+        });
         if (left != 0) {
             problems.add("queue q was not drained: " + queue.map(q -> q.messagesReady() + " ready, "
                     + q.messagesUnacknowledged() + " unacked, " + q.consumers() + " consumers").orElse("")
@@ -597,7 +615,8 @@ final class SubmitterSimulation {
             } else {
                 client.declared = true;
                 Client publisher = client;
-                submitter.submit(io.warren.raft.core.Commands.consume("q", "c", false).setRequest(request(CONSUME))
+                submitter.submit(io.warren.raft.core.Commands.consume("q", "c", bug == Bug.CONSUME_WITHOUT_ACKS)
+                        .setRequest(request(CONSUME))
                         .setChannel(client.channel).build());
                 schedule(1 + random.nextInt(5), () -> publish(publisher));
             }
@@ -614,7 +633,7 @@ final class SubmitterSimulation {
                         + delivery.channel().getId());
             }
             schedule(1 + random.nextInt(10), () -> {
-                if (!dead && consumer == client && !consumer.ended) {
+                if (!dead && consumer == client && !consumer.ended && bug != Bug.CONSUME_WITHOUT_ACKS) {
                     submitter.submit(io.warren.raft.core.Commands.ack(delivery.deliveryTag(), false)
                             .setChannel(delivery.channel()).build());
                 }

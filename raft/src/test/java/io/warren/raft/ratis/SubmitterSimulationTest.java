@@ -63,7 +63,8 @@ class SubmitterSimulationTest {
     @Test
     void shouldCatchARestartOrADownDeclarationHandledWrong() {
         for (SubmitterSimulation.Bug bug : List.of(SubmitterSimulation.Bug.RESTART_WITHOUT_REPLAY,
-                SubmitterSimulation.Bug.RESTART_KEEPS_OLD_EPOCH, SubmitterSimulation.Bug.IGNORE_EPOCH_ENDED)) {
+                SubmitterSimulation.Bug.RESTART_KEEPS_OLD_EPOCH, SubmitterSimulation.Bug.IGNORE_EPOCH_ENDED,
+                SubmitterSimulation.Bug.CONSUME_WITHOUT_ACKS)) {
             boolean caught = false;
             for (long seed = 1; seed <= 100 && !caught; seed++) {
                 caught = !new SubmitterSimulation(seed, bug).run().isEmpty();
