@@ -232,18 +232,24 @@ final class AdminServer implements AutoCloseable {
                 case "list_channels" -> AdminTables.channels(stateMachine.query(q -> q.channels()), p.get("columns"));
                 case "close_connection" -> closeConnection(required(p, "name"), p.getOrDefault("reason",
                         "Closed via warrenctl"));
-                case "list_consumers" -> AdminTables.consumers(stateMachine.query(q -> q.consumers()), vhost, p.get("columns"));
+                case "list_consumers" -> AdminTables.consumers(stateMachine.query(q -> q.consumers()), vhost,
+                        p.get("columns"));
                 case "check_running" -> liveness.isServing() ? "ok\n" : fail("this node is not serving (no contact"
                         + " with a working majority, or its epoch ended)");
                 case "check_local_alarms" -> alarms(false);
                 case "check_alarms" -> alarms(true);
-                case "list_bindings" -> AdminTables.bindings(stateMachine.query(q -> q.bindings(vhost)), p.get("columns"));
-                case "list_exchanges" -> AdminTables.exchanges(stateMachine.query(q -> q.exchanges(vhost)), p.get("columns"));
-                case "list_connections" -> AdminTables.connections(stateMachine.query(q -> q.connections()), p.get("columns"));
+                case "list_bindings" -> AdminTables.bindings(stateMachine.query(q -> q.bindings(vhost)),
+                        p.get("columns"));
+                case "list_exchanges" -> AdminTables.exchanges(stateMachine.query(q -> q.exchanges(vhost)),
+                        p.get("columns"));
+                case "list_connections" -> AdminTables.connections(stateMachine.query(q -> q.connections()),
+                        p.get("columns"));
                 case "list_users" -> AdminTables.users(stateMachine.query(q -> q.users()), p.get("columns"));
                 case "list_vhosts" -> AdminTables.vhosts(stateMachine.query(q -> q.vhosts()), p.get("columns"));
-                case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost, p.get("columns"));
-                case "add_user" -> write(Commands.addUser(required(p, "name"), CoreAuthenticator.saltedHash(required(p, "password"))));
+                case "list_permissions" -> AdminTables.permissions(stateMachine.query(q -> q.permissions()), vhost,
+                        p.get("columns"));
+                case "add_user" -> write(Commands.addUser(required(p, "name"),
+                        CoreAuthenticator.saltedHash(required(p, "password"))));
                 case "change_password" -> write(Commands.changePassword(required(p, "name"),
                         CoreAuthenticator.saltedHash(required(p, "password"))));
                 case "set_user_tags" -> write(Commands.setUserTags(required(p, "name"), tags(p.getOrDefault("tags",
@@ -270,8 +276,10 @@ final class AdminServer implements AutoCloseable {
                         command.equals("set_operator_policy")));
                 case "clear_policy", "clear_operator_policy" -> write(Commands.clearPolicy(vhost, required(p, "name"),
                         command.equals("clear_operator_policy")));
-                case "list_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, false)), p.get("columns"));
-                case "list_operator_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, true)), p.get("columns"));
+                case "list_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, false)),
+                        p.get("columns"));
+                case "list_operator_policies" -> AdminTables.policies(stateMachine.query(q -> q.policies(vhost, true)),
+                        p.get("columns"));
                 case "status" -> status();
                 case "set_vm_memory_high_watermark" -> {
                     resources.setMemoryHighWatermark(fraction(required(p, "fraction")));
@@ -282,7 +290,8 @@ final class AdminServer implements AutoCloseable {
                     yield "";
                 }
                 case "cluster_status" -> AdminTables.cluster(view(), stateMachine.query(q -> q.nodes()));
-                case "add_cluster_node" -> membership(p, ms -> raft.addMember(required(p, "name"), required(p, "address"), ms));
+                case "add_cluster_node" -> membership(p, ms -> raft.addMember(required(p, "name"),
+                        required(p, "address"), ms));
                 case "forget_cluster_node" -> membership(p, ms -> raft.removeMember(required(p, "name"), ms));
                 case "transfer_leadership" -> membership(p, ms -> raft.transferLeadership(required(p, "name"), ms));
                 default -> throw new AdminError(404, "unknown command '" + command + "'");
