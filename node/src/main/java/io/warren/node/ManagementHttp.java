@@ -33,20 +33,14 @@ final class ManagementHttp {
                         exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
                         exchange.getRequestHeaders().getFirst("Authorization"), body,
                         exchange.getRemoteAddress().getAddress().isLoopbackAddress(),
-                        exchange.getRequestHeaders().getFirst("X-Reason")));
+                        exchange.getRequestHeaders().getFirst("X-Reason"),
+                        "XMLHttpRequest".equals(exchange.getRequestHeaders().getFirst("X-Requested-With"))));
             }
         } catch (RuntimeException | Error e) {
             log.warn("event=management_failed method={} path={} error={}", exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(), e.toString());
             response = new ManagementApi.Response(500, "{\"error\":\"internal_server_error\",\"reason\":\"see the node"
                     + " log\"}", Map.of());
-        }
-        if ("XMLHttpRequest".equals(exchange.getRequestHeaders().getFirst("X-Requested-With"))) {
-            // A page's script (the console) answers a 401 itself: a Basic challenge would make the browser hold
-            // the request for its own login dialog.
-            var headers = new java.util.HashMap<>(response.headers());
-            headers.remove("WWW-Authenticate");
-            response = new ManagementApi.Response(response.status(), response.body(), Map.copyOf(headers));
         }
         write(exchange, response);
     }

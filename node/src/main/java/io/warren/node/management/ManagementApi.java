@@ -53,13 +53,16 @@ public final class ManagementApi {
      * @param authorization the Authorization header, or null
      * @param fromLoopback whether the client connected from a loopback address
      * @param reason the X-Reason header (why a connection is closed), or null
+     * @param fromScript sent by a page's script ({@code X-Requested-With: XMLHttpRequest}, the console): a
+     *        refused login is answered without a Basic challenge, which would make the browser hold the
+     *        request for a login dialog of its own
      */
     public record Request(String method, String rawPath, String rawQuery, String authorization, byte[] body,
-            boolean fromLoopback, String reason) {
-        /** A request without an X-Reason header. */
+            boolean fromLoopback, String reason, boolean fromScript) {
+        /** A request without an X-Reason header, not from a page's script. */
         public Request(String method, String rawPath, String rawQuery, String authorization, byte[] body,
                 boolean fromLoopback) {
-            this(method, rawPath, rawQuery, authorization, body, fromLoopback, null);
+            this(method, rawPath, rawQuery, authorization, body, fromLoopback, null, false);
         }
     }
 
@@ -103,7 +106,7 @@ public final class ManagementApi {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.error());
             body.put("reason", e.reason());
-            Map<String, String> headers = e.status() == 401
+            Map<String, String> headers = e.status() == 401 && !request.fromScript()
                     ? Map.of("WWW-Authenticate", "Basic realm=\"RabbitMQ Management\"") : Map.of();
             return new Response(e.status(), Json.write(body), headers);
         }

@@ -57,6 +57,11 @@ class ManagementApiTest {
         assertRefused(call("GET", "/api/overview", "guest", "nope", null, true), 401, "Login failed");
         assertRefused(call("GET", "/api/overview", "guest", "guest", null, false), 401,
                 "User can only log in via localhost");
+        ManagementApi.Response fromConsole = api.handle(new ManagementApi.Request("GET", "/api/whoami", null,
+                "Basic " + Base64.getEncoder().encodeToString("guest:nope".getBytes(StandardCharsets.UTF_8)),
+                new byte[0], true, null, true));
+        assertRefused(fromConsole, 401, "Login failed");
+        assertEquals(null, fromConsole.headers().get("WWW-Authenticate"), "a page's script gets no challenge");
     }
 
     @Test
