@@ -64,7 +64,8 @@ final class NodeManagementBackend implements ManagementBackend {
 
     /** The same backend for warrenctl's requests (admin endpoint only): its connections skip permissions. */
     NodeManagementBackend trusted() {
-        return new NodeManagementBackend(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, rates, true, startedAtMs);
+        return new NodeManagementBackend(stateMachine, dispatcher, submitter, raft, resources, loopbackUsers, rates,
+                true, startedAtMs);
     }
 
     @Override
@@ -91,7 +92,8 @@ final class NodeManagementBackend implements ManagementBackend {
     public <T> T asUser(String user, String vhost, Function<Session, T> work) {
         ConnectionRef connection = ConnectionRef.newBuilder().setNode(dispatcher.node()).setEpoch(dispatcher.epoch())
                 .setId(dispatcher.nextLocalId()).build();
-        Command.Builder open = Commands.openConnection(connection, user, vhost, trusted ? "warrenctl" : "management API");
+        Command.Builder open = Commands.openConnection(connection, user, vhost,
+                trusted ? "warrenctl" : "management API");
         open.getOpenConnectionBuilder().setTrusted(trusted);
         Reply opened = call(open);
         if (opened.hasRefusal()) {

@@ -224,29 +224,31 @@ final class ApiViews {
      */
     static Map<String, Object> messageStats(MessageStats now, MessageRates.Window rates, boolean overall) {
         Map<String, Object> out = new LinkedHashMap<>();
-        count(out, "ack", now.ack(), rates.statsRate(MessageStats::ack));
+        count(out, "ack", MessageStats::ack, now, rates);
         if (overall) {
-            count(out, "confirm", now.confirm(), rates.statsRate(MessageStats::confirm));
+            count(out, "confirm", MessageStats::confirm, now, rates);
         }
-        count(out, "deliver", now.deliver(), rates.statsRate(MessageStats::deliver));
-        count(out, "deliver_get", now.deliverGet(), rates.statsRate(MessageStats::deliverGet));
-        count(out, "deliver_no_ack", now.deliverNoAck(), rates.statsRate(MessageStats::deliverNoAck));
+        count(out, "deliver", MessageStats::deliver, now, rates);
+        count(out, "deliver_get", MessageStats::deliverGet, now, rates);
+        count(out, "deliver_no_ack", MessageStats::deliverNoAck, now, rates);
         if (overall) {
-            count(out, "drop_unroutable", now.dropUnroutable(), rates.statsRate(MessageStats::dropUnroutable));
+            count(out, "drop_unroutable", MessageStats::dropUnroutable, now, rates);
         }
-        count(out, "get", now.get(), rates.statsRate(MessageStats::get));
-        count(out, "get_no_ack", now.getNoAck(), rates.statsRate(MessageStats::getNoAck));
-        count(out, "publish", now.publish(), rates.statsRate(MessageStats::publish));
-        count(out, "redeliver", now.redeliver(), rates.statsRate(MessageStats::redeliver));
+        count(out, "get", MessageStats::get, now, rates);
+        count(out, "get_no_ack", MessageStats::getNoAck, now, rates);
+        count(out, "publish", MessageStats::publish, now, rates);
+        count(out, "redeliver", MessageStats::redeliver, now, rates);
         if (overall) {
-            count(out, "return_unroutable", now.returnUnroutable(), rates.statsRate(MessageStats::returnUnroutable));
+            count(out, "return_unroutable", MessageStats::returnUnroutable, now, rates);
         }
         return out;
     }
 
-    private static void count(Map<String, Object> out, String name, long count, double rate) {
-        out.put(name, count);
-        out.put(name + "_details", rate(rate));
+    /** One count of {@code message_stats} and its {@code _details} rate. */
+    private static void count(Map<String, Object> out, String name, java.util.function.ToLongFunction<MessageStats> of,
+            MessageStats now, MessageRates.Window rates) {
+        out.put(name, of.applyAsLong(now));
+        out.put(name + "_details", rate(rates.statsRate(of)));
     }
 
     /** RabbitMQ's {@code *_details}: the rate over its sample window. */
