@@ -200,6 +200,7 @@ public final class RaftNode implements AutoCloseable {
         // back through WarrenStateMachine.read. Left false, Ratis would hold two segments' worth of
         // entries with their bodies on the heap.
         RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
+        RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
         // No METADATA entry after each commit: with it, every entry brought a second one, another append
         // round, log write and often fsync on every node (bench S1 and S2a about 40 % faster without,
         // docs/performance.md). The leader's appenders still tell followers a new commit index at once (an
@@ -207,7 +208,6 @@ public final class RaftNode implements AutoCloseable {
         // instead of from its own log, which Raft's safety does not need (what was committed is on a
         // majority's logs either way).
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-        RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         // The state machine decides (SnapshotPolicy); Ratis only asks this often.
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotCheckEveryEntries());
