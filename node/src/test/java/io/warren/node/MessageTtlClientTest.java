@@ -198,12 +198,13 @@ class MessageTtlClientTest {
     void aMessageRequeuedAfterItsTtlIsDroppedNotRedelivered() throws Exception {
         for (String type : TYPES) {
             String queue = "ttl-requeue-" + type;
-            Channel channel = declared(queue, type, "x-message-ttl", 300);
+            // Long enough that the get comes first on a loaded machine (300 ms was not, in CI).
+            Channel channel = declared(queue, type, "x-message-ttl", 3000);
             publish(channel, queue, "m", expiring(null));
             try (Channel get = CLIENTS.reading().createChannel()) {
                 GetResponse got = get.basicGet(queue, false);
                 assertEquals("m", body(got), type);
-                awaitElapsed(type, 500);
+                awaitElapsed(type, 3000);
                 get.basicReject(got.getEnvelope().getDeliveryTag(), true);
                 awaitReady(queue, 0);
                 assertNull(get.basicGet(queue, true), type);

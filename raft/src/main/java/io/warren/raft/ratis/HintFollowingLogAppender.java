@@ -1,10 +1,14 @@
 package io.warren.raft.ratis;
 
+import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
+import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
+import org.apache.ratis.server.raftlog.RaftLogIOException;
 import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,14 +17,53 @@ import org.slf4j.LoggerFactory;
  * and that a follower which needs an entry whose messages this node's store has reclaimed is sent the
  * snapshot instead: the store gives settled segments back once a snapshot covers them, before Ratis purges
  * the log behind it (it purges by whole log segments, which may hold hundreds of thousands of entries).
+ * And a commit index the follower lacks is sent at once, in an empty append, when there is no entry to
+ * carry it (see {@link CommitNotices}).
  */
-final class HintFollowingLogAppender extends GrpcLogAppender {
+final class HintFollowingLogAppender extends GrpcLogAppender implements CommitNotices.Listener {
     private static final Logger log = LoggerFactory.getLogger(HintFollowingLogAppender.class);
 
     private final FollowerHint hint = new FollowerHint();
+    private final CommitNotices notices;
+    private final CommitAlone commitAlone = new CommitAlone();
 
     HintFollowingLogAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
         super(server, leaderState, follower);
+        notices = server.getStateMachine() instanceof WarrenStateMachine stateMachine
+                ? stateMachine.commitNotices() : null;
+        if (notices != null) {
+            notices.add(this);
+        }
+    }
+
+    @Override
+    public CompletableFuture<LifeCycle.State> stopAsync() {
+        if (notices != null) {
+            notices.remove(this);
+        }
+        return super.stopAsync();
+    }
+
+    @Override
+    public void committedThrough(long index) {
+        if (getFollower().getCommitIndex() < index) {
+            notifyLogAppender();
+        }
+    }
+
+    @Override
+    public AppendEntriesRequestProto newAppendEntriesRequest(long callId, boolean heartbeat)
+            throws RaftLogIOException {
+        AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
+        if (request != null || heartbeat) {
+            return request;
+        }
+        // Nothing to send: Ratis would wait for the heartbeat, however far the follower's commit is behind.
+        if (!commitAlone.shouldSend(getRaftLog().getLastCommittedIndex(), getFollower().getCommitIndex(),
+                hasPendingDataRequests())) {
+            return null;
+        }
+        return super.newAppendEntriesRequest(callId, true);
     }
 
     @Override

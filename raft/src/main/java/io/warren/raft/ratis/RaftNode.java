@@ -203,10 +203,10 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
         // No METADATA entry after each commit: with it, every entry brought a second one, another append
         // round, log write and often fsync on every node (bench S1 and S2a about 40 % faster without,
-        // docs/performance.md). The leader's appenders still tell followers a new commit index at once (an
-        // empty append when one is behind); a restarted node learns its commit index from the leader
-        // instead of from its own log, which Raft's safety does not need (what was committed is on a
-        // majority's logs either way).
+        // docs/performance.md). Ratis 3.3 then tells followers a new commit index only with the next entries
+        // or heartbeat; HintFollowingLogAppender sends it at once (CommitNotices). A restarted node learns its
+        // commit index from the leader instead of from its own log, which Raft's safety does not need (what
+        // was committed is on a majority's logs either way).
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         // The state machine decides (SnapshotPolicy); Ratis only asks this often.

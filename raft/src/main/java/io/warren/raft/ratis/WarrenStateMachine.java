@@ -79,6 +79,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
     private final java.util.function.LongSupplier nanoClock;
     private final HotPathCounters counters = new HotPathCounters();
     private final SnapshotStats snapshotStats = new SnapshotStats();
+    private final CommitNotices commitNotices = new CommitNotices();
     /** Applied since the last snapshot was started; written on the updater thread, read by housekeep too. */
     private volatile long entriesSinceSnapshot;
     private volatile long bytesSinceSnapshot;
@@ -441,6 +442,7 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
                 }
             }
             counters.applied(batch.getCommandsCount(), entryBytes, System.nanoTime() - started);
+            commitNotices.applied(index);
             return CompletableFuture.completedFuture(Message.EMPTY);
         } catch (InvalidProtocolBufferException e) {
             // Only a bug writes an entry that does not parse; skip it everywhere alike.
@@ -457,6 +459,11 @@ public final class WarrenStateMachine extends BaseStateMachine implements StateM
             fatal.run();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Where the leader's appenders hear of entries this node applied, hence committed. */
+    CommitNotices commitNotices() {
+        return commitNotices;
     }
 
     /** How this node's snapshots went (count, durations, apply paused). */
