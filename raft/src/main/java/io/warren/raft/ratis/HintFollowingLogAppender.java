@@ -56,14 +56,28 @@ final class HintFollowingLogAppender extends GrpcLogAppender implements CommitNo
             throws RaftLogIOException {
         AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
         if (request != null || heartbeat) {
+            if (request != null && request.getEntriesCount() > 0) {
+                commitAlone.entriesSent();
+            }
             return request;
         }
         // Nothing to send: Ratis would wait for the heartbeat, however far the follower's commit is behind.
         if (!commitAlone.shouldSend(getRaftLog().getLastCommittedIndex(), getFollower().getCommitIndex(),
-                hasPendingDataRequests())) {
+                hasPendingDataRequests(), System.nanoTime())) {
             return null;
         }
         return super.newAppendEntriesRequest(callId, true);
+    }
+
+    @Override
+    public long getWaitTimeMs() {
+        long ratisWaitMs = super.getWaitTimeMs();
+        long holdNanos = commitAlone.waitNanos(System.nanoTime());
+        if (holdNanos < 0) {
+            return ratisWaitMs;
+        }
+        // at least 1 ms: Ratis' await takes whole milliseconds, and 0 does not wait at all
+        return Math.min(ratisWaitMs, Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(holdNanos)));
     }
 
     @Override
