@@ -1,6 +1,7 @@
 package io.warren.raft.ratis;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.server.RaftServer;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * and that a follower which needs an entry whose messages this node's store has reclaimed is sent the
  * snapshot instead: the store gives settled segments back once a snapshot covers them, before Ratis purges
  * the log behind it (it purges by whole log segments, which may hold hundreds of thousands of entries).
- * And a commit index the follower lacks is sent at once, in an empty append, when there is no entry to
- * carry it (see {@link CommitNotices}).
+ * And a commit index the follower lacks is sent within 2 ms, in an empty append, when there is no entry
+ * to carry it (see {@link CommitNotices}, {@link CommitAlone}).
  */
 final class HintFollowingLogAppender extends GrpcLogAppender implements CommitNotices.Listener {
     private static final Logger log = LoggerFactory.getLogger(HintFollowingLogAppender.class);
@@ -77,7 +78,7 @@ final class HintFollowingLogAppender extends GrpcLogAppender implements CommitNo
             return ratisWaitMs;
         }
         // at least 1 ms: Ratis' await takes whole milliseconds, and 0 does not wait at all
-        return Math.min(ratisWaitMs, Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(holdNanos)));
+        return Math.min(ratisWaitMs, Math.max(1, TimeUnit.NANOSECONDS.toMillis(holdNanos)));
     }
 
     @Override
