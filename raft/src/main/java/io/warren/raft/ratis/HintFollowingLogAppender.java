@@ -25,22 +25,22 @@ final class HintFollowingLogAppender extends GrpcLogAppender implements CommitNo
     private static final Logger log = LoggerFactory.getLogger(HintFollowingLogAppender.class);
 
     private final FollowerHint hint = new FollowerHint();
-    private final CommitNotices notices;
     private final CommitAlone commitAlone = new CommitAlone();
+    /** Null only where Ratis runs another state machine (none does in Warren). */
+    private final WarrenStateMachine stateMachine;
 
     HintFollowingLogAppender(RaftServer.Division server, LeaderState leaderState, FollowerInfo follower) {
         super(server, leaderState, follower);
-        notices = server.getStateMachine() instanceof WarrenStateMachine stateMachine
-                ? stateMachine.commitNotices() : null;
-        if (notices != null) {
-            notices.add(this);
+        stateMachine = server.getStateMachine() instanceof WarrenStateMachine warren ? warren : null;
+        if (stateMachine != null) {
+            stateMachine.commitNotices().add(this);
         }
     }
 
     @Override
     public CompletableFuture<LifeCycle.State> stopAsync() {
-        if (notices != null) {
-            notices.remove(this);
+        if (stateMachine != null) {
+            stateMachine.commitNotices().remove(this);
         }
         return super.stopAsync();
     }
@@ -84,7 +84,7 @@ final class HintFollowingLogAppender extends GrpcLogAppender implements CommitNo
     @Override
     public SnapshotInfo shouldInstallSnapshot() {
         SnapshotInfo ratisChoice = super.shouldInstallSnapshot();
-        if (ratisChoice != null || !(getServer().getStateMachine() instanceof WarrenStateMachine stateMachine)) {
+        if (ratisChoice != null || stateMachine == null) {
             return ratisChoice;
         }
         SnapshotInfo snapshot = stateMachine.getLatestSnapshot();

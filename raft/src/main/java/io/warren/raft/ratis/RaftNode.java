@@ -204,7 +204,7 @@ public final class RaftNode implements AutoCloseable {
         // No METADATA entry after each commit: with it, every entry brought a second one, another append
         // round, log write and often fsync on every node (bench S1 and S2a about 40 % faster without,
         // docs/performance.md). Ratis 3.3 then tells followers a new commit index only with the next entries
-        // or heartbeat; HintFollowingLogAppender sends it at once (CommitNotices). A restarted node learns its
+        // or heartbeat; HintFollowingLogAppender sends it within 2 ms (CommitNotices). A restarted node learns its
         // commit index from the leader instead of from its own log, which Raft's safety does not need (what
         // was committed is on a majority's logs either way).
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
